@@ -1,0 +1,49 @@
+package io.sluice.server.entry;
+
+import com.google.protobuf.CodedOutputStream;
+import io.sluice.protocol.entry.CanalEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Serializes a {@link ParsedEntry} into canal {@code Entry} bytes in one pass: the header and the payload are
+ * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder.
+ * The result is byte-identical to building {@code Entry{header, entryType, storeValue=payload.toByteString()}}.
+ */
+public final class EntryEncoder {
+
+    private static final int HEADER_FIELD = CanalEntry.Entry.HEADER_FIELD_NUMBER;
+    private static final int ENTRY_TYPE_FIELD = CanalEntry.Entry.ENTRYTYPE_FIELD_NUMBER;
+    private static final int STORE_VALUE_FIELD = CanalEntry.Entry.STOREVALUE_FIELD_NUMBER;
+
+    private EntryEncoder() {
+    }
+
+    public static StoredEntry encode(ParsedEntry entry) {
+        return new StoredEntry(toBytes(entry), entry.position(), entry.resume(), entry.kind(),
+                entry.schema(), entry.table());
+    }
+
+    public static byte[] toBytes(ParsedEntry entry) {
+        int headerSize = entry.header().getSerializedSize();
+        int payloadSize = entry.payload().getSerializedSize();
+        int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
+                + headerSize
+                + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entry.entryType().getNumber())
+                + CodedOutputStream.computeTagSize(STORE_VALUE_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(payloadSize)
+                + payloadSize;
+        byte[] out = new byte[size];
+        CodedOutputStream cos = CodedOutputStream.newInstance(out);
+        try {
+            cos.writeMessage(HEADER_FIELD, entry.header());
+            cos.writeEnum(ENTRY_TYPE_FIELD, entry.entryType().getNumber());
+            cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            cos.writeUInt32NoTag(payloadSize);
+            entry.payload().writeTo(cos);
+            cos.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("entry serialization into a sized array failed", e);
+        }
+        return out;
+    }
+}

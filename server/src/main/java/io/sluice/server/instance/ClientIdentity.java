@@ -1,0 +1,24 @@
+package io.sluice.server.instance;
+
+import java.util.Objects;
+
+/**
+ * A consumer of a destination, as canal identifies it: destination name plus a numeric client id (the official
+ * client always uses 1001). The subscription filter is not part of the identity.
+ */
+public record ClientIdentity(String destination, short clientId) {
+
+    public ClientIdentity {
+        Objects.requireNonNull(destination, "destination");
+    }
+
+    /** Parses the client id as canal does ({@code Short.valueOf}); a bad id is the caller's error. */
+    public static ClientIdentity of(String destination, String clientId) {
+        return new ClientIdentity(destination, Short.parseShort(clientId.trim()));
+    }
+
+    @Override
+    public String toString() {
+        return destination + "/" + clientId;
+    }
+}

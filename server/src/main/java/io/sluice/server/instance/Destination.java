@@ -1,0 +1,35 @@
+package io.sluice.server.instance;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running destination as its consumers see it: canal's embedded-server operations. The network server and
+ * the MQ publishers both use it. Errors a client can cause are {@link ClientRequestException}s with canal's
+ * message text.
+ */
+public interface Destination {
+
+    String name();
+
+    /** Registers the client (persisted in meta) with its filter; a non-empty filter narrows what it receives. */
+    void subscribe(ClientIdentity client, String filter);
+
+    void unsubscribe(ClientIdentity client);
+
+    boolean isSubscribed(ClientIdentity client);
+
+    /**
+     * Next batch after the last one handed out, without acknowledging it.
+     *
+     * @param fetchSize entries (ITEMSIZE) or units of {@code memunit} bytes (MEMSIZE); at least one entry
+     * @param timeout   -1 = return at once; 0 = wait for a full batch; &gt; 0 = wait up to this long for a full
+     *                  batch, then return what there is
+     */
+    Batch getWithoutAck(ClientIdentity client, int fetchSize, long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** Acknowledges the oldest outstanding batch; any other id is canal's "not the firstly" error. */
+    void ack(ClientIdentity client, long batchId);
+
+    /** Rolls back one batch (it must be the oldest outstanding) or, with id 0, all of them. */
+    void rollback(ClientIdentity client, long batchId);
+}
