@@ -40,6 +40,16 @@ public final class CanalFrameDecoder extends LengthFieldBasedFrameDecoder {
         }
     }
 
+    /** canal writes the length as a signed Java int; a negative one is garbage, not a 4 GiB frame. */
+    @Override
+    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, java.nio.ByteOrder order) {
+        int value = buf.getInt(offset);
+        if (value < 0) {
+            throw new CorruptedFrameException("negative frame length " + value);
+        }
+        return value;
+    }
+
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, java.util.List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.sluice.protocol.packet.CanalPacket.Packet;
 
 /** Builds the framing part of a canal pipeline, for the server and for Sluice's Netty-based tools alike. */
@@ -22,7 +21,7 @@ public final class CanalFrames {
      */
     public static void addCodec(ChannelPipeline pipeline, int maxFrameLength) {
         pipeline.addLast("frameDecoder", new CanalFrameDecoder(maxFrameLength));
-        pipeline.addLast("packetDecoder", new ProtobufDecoder(Packet.getDefaultInstance()));
+        pipeline.addLast("packetDecoder", new CanalPacketDecoder());
         pipeline.addLast("framePrepender", new LengthFieldPrepender(CanalFrameDecoder.HEADER_LENGTH));
     }
 

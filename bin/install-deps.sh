@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Sluice's tests and quickstart need from Debian packages when it is missing:
+# MariaDB (server + client) and Redis. Tests start their own private instances on free ports;
+# nothing here starts a system service.
+set -euo pipefail
+
+missing=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
