@@ -1,0 +1,33 @@
+# Shared by the bin/ scripts: locates the installation, configuration, logs and the Java classpath.
+# Works from a source checkout (after `mvn -DskipTests package`) and from the distribution tarball.
+
+SLUICE_HOME="${SLUICE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+SLUICE_CONF="${SLUICE_CONF:-$SLUICE_HOME/conf}"
+SLUICE_LOGS="${SLUICE_LOGS:-$SLUICE_HOME/logs}"
+SLUICE_PID_FILE="$SLUICE_LOGS/sluice.pid"
+SLUICE_READY_FILE="$SLUICE_LOGS/sluice.ready"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# Prints the classpath of a module's runnable jar: lib/ of a tarball, or <module>/target of a checkout.
+sluice_classpath() {
+  local module="$1"
+  if [ -d "$SLUICE_HOME/lib" ]; then
+    echo "$SLUICE_HOME/lib/*"
+    return 0
+  fi
+  local target="$SLUICE_HOME/$module/target"
+  local jar
+  jar=$(ls "$target"/sluice-"$module"-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -n 1 || true)
+  if [ -z "$jar" ] || [ ! -d "$target/lib" ]; then
+    echo "Sluice is not built: run 'mvn -B -DskipTests package' in $SLUICE_HOME first" >&2
+    return 1
+  fi
+  echo "$jar:$target/lib/*"
+}
+
+sluice_running_pid() {
+  [ -f "$SLUICE_PID_FILE" ] || return 1
+  local pid
+  pid=$(cat "$SLUICE_PID_FILE" 2>/dev/null)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
