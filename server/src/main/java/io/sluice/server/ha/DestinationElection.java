@@ -1,0 +1,326 @@
+package io.sluice.server.ha;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server's part in electing the server that runs a destination, through canal's ephemeral {@code running}
+ * node. The winner is activated with a {@link Fence}; the others watch the node and take over when it
+ * disappears.
+ *
+ * <p>Unlike canal, a server whose ZooKeeper connection is suspended or whose session is lost is deactivated at
+ * once: it cannot know whether another server has taken over, and two actives must never serve one destination.
+ * After reconnecting with the same session it still owns the node and is activated again (with a new fence).
+ *
+ * <p>All state changes run on one thread per election; listener calls come from that thread and must return
+ * quickly (start or stop the instance asynchronously).
+ */
+public final class DestinationElection implements AutoCloseable {
+
+    /** Receives the election's decisions. */
+    public interface Listener {
+
+        void activated(String destination, Fence fence);
+
+        void deactivated(String destination, String reason);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DestinationElection.class);
+
+    private final CuratorFramework zk;
+    private final String destination;
+    private final HaSettings settings;
+    private final Listener listener;
+    private final ScheduledExecutorService thread;
+    private final ConnectionStateListener connectionListener = this::connectionChanged;
+    private final PersistentNode member;
+
+    // confined to `thread`
+    private boolean active;
+    private boolean closed;
+    private long activeSinceNanos;
+    private String lastOwner;
+
+    public DestinationElection(CuratorFramework zk, String destination, HaSettings settings, Listener listener) {
+        this.zk = zk;
+        this.destination = destination;
+        this.settings = settings;
+        this.listener = listener;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ha-" + destination);
+            t.setDaemon(true);
+            return t;
+        });
+        this.member = new PersistentNode(zk, CreateMode.EPHEMERAL, false,
+                ZkPaths.destinationClusterMember(destination, settings.address()), new byte[0]);
+    }
+
+    public void start() {
+        member.start();
+        zk.getConnectionStateListenable().addListener(connectionListener);
+        onThread(() -> {
+            watchMembers();
+            scheduleAttempt(initialDelayMillis());
+        });
+    }
+
+    /** True while this server is the destination's active server (as far as it can know). */
+    public boolean isActive() {
+        return submitAndWait(() -> active);
+    }
+
+    /** Gives the destination up on purpose (graceful stop): the running node is deleted at once. */
+    @Override
+    public void close() {
+        submitAndWait(() -> {
+            closed = true;
+            release("server stopping");
+            return null;
+        });
+        zk.getConnectionStateListenable().removeListener(connectionListener);
+        try {
+            member.close();
+        } catch (Exception e) {
+            log.warn("{}: could not remove cluster member node: {}", destination, e.getMessage());
+        }
+        thread.shutdownNow();
+    }
+
+    private long initialDelayMillis() {
+        return isPreferred() ? 0 : settings.preferenceDelay().toMillis();
+    }
+
+    private void scheduleAttempt(long delayMillis) {
+        thread.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void attempt() {
+        if (closed || active) {
+            return;
+        }
+        String path = ZkPaths.running(destination);
+        try {
+            try {
+                zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                        .forPath(path, new RunningInfo(true, settings.address()).toJson());
+                activate("took the running node");
+            } catch (KeeperException.NodeExistsException e) {
+                watchRunning();
+            }
+        } catch (Exception e) {
+            log.warn("{}: election attempt failed ({}); retrying when ZooKeeper is reachable", destination, e.getMessage());
+        }
+    }
+
+    /** Reads the running node with a watch; takes it when it is ours (same session), or waits for it to go. */
+    private void watchRunning() throws Exception {
+        Stat stat = new Stat();
+        byte[] data;
+        try {
+            data = zk.getData().storingStatIn(stat).usingWatcher((Watcher) this::runningChanged)
+                    .forPath(ZkPaths.running(destination));
+        } catch (KeeperException.NoNodeException gone) {
+            scheduleAttempt(0);
+            return;
+        }
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        if (stat.getEphemeralOwner() == session) {
+            activate("still owns the running node");
+            return;
+        }
+        RunningInfo owner = RunningInfo.fromJson(data);
+        if (!owner.address().equals(lastOwner)) {
+            log.info("{}: standby, running on {}", destination, owner.address());
+            lastOwner = owner.address();
+        }
+    }
+
+    private void runningChanged(WatchedEvent event) {
+        if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
+            onThread(() -> {
+                if (closed || active) {
+                    return;
+                }
+                boolean wasOurs = settings.address().equals(lastOwner);
+                long delay = wasOurs || isPreferred() ? 0 : settings.takeoverDelay().toMillis();
+                log.info("{}: running node of {} is gone; trying to take over in {} ms", destination, lastOwner, delay);
+                scheduleAttempt(delay);
+            });
+        } else if (event.getType() != Watcher.Event.EventType.None) {
+            onThread(() -> {
+                try {
+                    if (!active && !closed) {
+                        watchRunning();
+                    }
+                } catch (Exception e) {
+                    log.warn("{}: cannot watch the running node: {}", destination, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void activate(String how) throws Exception {
+        Fence fence = bumpEpoch();
+        active = true;
+        activeSinceNanos = System.nanoTime();
+        lastOwner = settings.address();
+        log.info("{}: active on {} ({}, epoch {})", destination, settings.address(), how, fence.version());
+        listener.activated(destination, fence);
+    }
+
+    private Fence bumpEpoch() throws Exception {
+        String path = ZkPaths.epoch(destination);
+        byte[] data = settings.address().getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            try {
+                return new Fence(path, zk.setData().forPath(path, data).getVersion());
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    zk.create().creatingParentContainersIfNeeded().forPath(path, data);
+                    return new Fence(path, 0);
+                } catch (KeeperException.NodeExistsException raced) {
+                    // another server created it first; bump it
+                }
+            }
+        }
+    }
+
+    private void deactivate(String reason) {
+        if (active) {
+            active = false;
+            log.warn("{}: stopped serving: {}", destination, reason);
+            listener.deactivated(destination, reason);
+        }
+    }
+
+    private void release(String reason) {
+        boolean wasActive = active;
+        deactivate(reason);
+        if (!wasActive) {
+            return;
+        }
+        try {
+            Stat stat = zk.checkExists().forPath(ZkPaths.running(destination));
+            if (stat != null && stat.getEphemeralOwner() == zk.getZookeeperClient().getZooKeeper().getSessionId()) {
+                zk.delete().guaranteed().forPath(ZkPaths.running(destination));
+            }
+        } catch (Exception e) {
+            log.warn("{}: could not delete the running node ({}); it goes with the session", destination, e.getMessage());
+        }
+    }
+
+    private void connectionChanged(CuratorFramework client, ConnectionState state) {
+        onThread(() -> {
+            switch (state) {
+                case SUSPENDED -> deactivate("ZooKeeper connection suspended; another server may take over");
+                case LOST -> deactivate("ZooKeeper session lost");
+                case RECONNECTED -> {
+                    if (!closed) {
+                        watchMembers();
+                        scheduleAttempt(0);
+                    }
+                }
+                default -> {
+                }
+            }
+        });
+    }
+
+    // --- load spreading ---------------------------------------------------------------------------------------
+
+    private List<String> members() {
+        try {
+            return zk.getChildren().forPath(ZkPaths.destinationCluster(destination));
+        } catch (Exception e) {
+            return List.of(settings.address());
+        }
+    }
+
+    private void watchMembers() {
+        try {
+            zk.getChildren().usingWatcher((Watcher) event -> onThread(this::membersChanged))
+                    .forPath(ZkPaths.destinationCluster(destination));
+        } catch (KeeperException.NoNodeException e) {
+            thread.schedule(this::watchMembers, 200, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("{}: cannot watch members: {}", destination, e.getMessage());
+        }
+    }
+
+    private void membersChanged() {
+        if (closed) {
+            return;
+        }
+        watchMembers();
+        checkBalance();
+    }
+
+    private void checkBalance() {
+        if (closed || !active || !settings.rebalance() || isPreferred()) {
+            return;
+        }
+        long remaining = settings.rebalanceGrace().toNanos() - (System.nanoTime() - activeSinceNanos);
+        if (remaining > 0) {
+            thread.schedule(this::checkBalance, remaining, TimeUnit.NANOSECONDS);
+            return;
+        }
+        String preferred = preferredMember(destination, members());
+        log.info("{}: handing over to its preferred server {}", destination, preferred);
+        release("handed over to " + preferred + " to spread destinations");
+        scheduleAttempt(settings.takeoverDelay().toMillis() + settings.preferenceDelay().toMillis());
+    }
+
+    private boolean isPreferred() {
+        List<String> members = members();
+        return members.isEmpty() || settings.address().equals(preferredMember(destination, members));
+    }
+
+    /** Rendezvous hashing: each destination prefers the live member with the highest score. */
+    static String preferredMember(String destination, List<String> members) {
+        return members.stream().max((a, b) -> Long.compare(score(destination, a), score(destination, b))).orElse(null);
+    }
+
+    private static long score(String destination, String member) {
+        long h = (destination + "|" + member).hashCode() * 0x9E3779B97F4A7C15L;
+        h ^= (h >>> 33);
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** Runs a task on the election thread unless the election is already closed. */
+    private void onThread(Runnable task) {
+        if (!thread.isShutdown()) {
+            try {
+                thread.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                // a ZooKeeper callback raced with close(); there is nothing left to decide
+            }
+        }
+    }
+
+    private <T> T submitAndWait(java.util.concurrent.Callable<T> task) {
+        try {
+            return thread.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(destination + ": election task failed: " + e.getMessage(), e);
+        }
+    }
+}
