@@ -13,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.server.instance.Destinations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ public final class NetServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new CanalChannelInitializer(settings, destinations, getExecutor, connections,
-                        transport.quickAck()));
+                        settings.quickAck() ? transport.quickAck() : Optional.empty()));
         InetSocketAddress address = settings.bindIp().isEmpty()
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.bindIp(), settings.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
@@ -79,7 +80,8 @@ public final class NetServer implements AutoCloseable {
             throw cause instanceof IOException io ? io : new IOException("cannot listen on " + address, cause);
         }
         listener = bound.channel();
-        String quickAck = transport.quickAck().isPresent() ? "TCP_QUICKACK re-armed per read" : "no TCP_QUICKACK";
+        String quickAck = settings.quickAck() && transport.quickAck().isPresent()
+                ? "TCP_QUICKACK re-armed per read" : "no TCP_QUICKACK";
         String why = settings.nativeTransport() && transport.name().equals("nio")
                 ? " (epoll unavailable: " + NetTransport.epollUnavailabilityCause() + ")" : "";
         log.info("canal protocol server listening on {} ({} transport{}, {})", listener.localAddress(),

@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param getThreads      threads for GETs that wait for entries (they never park an event loop)
  * @param authTimeout     a connection that has not authenticated within this time is closed
  * @param nativeTransport use epoll where available (TCP_QUICKACK re-arming works either way on Linux)
+ * @param quickAck        re-arm TCP_QUICKACK after every read (Linux); off only to measure what it saves
  */
 public record NetServerSettings(String bindIp, int port, String user, String passwordHash, int maxFrameLength,
-                                int ioThreads, int getThreads, Duration authTimeout, boolean nativeTransport) {
+                                int ioThreads, int getThreads, Duration authTimeout, boolean nativeTransport,
+                                boolean quickAck) {
 
     public static final int DEFAULT_PORT = 11111;
     public static final int DEFAULT_MAX_FRAME = 1 << 20;
@@ -57,27 +59,37 @@ public record NetServerSettings(String bindIp, int port, String user, String pas
     /** Open server (no user, no password) on {@code bindIp:port} with default limits. */
     public static NetServerSettings open(String bindIp, int port) {
         return new NetServerSettings(bindIp, port, "", "", DEFAULT_MAX_FRAME, 0, DEFAULT_GET_THREADS,
-                DEFAULT_AUTH_TIMEOUT, true);
+                DEFAULT_AUTH_TIMEOUT, true, true);
     }
 
     public NetServerSettings withCredentials(String newUser, String newPasswordHash) {
         return new NetServerSettings(bindIp, port, newUser, newPasswordHash, maxFrameLength, ioThreads, getThreads,
-                authTimeout, nativeTransport);
+                authTimeout, nativeTransport, quickAck);
     }
 
     public NetServerSettings withNativeTransport(boolean useNative) {
         return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
-                authTimeout, useNative);
+                authTimeout, useNative, quickAck);
     }
 
     public NetServerSettings withAuthTimeout(Duration timeout) {
         return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
-                timeout, nativeTransport);
+                timeout, nativeTransport, quickAck);
     }
 
     public NetServerSettings withThreads(int newIoThreads, int newGetThreads) {
         return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, newIoThreads, newGetThreads,
-                authTimeout, nativeTransport);
+                authTimeout, nativeTransport, quickAck);
+    }
+
+    public NetServerSettings withQuickAck(boolean rearm) {
+        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+                authTimeout, nativeTransport, rearm);
+    }
+
+    public NetServerSettings withPort(int newPort) {
+        return new NetServerSettings(bindIp, newPort, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+                authTimeout, nativeTransport, quickAck);
     }
 
     public boolean checksPassword() {
@@ -106,6 +118,6 @@ public record NetServerSettings(String bindIp, int port, String user, String pas
         return "NetServerSettings[" + (bindIp.isEmpty() ? "*" : bindIp) + ":" + port
                 + (user.isEmpty() ? "" : ", user=" + user) + (checksPassword() ? ", password=<set>" : "")
                 + ", maxFrame=" + maxFrameLength + ", ioThreads=" + ioThreads + ", getThreads=" + getThreads
-                + ", authTimeout=" + authTimeout + ", native=" + nativeTransport + "]";
+                + ", authTimeout=" + authTimeout + ", native=" + nativeTransport + ", quickAck=" + quickAck + "]";
     }
 }
