@@ -40,9 +40,7 @@ final class InProcessServer implements AutoCloseable {
     }
 
     synchronized void start() {
-        NetServerSettings bind = port == 0 ? settings : new NetServerSettings(settings.bindIp(), port, settings.user(),
-                settings.passwordHash(), settings.maxFrameLength(), settings.ioThreads(), settings.getThreads(),
-                settings.authTimeout(), settings.nativeTransport());
+        NetServerSettings bind = port == 0 ? settings : settings.withPort(port);
         server = new NetServer(bind, name -> Optional.ofNullable(destinations.get(name)));
         try {
             server.start();
