@@ -46,7 +46,8 @@ final class AuthenticationHandler extends SimpleChannelInboundHandler<Packet> {
     protected void channelRead0(ChannelHandlerContext ctx, Packet packet) throws InvalidProtocolBufferException {
         ClientAuth auth = ClientAuth.parseFrom(packet.getBody());
         if (!accepts(auth)) {
-            log.info("authentication failed for user '{}' from {}", auth.getUsername(), ctx.channel().remoteAddress());
+            log.info("authentication failed for user '{}' from {}", printable(auth.getUsername()),
+                    ctx.channel().remoteAddress());
             ctx.writeAndFlush(Replies.error(400, "auth failed for user:" + auth.getUsername()), ctx.voidPromise());
             return;
         }
@@ -77,6 +78,16 @@ final class AuthenticationHandler extends SimpleChannelInboundHandler<Packet> {
         }
         // a token that is not hex throws MalformedRequestException: canal drops such a connection without a reply
         return password.matches(seed, auth.getPassword().toByteArray());
+    }
+
+    /** The user name as a client sent it may hold anything; keep log lines single and short. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 64));
+        for (int i = 0; i < text.length() && out.length() < 64; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return text.length() > 64 ? out + "..." : out.toString();
     }
 
     private static long idleMillis(boolean present, int millis) {
