@@ -1,0 +1,350 @@
+package io.sluice.server.mq;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.protocol.entry.CanalEntry.Column;
+import io.sluice.protocol.entry.CanalEntry.EntryType;
+import io.sluice.protocol.entry.CanalEntry.EventType;
+import io.sluice.protocol.flat.FlatMessage;
+import io.sluice.protocol.flat.FlatMessageCodec;
+import io.sluice.protocol.packet.CanalPacket;
+import io.sluice.server.entry.StoredEntry;
+import io.sluice.server.instance.Batch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one batch into broker messages: topic routing (§4.3), partitioning (§4.2), FlatMessage JSON or
+ * canal's protobuf {@code Packet{MESSAGES}} (§4.1), and splitting so that no message exceeds
+ * {@code maxMessageBytes}. Within a (topic, partition) messages keep the entries' order, which is commit
+ * order, so the rows of one key reach their partition in commit order.
+ *
+ * <p>A message too large is split between rows; a single row (or DDL) still too large is an
+ * {@link OversizeRowException} under {@link OversizePolicy#STOP}, or is logged and left out under
+ * {@link OversizePolicy#SKIP}.
+ */
+final class MessageBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(MessageBuilder.class);
+
+    /** Packet{version, type, body tag+len} + Messages{batch_id}: at most 2+2+6+11 bytes; rounded up. */
+    private static final int PACKET_OVERHEAD = 32;
+
+    private record Target(String topic, int partition) {
+    }
+
+    private record Parsed(StoredEntry stored, CanalEntry.Entry entry, CanalEntry.RowChange rowChange) {
+
+        String table() {
+            return entry.getHeader().getSchemaName() + "." + entry.getHeader().getTableName();
+        }
+    }
+
+    private final MqPublishSettings settings;
+    private final TopicRouter topics;
+    private final PartitionRules partitionRules;
+    private final TopicPartitionCounts partitionCounts;
+    private final FlatMessageCodec codec = new FlatMessageCodec();
+    private final LongSupplier clock;
+    private long skippedRows;
+
+    MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
+        this.settings = settings;
+        this.topics = TopicRouter.parse(settings.topic(), settings.dynamicTopic());
+        this.partitionRules = PartitionRules.parse(settings.partitionHash());
+        this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
+                settings.partitionsNum());
+        this.clock = clock;
+    }
+
+    /** Rows left out under {@link OversizePolicy#SKIP} so far. */
+    long skippedRows() {
+        return skippedRows;
+    }
+
+    List<MqMessage> build(Batch batch) {
+        List<Parsed> entries = parse(batch);
+        return settings.flatMessage() ? flat(entries, batch.id()) : protobuf(entries, batch.id());
+    }
+
+    private static List<Parsed> parse(Batch batch) {
+        List<Parsed> parsed = new ArrayList<>(batch.entries().size());
+        for (StoredEntry stored : batch.entries()) {
+            try {
+                CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(stored.bytes());
+                CanalEntry.RowChange rowChange = entry.getEntryType() == EntryType.ROWDATA
+                        ? CanalEntry.RowChange.parseFrom(entry.getStoreValue()) : null;
+                parsed.add(new Parsed(stored, entry, rowChange));
+            } catch (InvalidProtocolBufferException e) {
+                // entries are encoded by Sluice itself; unreadable bytes are a bug, not a broker condition
+                throw new IllegalStateException("entry at " + stored.position() + " of batch " + batch.id()
+                        + " is not a canal Entry", e);
+            }
+        }
+        return parsed;
+    }
+
+    private static boolean isTransactionMarker(CanalEntry.Entry entry) {
+        return entry.getEntryType() == EntryType.TRANSACTIONBEGIN || entry.getEntryType() == EntryType.TRANSACTIONEND;
+    }
+
+    // ---- FlatMessage ----------------------------------------------------------------------------------
+
+    private List<MqMessage> flat(List<Parsed> entries, long batchId) {
+        List<MqMessage> out = new ArrayList<>();
+        long now = clock.getAsLong();
+        for (Parsed p : entries) {
+            if (p.rowChange() == null) {
+                continue;
+            }
+            FlatMessage message = FlatMessageConverter.convert(p.entry(), p.rowChange(), batchId, now);
+            if (message == null) {
+                continue;
+            }
+            String topic = topics.topicFor(message.database(), message.table());
+            for (Map.Entry<Integer, FlatMessage> part : partitionFlat(message, topic).entrySet()) {
+                for (FlatMessage piece : fitFlat(part.getValue())) {
+                    out.add(new MqMessage(topic, part.getKey(), codec.encode(piece)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** canal's {@code messagePartition(FlatMessage)}: one message per partition that gets rows of it. */
+    private Map<Integer, FlatMessage> partitionFlat(FlatMessage m, String topic) {
+        Map<Integer, FlatMessage> single = new LinkedHashMap<>();
+        if (partitionRules.isEmpty()) {
+            single.put(settings.partition(), m);
+            return single;
+        }
+        PartitionRules.Rule rule = m.isDdl() || m.data() == null ? null : partitionRules.ruleFor(m.database(), m.table());
+        if (rule == null) {
+            single.put(0, m);
+            return single;
+        }
+        int partitions = partitionCounts.partitionsOf(topic);
+        if (rule.mode() == PartitionRules.Mode.TABLE) {
+            single.put(PartitionRules.partitionOf(m.table().hashCode(), partitions), m);
+            return single;
+        }
+        List<String> hashColumns = rule.mode() == PartitionRules.Mode.PRIMARY_KEY ? m.pkNames() : rule.columns();
+        Map<Integer, List<Integer>> rowsByPartition = new java.util.TreeMap<>();
+        for (int i = 0; i < m.data().size(); i++) {
+            int hash = settings.databaseHash() ? m.database().hashCode() : 0;
+            if (hashColumns != null) {
+                Map<String, String> row = m.data().get(i);
+                for (String column : hashColumns) {
+                    String value = row.get(column);
+                    hash ^= (value == null ? "" : value).hashCode();
+                }
+            }
+            rowsByPartition.computeIfAbsent(PartitionRules.partitionOf(hash, partitions), k -> new ArrayList<>()).add(i);
+        }
+        Map<Integer, FlatMessage> parts = new LinkedHashMap<>();
+        rowsByPartition.forEach((partition, rows) -> parts.put(partition, rows.size() == m.data().size() ? m
+                : withRows(m, rows)));
+        return parts;
+    }
+
+    private static FlatMessage withRows(FlatMessage m, List<Integer> rows) {
+        List<Map<String, String>> data = new ArrayList<>(rows.size());
+        List<Map<String, String>> old = m.old() == null ? null : new ArrayList<>(rows.size());
+        for (int i : rows) {
+            data.add(m.data().get(i));
+            if (old != null) {
+                old.add(m.old().get(i));
+            }
+        }
+        return new FlatMessage(data, m.database(), m.es(), m.gtid(), m.id(), m.isDdl(), m.mysqlType(), old,
+                m.pkNames(), m.sql(), m.sqlType(), m.table(), m.ts(), m.type());
+    }
+
+    /** The message itself when it fits, else halves of its rows, recursively; a lone row that does not fit is oversize. */
+    private List<FlatMessage> fitFlat(FlatMessage m) {
+        int size = codec.encode(m).length;
+        if (size <= settings.maxMessageBytes()) {
+            return List.of(m);
+        }
+        int rows = m.data() == null ? 0 : m.data().size();
+        if (rows <= 1) {
+            String key = rows == 0 ? (m.isDdl() ? "DDL statement" : m.type() + " statement")
+                    : describeKey(m.pkNames(), m.data().get(0));
+            oversize(new OversizeRowException(m.database() + "." + m.table(), key, size, settings.maxMessageBytes()));
+            return List.of();
+        }
+        List<Integer> first = new ArrayList<>();
+        List<Integer> second = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            (i < rows / 2 ? first : second).add(i);
+        }
+        List<FlatMessage> out = new ArrayList<>(fitFlat(withRows(m, first)));
+        out.addAll(fitFlat(withRows(m, second)));
+        return out;
+    }
+
+    private static String describeKey(List<String> pkNames, Map<String, String> row) {
+        if (pkNames == null || pkNames.isEmpty()) {
+            return "table without primary key";
+        }
+        StringJoiner key = new StringJoiner(", ");
+        for (String name : pkNames) {
+            key.add(name + "=" + row.get(name));
+        }
+        return key.toString();
+    }
+
+    private void oversize(OversizeRowException e) {
+        if (settings.oversizePolicy() == OversizePolicy.STOP) {
+            throw e;
+        }
+        skippedRows++;
+        log.error("skipped (sluice.mq.oversize.policy=skip): {}", e.getMessage());
+    }
+
+    // ---- protobuf Packet{MESSAGES} ----------------------------------------------------------------------
+
+    private List<MqMessage> protobuf(List<Parsed> entries, long batchId) {
+        Map<Target, List<ByteString>> byTarget = new LinkedHashMap<>();
+        boolean dropMarkers = topics.isDynamic() || !partitionRules.isEmpty() || settings.filterTransactionEntry();
+        for (Parsed p : entries) {
+            if (dropMarkers && isTransactionMarker(p.entry())) {
+                continue;
+            }
+            String topic = topics.topicFor(p.entry().getHeader().getSchemaName(), p.entry().getHeader().getTableName());
+            partitionProtobuf(p, topic, byTarget);
+        }
+        List<MqMessage> out = new ArrayList<>();
+        byTarget.forEach((target, list) -> pack(target, list, batchId, out));
+        return out;
+    }
+
+    /** canal's {@code messagePartition(EntryRowData[])}: hashed rows travel as one single-row entry each. */
+    private void partitionProtobuf(Parsed p, String topic, Map<Target, List<ByteString>> byTarget) {
+        CanalEntry.RowChange rc = p.rowChange();
+        if (partitionRules.isEmpty()) {
+            add(byTarget, topic, settings.partition(), p.stored());
+            return;
+        }
+        if (rc == null || rc.getIsDdl() || rc.getRowDatasCount() == 0) {
+            add(byTarget, topic, 0, p.stored());
+            return;
+        }
+        CanalEntry.Header header = p.entry().getHeader();
+        PartitionRules.Rule rule = partitionRules.ruleFor(header.getSchemaName(), header.getTableName());
+        if (rule == null) {
+            add(byTarget, topic, 0, p.stored());
+            return;
+        }
+        int partitions = partitionCounts.partitionsOf(topic);
+        if (rule.mode() == PartitionRules.Mode.TABLE) {
+            add(byTarget, topic, PartitionRules.partitionOf(header.getTableName().hashCode(), partitions), p.stored());
+            return;
+        }
+        for (CanalEntry.RowData row : rc.getRowDatasList()) {
+            int hash = settings.databaseHash() ? header.getSchemaName().hashCode() : 0;
+            for (Column c : rowImage(rc.getEventType(), row)) {
+                boolean hashed = rule.mode() == PartitionRules.Mode.PRIMARY_KEY ? c.getIsKey() : rule.hashesColumn(c.getName());
+                if (hashed) {
+                    hash ^= c.getValue().hashCode();
+                }
+            }
+            CanalEntry.Entry single = withRows(p.entry(), rc, List.of(row));
+            byTarget.computeIfAbsent(new Target(topic, PartitionRules.partitionOf(hash, partitions)), k -> new ArrayList<>())
+                    .add(single.toByteString());
+        }
+    }
+
+    private static List<Column> rowImage(EventType type, CanalEntry.RowData row) {
+        return type == EventType.DELETE ? row.getBeforeColumnsList() : row.getAfterColumnsList();
+    }
+
+    private static void add(Map<Target, List<ByteString>> byTarget, String topic, int partition, StoredEntry stored) {
+        // the stored bytes are the entry as clients receive it over TCP: no re-encoding
+        byTarget.computeIfAbsent(new Target(topic, partition), k -> new ArrayList<>())
+                .add(ByteString.copyFrom(stored.bytes()));
+    }
+
+    private static CanalEntry.Entry withRows(CanalEntry.Entry entry, CanalEntry.RowChange rc,
+                                             List<CanalEntry.RowData> rows) {
+        CanalEntry.RowChange part = rc.toBuilder().clearRowDatas().addAllRowDatas(rows).build();
+        return entry.toBuilder().setStoreValue(part.toByteString()).build();
+    }
+
+    private static int fieldSize(ByteString bytes) {
+        return 1 + CodedOutputStream.computeUInt32SizeNoTag(bytes.size()) + bytes.size();
+    }
+
+    /** Packs entries into as few Messages as fit below the limit, in order; splits an entry between rows if needed. */
+    private void pack(Target target, List<ByteString> entries, long batchId, List<MqMessage> out) {
+        int limit = settings.maxMessageBytes() - PACKET_OVERHEAD;
+        List<ByteString> current = new ArrayList<>();
+        int currentSize = 0;
+        for (ByteString entry : entries) {
+            for (ByteString piece : fitEntry(entry, limit)) {
+                int size = fieldSize(piece);
+                if (!current.isEmpty() && currentSize + size > limit) {
+                    out.add(new MqMessage(target.topic(), target.partition(), packet(batchId, current)));
+                    current = new ArrayList<>();
+                    currentSize = 0;
+                }
+                current.add(piece);
+                currentSize += size;
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(new MqMessage(target.topic(), target.partition(), packet(batchId, current)));
+        }
+    }
+
+    private List<ByteString> fitEntry(ByteString bytes, int limit) {
+        if (fieldSize(bytes) <= limit) {
+            return List.of(bytes);
+        }
+        CanalEntry.Entry entry;
+        CanalEntry.RowChange rc;
+        try {
+            entry = CanalEntry.Entry.parseFrom(bytes);
+            rc = entry.getEntryType() == EntryType.ROWDATA ? CanalEntry.RowChange.parseFrom(entry.getStoreValue()) : null;
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("re-reading an entry Sluice encoded failed", e);
+        }
+        String table = entry.getHeader().getSchemaName() + "." + entry.getHeader().getTableName();
+        if (rc == null || rc.getRowDatasCount() <= 1) {
+            String key = rc == null || rc.getRowDatasCount() == 0 ? (rc != null && rc.getIsDdl() ? "DDL statement" : "entry")
+                    : describeKey(rowImage(rc.getEventType(), rc.getRowDatas(0)));
+            oversize(new OversizeRowException(table, key, fieldSize(bytes) + PACKET_OVERHEAD, settings.maxMessageBytes()));
+            return List.of();
+        }
+        int half = rc.getRowDatasCount() / 2;
+        List<ByteString> out = new ArrayList<>(
+                fitEntry(withRows(entry, rc, rc.getRowDatasList().subList(0, half)).toByteString(), limit));
+        out.addAll(fitEntry(withRows(entry, rc, rc.getRowDatasList().subList(half, rc.getRowDatasCount())).toByteString(),
+                limit));
+        return out;
+    }
+
+    private static String describeKey(List<Column> columns) {
+        StringJoiner key = new StringJoiner(", ");
+        for (Column c : columns) {
+            if (c.getIsKey()) {
+                key.add(c.getName() + "=" + (c.getIsNull() ? "NULL" : c.getValue()));
+            }
+        }
+        return key.length() == 0 ? "table without primary key" : key.toString();
+    }
+
+    private static byte[] packet(long batchId, List<ByteString> entries) {
+        CanalPacket.Messages messages = CanalPacket.Messages.newBuilder().setBatchId(batchId).addAllMessages(entries).build();
+        return CanalPacket.Packet.newBuilder().setVersion(1).setType(CanalPacket.PacketType.MESSAGES)
+                .setBody(messages.toByteString()).build().toByteArray();
+    }
+}
