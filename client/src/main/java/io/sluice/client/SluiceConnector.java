@@ -43,7 +43,8 @@ public final class SluiceConnector implements AutoCloseable {
 
     // all guarded by lock
     private boolean open;
-    private CanalConnection connection;
+    /** Volatile so that a server move can close it while a call waits on it. */
+    private volatile CanalConnection connection;
     private long session;
     private String filter;
     private final ArrayDeque<Long> outstanding = new ArrayDeque<>();
@@ -59,6 +60,38 @@ public final class SluiceConnector implements AutoCloseable {
     public SluiceConnector(ServerLocator locator, ConnectorSettings settings) {
         this.locator = locator;
         this.settings = settings;
+        locator.watch(this::serverMoved);
+    }
+
+    /**
+     * A connector that finds the destination's active server through ZooKeeper (canal's {@code running} node, else
+     * the {@code cluster} list) and moves to another server when the running node names one; after the move it
+     * rolls back and resumes after the last ack, as after any reconnect. {@link #close()} also closes the
+     * ZooKeeper client.
+     *
+     * @param zkServers ZooKeeper connect string, as {@code canal.zkServers}
+     */
+    public static SluiceConnector cluster(String zkServers, ConnectorSettings settings) {
+        try {
+            return new SluiceConnector(ZooKeeperServerLocator.start(zkServers, settings.destination(),
+                    (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis())), settings);
+        } catch (IOException e) {
+            throw new ConnectionLostException("cannot read the cluster of " + settings.destination()
+                    + " from ZooKeeper " + zkServers, e);
+        }
+    }
+
+    /**
+     * The active server changed: end the connection to the old one, even under a call waiting on it (closing the
+     * socket ends the wait); the call then reconnects to the new one.
+     */
+    private void serverMoved(InetSocketAddress now) {
+        CanalConnection current = connection;
+        if (current != null && !current.address().equals(now)) {
+            log.info("active server for {} moved from {} to {}; reconnecting", settings.destination(),
+                    current.address(), now);
+            current.close();
+        }
     }
 
     public ConnectorSettings settings() {
@@ -205,9 +238,14 @@ public final class SluiceConnector implements AutoCloseable {
         }
     }
 
+    /** Disconnects and releases the locator (the ZooKeeper client of a {@link #cluster} connector). */
     @Override
     public void close() {
-        disconnect();
+        try {
+            disconnect();
+        } finally {
+            locator.close();
+        }
     }
 
     /**
