@@ -51,6 +51,8 @@ public final class SluiceConnector implements AutoCloseable {
     /** Batches of ended sessions or rolled back, whose acks are skipped; the oldest are forgotten past a bound. */
     private final Set<Long> abandoned = new LinkedHashSet<>();
     private boolean unanswered;
+    /** This session still owes the rollback that follows connecting (sent after the first subscribe). */
+    private boolean rollbackPending;
     private BatchStream stream;
 
     public SluiceConnector(InetSocketAddress address, ConnectorSettings settings) {
@@ -99,8 +101,8 @@ public final class SluiceConnector implements AutoCloseable {
     }
 
     /**
-     * Opens the session: connect, authenticate and (with {@link ConnectorSettings#rollbackOnConnect()}) roll back
-     * what an earlier session of this client id left unacknowledged.
+     * Opens the session: connect and authenticate. With {@link ConnectorSettings#rollbackOnConnect()} the first
+     * subscribe then rolls back what an earlier session of this client id left unacknowledged.
      */
     public void connect() {
         synchronized (lock) {
@@ -341,11 +343,10 @@ public final class SluiceConnector implements AutoCloseable {
         unanswered = false;
         abandon(outstanding);
         outstanding.clear();
-        // like canal's client: roll back before subscribing (the server ignores it for a client not subscribed),
-        // so the subscribe reply also reports a rollback error, if any
-        if (settings.rollbackOnConnect() || session > 1) {
-            sendRollback(fresh, 0);
-        }
+        // canal's client rolls back right after connecting, before it subscribes. Here the rollback follows the
+        // (re-)subscription instead: a lazily started destination exists only after a subscribe (a rollback before
+        // it earns "should start first", canal issue #207), and the subscribe's reply is then unambiguous.
+        rollbackPending = settings.rollbackOnConnect() || session > 1;
         if (filter != null) {
             subscribeOn(fresh, filter);
         }
@@ -358,9 +359,13 @@ public final class SluiceConnector implements AutoCloseable {
                 .setClientId(settings.clientIdText()).setFilter(value).build());
         expectOk(c, "subscribe", ambiguous);
         filter = value;
+        if (rollbackPending) {
+            sendRollback(c, 0);
+        }
     }
 
     private void sendRollback(CanalConnection c, long batchId) throws IOException {
+        rollbackPending = false;
         c.send(PacketType.CLIENTROLLBACK, ClientRollback.newBuilder().setDestination(settings.destination())
                 .setClientId(settings.clientIdText()).setBatchId(batchId).build());
         unanswered = true;
