@@ -251,22 +251,24 @@ public final class DestinationElection implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches the destination's member list and checks the balance against what it is now: a member that joined
+     * before the watch was set (e.g. while the parent node did not exist yet) fires no event.
+     */
     private void watchMembers() {
-        try {
-            zk.getChildren().usingWatcher((Watcher) event -> onThread(this::membersChanged))
-                    .forPath(ZkPaths.destinationCluster(destination));
-        } catch (KeeperException.NoNodeException e) {
-            thread.schedule(this::watchMembers, 200, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.debug("{}: cannot watch members: {}", destination, e.getMessage());
-        }
-    }
-
-    private void membersChanged() {
         if (closed) {
             return;
         }
-        watchMembers();
+        try {
+            zk.getChildren().usingWatcher((Watcher) event -> onThread(this::watchMembers))
+                    .forPath(ZkPaths.destinationCluster(destination));
+        } catch (KeeperException.NoNodeException e) {
+            thread.schedule(this::watchMembers, 200, TimeUnit.MILLISECONDS);
+            return;
+        } catch (Exception e) {
+            log.debug("{}: cannot watch members: {}", destination, e.getMessage());
+            return;
+        }
         checkBalance();
     }
 

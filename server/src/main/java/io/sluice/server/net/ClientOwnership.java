@@ -1,0 +1,26 @@
+package io.sluice.server.net;
+
+import io.netty.channel.Channel;
+import io.sluice.server.instance.ClientIdentity;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Which connection last spoke for each client identity. canal supports one active consumer per (destination,
+ * client id); when a consumer reconnects, its old connection may be noticed dead only later (a lost FIN, an idle
+ * timeout). The old connection's clean-up rollback must then not undo the batches the new connection is
+ * already working on, so only the current owner rolls back on disconnect.
+ */
+final class ClientOwnership {
+
+    private final ConcurrentMap<ClientIdentity, Channel> owners = new ConcurrentHashMap<>();
+
+    void claim(ClientIdentity client, Channel channel) {
+        owners.put(client, channel);
+    }
+
+    /** True if {@code channel} still owned {@code client}; ownership ends either way. */
+    boolean release(ClientIdentity client, Channel channel) {
+        return owners.remove(client, channel);
+    }
+}

@@ -1,0 +1,326 @@
+package io.sluice.server.net;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.sluice.protocol.packet.CanalPacket.ClientAck;
+import io.sluice.protocol.packet.CanalPacket.ClientRollback;
+import io.sluice.protocol.packet.CanalPacket.Get;
+import io.sluice.protocol.packet.CanalPacket.Packet;
+import io.sluice.protocol.packet.CanalPacket.Sub;
+import io.sluice.protocol.packet.CanalPacket.Unsub;
+import io.sluice.server.instance.Batch;
+import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.instance.ClientRequestException;
+import io.sluice.server.instance.Destination;
+import io.sluice.server.instance.Destinations;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an authenticated connection: SUBSCRIPTION, UNSUBSCRIPTION, GET, CLIENTACK and CLIENTROLLBACK with canal's
+ * replies, error codes and texts (CANAL-PROTOCOL.md §2.3–2.8). Acks and rollbacks get no reply; their errors are
+ * written unsolicited, as canal does, and the client reads them as the answer to its next request.
+ *
+ * <p>A GET that may wait runs on the GET executor, one at a time per connection, so that batch ids follow the
+ * order of requests; a GET that returns at once runs right here when nothing is queued before it. When the
+ * connection closes, the batches it left unacknowledged are rolled back so the next consumer gets them again.
+ */
+final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+    /** What the official client sends for {@code batchSize <= 0}; used when a GET asks for no entries. */
+    static final int DEFAULT_FETCH_SIZE = 1000;
+
+    private final Destinations destinations;
+    private final Executor getExecutor;
+    private final ClientOwnership ownership;
+
+    private ChannelHandlerContext ctx;
+    private ReplyQueue replies;
+    private final Set<ClientIdentity> clients = new LinkedHashSet<>();
+    private final ArrayDeque<QueuedGet> queuedGets = new ArrayDeque<>();
+    private GetTask<ByteBuf> runningGet;
+    private boolean closed;
+
+    private record GetRequest(ClientIdentity client, Destination destination, int fetchSize, long timeout,
+                              TimeUnit unit, boolean autoAck) {
+    }
+
+    private record QueuedGet(GetRequest request, ReplyQueue.Slot slot) {
+    }
+
+    SessionHandler(Destinations destinations, Executor getExecutor, ClientOwnership ownership) {
+        this.destinations = destinations;
+        this.getExecutor = getExecutor;
+        this.ownership = ownership;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        this.replies = new ReplyQueue(context);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext context, Packet packet) throws InvalidProtocolBufferException {
+        switch (packet.getType()) {
+            case SUBSCRIPTION -> {
+                Sub sub = Sub.parseFrom(packet.getBody());
+                replies.add(serve(() -> subscribe(sub)));
+            }
+            case UNSUBSCRIPTION -> {
+                Unsub unsub = Unsub.parseFrom(packet.getBody());
+                replies.add(serve(() -> unsubscribe(unsub)));
+            }
+            case GET -> get(Get.parseFrom(packet.getBody()));
+            case CLIENTACK -> {
+                ClientAck ack = ClientAck.parseFrom(packet.getBody());
+                replies.add(serve(() -> ack(ack)));
+            }
+            case CLIENTROLLBACK -> {
+                ClientRollback rollback = ClientRollback.parseFrom(packet.getBody());
+                replies.add(serve(() -> rollback(rollback)));
+            }
+            default -> replies.add(Replies.error(400, "packet type=" + packet.getType() + " is NOT supported!"));
+        }
+    }
+
+    /** Subscribe carried by the authentication packet (canal does this when it names destination and client). */
+    ByteBuf subscribeOnAuthentication(String destination, String clientId, String filter) {
+        return serve(() -> subscribe(Sub.newBuilder().setDestination(destination).setClientId(clientId)
+                .setFilter(filter).build()));
+    }
+
+    private ByteBuf subscribe(Sub sub) {
+        ClientIdentity client = identity(sub.getDestination(), sub.getClientId());
+        Destination destination = running(client);
+        claim(client);
+        destination.subscribe(client, sub.getFilter());
+        return Replies.ok();
+    }
+
+    private ByteBuf unsubscribe(Unsub unsub) {
+        ClientIdentity client = identity(unsub.getDestination(), unsub.getClientId());
+        Destination destination = running(client);
+        destination.unsubscribe(client);
+        clients.remove(client);
+        ownership.release(client, ctx.channel());
+        return Replies.ok();
+    }
+
+    private ByteBuf ack(ClientAck ack) {
+        ClientIdentity client = identity(ack.getDestination(), ack.getClientId());
+        if (ack.getBatchId() == 0) {
+            throw new ClientRequestException(402, "batchId should assign value");
+        }
+        if (ack.getBatchId() == -1) {
+            // the official client acks the id of an empty GET result; canal ignores it before any other check
+            return null;
+        }
+        Destination destination = running(client);
+        claim(client);
+        requireSubscribed(destination, client);
+        destination.ack(client, ack.getBatchId());
+        return null;
+    }
+
+    private ByteBuf rollback(ClientRollback rollback) {
+        ClientIdentity client = identity(rollback.getDestination(), rollback.getClientId());
+        Destination destination = running(client);
+        claim(client);
+        // the official client sends rollback(0) on connect, before it subscribes: canal ignores it then
+        if (destination.isSubscribed(client)) {
+            destination.rollback(client, rollback.getBatchId());
+        }
+        return null;
+    }
+
+    private void get(Get get) {
+        ReplyQueue.Slot slot = replies.reserve();
+        GetRequest request;
+        try {
+            request = getRequest(get);
+        } catch (RuntimeException e) {
+            replies.complete(slot, errorReply(e));
+            return;
+        }
+        if (request.timeout() < 0 && runningGet == null && queuedGets.isEmpty()) {
+            replies.complete(slot, serveGet(request));
+        } else {
+            queuedGets.add(new QueuedGet(request, slot));
+            startNextGet();
+        }
+    }
+
+    private GetRequest getRequest(Get get) {
+        ClientIdentity client = identity(get.getDestination(), get.getClientId());
+        Destination destination = running(client);
+        claim(client);
+        requireSubscribed(destination, client);
+        int fetchSize = get.getFetchSize() > 0 ? get.getFetchSize() : DEFAULT_FETCH_SIZE;
+        // documented defaults for absent fields (-1 = at once, ms); canal's proto3 code reads them as 0 (block) / ns
+        long timeout = get.hasTimeout() ? get.getTimeout() : -1;
+        TimeUnit unit = get.hasUnit() ? timeUnit(get.getUnit()) : TimeUnit.MILLISECONDS;
+        // auto_ack: canal 1.1.8 ignores it (its handling is commented out); Sluice honours it: GET then ack in one
+        // round trip, for clients that accept at-most-once
+        return new GetRequest(client, destination, fetchSize, timeout < 0 ? -1 : timeout, unit, get.getAutoAck());
+    }
+
+    /** Runs one GET; on the event loop for timeout -1, on the GET executor otherwise. Returns the reply. */
+    private ByteBuf serveGet(GetRequest request) {
+        return serve(() -> {
+            Batch batch;
+            try {
+                batch = request.destination().getWithoutAck(request.client(), request.fetchSize(), request.timeout(),
+                        request.unit());
+            } catch (InterruptedException e) {
+                // the connection closed (or the server stops) while this GET waited: nobody to answer
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            if (request.autoAck() && !batch.isEmpty()) {
+                request.destination().ack(request.client(), batch.id());
+            }
+            return Replies.messages(ctx.alloc(), batch);
+        });
+    }
+
+    private void startNextGet() {
+        if (runningGet != null || closed || queuedGets.isEmpty()) {
+            return;
+        }
+        QueuedGet next = queuedGets.poll();
+        GetTask<ByteBuf> task = new GetTask<>(() -> serveGet(next.request()),
+                reply -> ctx.executor().execute(() -> getEnded(next.slot(), reply)));
+        runningGet = task;
+        try {
+            getExecutor.execute(task);
+        } catch (RejectedExecutionException e) {
+            runningGet = null;
+            replies.complete(next.slot(), Replies.error(400, "server is shutting down"));
+            ctx.close();
+        }
+    }
+
+    private void getEnded(ReplyQueue.Slot slot, ByteBuf reply) {
+        runningGet = null;
+        replies.complete(slot, reply);
+        if (closed) {
+            rollBackOnDisconnect();
+        } else {
+            startNextGet();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closed = true;
+        replies.close();
+        queuedGets.clear();
+        if (runningGet == null) {
+            rollBackOnDisconnect();
+        } else if (runningGet.cancel()) {
+            runningGet = null;
+            rollBackOnDisconnect();
+        }
+        // otherwise the running GET ends soon (interrupted) and getEnded rolls back after it
+        context.fireChannelInactive();
+    }
+
+    private void rollBackOnDisconnect() {
+        Channel channel = ctx.channel();
+        for (ClientIdentity client : clients) {
+            if (!ownership.release(client, channel)) {
+                continue;
+            }
+            try {
+                destinations.find(client.destination()).ifPresent(destination -> {
+                    if (destination.isSubscribed(client)) {
+                        destination.rollback(client, 0);
+                    }
+                });
+            } catch (RuntimeException e) {
+                log.warn("rollback of {} after {} disconnected failed: {}", client, channel.remoteAddress(),
+                        e.toString());
+            }
+        }
+        clients.clear();
+    }
+
+    private interface Request {
+        ByteBuf serve();
+    }
+
+    private ByteBuf serve(Request request) {
+        try {
+            return request.serve();
+        } catch (RuntimeException e) {
+            return errorReply(e);
+        }
+    }
+
+    private ByteBuf errorReply(RuntimeException e) {
+        if (e instanceof ClientRequestException request) {
+            log.debug("{} request refused: {}", ctx.channel().remoteAddress(), request.getMessage());
+            if (request.errorCode() != 400) {
+                return Replies.error(request.errorCode(), request.getMessage());
+            }
+        } else {
+            log.warn("{} request failed", ctx.channel().remoteAddress(), e);
+        }
+        // canal wraps every server-side exception like this, stack trace included; clients grep the inner text
+        return Replies.error(400, "something goes wrong with channel:" + ctx.channel() + ", exception="
+                + stackTrace(e));
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter text = new StringWriter();
+        e.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+
+    private static ClientIdentity identity(String destination, String clientId) {
+        if (destination.isEmpty() || clientId.isEmpty()) {
+            throw new ClientRequestException(401, "destination or clientId is null");
+        }
+        try {
+            return ClientIdentity.of(destination, clientId);
+        } catch (NumberFormatException e) {
+            throw new ClientRequestException(400, e.toString());
+        }
+    }
+
+    private Destination running(ClientIdentity client) {
+        return destinations.find(client.destination()).orElseThrow(() ->
+                new ClientRequestException(400, "destination:" + client.destination() + " should start first"));
+    }
+
+    private static void requireSubscribed(Destination destination, ClientIdentity client) {
+        if (!destination.isSubscribed(client)) {
+            throw new ClientRequestException(400, "ClientIdentity:" + client + " should subscribe first");
+        }
+    }
+
+    private void claim(ClientIdentity client) {
+        clients.add(client);
+        ownership.claim(client, ctx.channel());
+    }
+
+    /** {@code Get.unit} is a {@code TimeUnit} ordinal; canal maps anything else to milliseconds. */
+    static TimeUnit timeUnit(int ordinal) {
+        TimeUnit[] units = TimeUnit.values();
+        return ordinal >= 0 && ordinal < units.length ? units[ordinal] : TimeUnit.MILLISECONDS;
+    }
+}

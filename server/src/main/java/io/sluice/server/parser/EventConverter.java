@@ -1,0 +1,512 @@
+package io.sluice.server.parser;
+
+import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidListEventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.RowsQueryEventData;
+import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
+import com.github.shyiko.mysql.binlog.event.XidEventData;
+import com.google.protobuf.MessageLite;
+import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.protocol.entry.CanalEntry.EntryType;
+import io.sluice.protocol.entry.CanalEntry.EventType;
+import io.sluice.server.entry.ParsedEntry;
+import io.sluice.server.entry.StoredEntry;
+import io.sluice.server.parser.event.BinlogEventHeader;
+import io.sluice.server.parser.event.BinlogEventTypes;
+import io.sluice.server.parser.event.PreviousGtidsData;
+import io.sluice.server.parser.event.RowsEventData;
+import io.sluice.server.parser.event.TableMapData;
+import io.sluice.server.parser.event.TaggedGtidData;
+import io.sluice.server.parser.schema.DdlClassifier;
+import io.sluice.server.parser.schema.DdlTarget;
+import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.parser.schema.TableStructure;
+import io.sluice.server.parser.value.RowImageDecoder;
+import io.sluice.server.parser.value.TemporalText;
+import io.sluice.server.parser.value.ValueOptions;
+import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.position.ResumePoint;
+import io.sluice.server.sink.TableFilter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one binlog stream's events into canal entries (CANAL-PROTOCOL.md §3.3): BEGIN/END around each
+ * transaction, one ROWDATA entry per rows event, DDL and QUERY entries, with canal's header and Sluice's resume
+ * points. The same instance logic serves the live connection and file reading.
+ *
+ * <p>A <em>unit</em> is what a restart can begin at: a transaction, or a statement outside one (DDL). Every entry
+ * a unit would produce is numbered from 1, whether or not its table passes the filter, so that a resume point's
+ * {@code skipEntries} means the same thing however the filter changes.
+ */
+final class EventConverter {
+
+    private static final Logger log = LoggerFactory.getLogger(EventConverter.class);
+    private static final String UTF_8 = "UTF-8";
+    private static final int MARIADB_FL_STANDALONE = 1;
+
+    private final boolean gtidMode;
+    private final ValueOptions options;
+    private final TemporalText temporal;
+    private final SchemaHistory history;
+    private final TableFilter filter;
+    private final TableStructureSource master;
+    private final TransactionBuffer out;
+    private final ParserCounters counters;
+
+    private final Map<Long, TableMapData> tableMaps = new HashMap<>();
+    private final Map<Long, RowImageDecoder> decoders = new HashMap<>();
+    private final Set<Long> filteredTables = new HashSet<>();
+    private final Set<String> warned = new HashSet<>();
+
+    private String file;
+    /** Position after the last complete unit, with the GTID set executed up to it: where a unit starts. */
+    private BinlogPosition boundary;
+    private final GtidSetText executed;
+    private String currentGtid = "";
+    private String currentGtidSn = "";
+    private String currentGtidLct = "";
+
+    private boolean inUnit;
+    private BinlogPosition unitStart;
+    private int ordinal;
+    private boolean standaloneNext;
+
+    EventConverter(boolean gtidMode, ValueOptions options, SchemaHistory history, TableFilter filter,
+                   TableStructureSource master, TransactionBuffer out, ParserCounters counters, BinlogPosition start) {
+        this.gtidMode = gtidMode;
+        this.options = options;
+        this.temporal = new TemporalText(options.timeZone());
+        this.history = history;
+        this.filter = filter;
+        this.master = master;
+        this.out = out;
+        this.counters = counters;
+        this.file = start.file();
+        this.boundary = start;
+        this.executed = new GtidSetText(start.gtidSet());
+    }
+
+    /** Where the next unit starts (file, offset and the GTID set executed before it). */
+    BinlogPosition boundary() {
+        return boundary;
+    }
+
+    boolean inUnit() {
+        return inUnit;
+    }
+
+    void accept(Event event) throws InterruptedException {
+        BinlogEventHeader h = (BinlogEventHeader) event.getHeader();
+        counters.lastEventMillis = h.getTimestamp();
+        switch (h.typeCode()) {
+            case BinlogEventTypes.ROTATE -> rotate(h, (RotateEventData) event.getData());
+            case BinlogEventTypes.FORMAT_DESCRIPTION, BinlogEventTypes.STOP, BinlogEventTypes.HEARTBEAT,
+                 BinlogEventTypes.HEARTBEAT_V2, BinlogEventTypes.BINLOG_CHECKPOINT, BinlogEventTypes.ANONYMOUS_GTID,
+                 BinlogEventTypes.INTVAR, BinlogEventTypes.RAND, BinlogEventTypes.USER_VAR -> {
+                if (h.typeCode() == BinlogEventTypes.ANONYMOUS_GTID && !inUnit) {
+                    currentGtid = "";
+                }
+            }
+            case BinlogEventTypes.PREVIOUS_GTIDS -> {
+                if (executed.isEmpty() && event.getData() instanceof PreviousGtidsData previous) {
+                    executed.reset(previous.gtidSet());
+                    boundary = boundary.withGtidSet(executed.toString());
+                }
+            }
+            case BinlogEventTypes.MARIADB_GTID_LIST -> {
+                if (executed.isEmpty() && event.getData() instanceof MariadbGtidListEventData list
+                        && list.getMariaGTIDSet() != null) {
+                    executed.reset(list.getMariaGTIDSet().toString());
+                    boundary = boundary.withGtidSet(executed.toString());
+                }
+            }
+            case BinlogEventTypes.GTID -> {
+                GtidEventData g = (GtidEventData) event.getData();
+                gtid(g.getMySqlGtid().toString(), Long.toString(g.getSequenceNumber()), Long.toString(g.getLastCommitted()));
+            }
+            case BinlogEventTypes.GTID_TAGGED -> {
+                TaggedGtidData g = (TaggedGtidData) event.getData();
+                gtid(g.gtid(), Long.toString(g.sequenceNumber()), Long.toString(g.lastCommitted()));
+            }
+            case BinlogEventTypes.MARIADB_GTID -> mariadbGtid(h, (MariadbGtidEventData) event.getData());
+            case BinlogEventTypes.QUERY, BinlogEventTypes.QUERY_COMPRESSED -> query(h, (QueryEventData) event.getData());
+            case BinlogEventTypes.XID -> end(h, Long.toUnsignedString(((XidEventData) event.getData()).getXid()), null);
+            case BinlogEventTypes.XA_PREPARE -> {
+                // MySQL/MariaDB XA PREPARE closes the prepared part; the decision comes later as its own query
+                if (inUnit) {
+                    closeUnit(h);
+                }
+            }
+            case BinlogEventTypes.TABLE_MAP -> tableMap((TableMapData) event.getData(), h);
+            case BinlogEventTypes.ROWS_QUERY -> rowsQuery(h, ((RowsQueryEventData) event.getData()).getQuery(), true);
+            case BinlogEventTypes.ANNOTATE_ROWS -> rowsQuery(h, ((AnnotateRowsEventData) event.getData()).getRowsQuery(), false);
+            case BinlogEventTypes.TRANSACTION_PAYLOAD -> {
+                for (Event inner : ((TransactionPayloadEventData) event.getData()).getUncompressedEvents()) {
+                    accept(inner);
+                }
+            }
+            default -> {
+                if (event.getData() instanceof RowsEventData rows) {
+                    rows(h, rows);
+                }
+            }
+        }
+    }
+
+    private void rotate(BinlogEventHeader h, RotateEventData rotate) {
+        file = rotate.getBinlogFilename();
+        if (!inUnit) {
+            boundary = new BinlogPosition(file, rotate.getBinlogPosition(), executed.toString(), h.getServerId(),
+                    boundary.timestampMillis());
+        }
+    }
+
+    private void gtid(String gtid, String sequenceNumber, String lastCommitted) {
+        currentGtid = gtid;
+        currentGtidSn = sequenceNumber;
+        currentGtidLct = lastCommitted;
+        executed.add(gtid);
+    }
+
+    private void mariadbGtid(BinlogEventHeader h, MariadbGtidEventData g) throws InterruptedException {
+        String gtid = g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence();
+        currentGtid = gtid;
+        currentGtidSn = "";
+        currentGtidLct = "";
+        executed.add(gtid);
+        if ((g.getFlags() & MARIADB_FL_STANDALONE) != 0) {
+            standaloneNext = true; // a DDL or another statement that is its own unit; no BEGIN for it
+            return;
+        }
+        // MariaDB replaces BEGIN with the GTID event for replicas that understand GTIDs
+        openUnit();
+        CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().build();
+        add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
+    }
+
+    private void query(BinlogEventHeader h, QueryEventData q) throws InterruptedException {
+        String sql = q.getSql();
+        String trimmed = sql.trim();
+        String upper = trimmed.length() > 16 ? trimmed.substring(0, 16).toUpperCase(Locale.ROOT) : trimmed.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("XA START")) {
+            if (inUnit) {
+                return; // MariaDB: the GTID event flagged prepared_xa already began it
+            }
+            openUnit();
+            CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().setThreadId(q.getThreadId())
+                    .addProps(pair("XA_TYPE", "XA START")).addProps(pair("XA_XID", after(trimmed, "XA START"))).build();
+            add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
+            return;
+        }
+        if (upper.startsWith("XA END")) {
+            end(h, "0", List.of(pair("XA_TYPE", "XA END"), pair("XA_XID", after(trimmed, "XA END"))));
+            return;
+        }
+        if (upper.startsWith("XA COMMIT") || upper.startsWith("XA ROLLBACK")) {
+            String type = upper.startsWith("XA COMMIT") ? "XA COMMIT" : "XA ROLLBACK";
+            boolean own = !inUnit;
+            if (own) {
+                openUnit();
+            }
+            CanalEntry.RowChange change = CanalEntry.RowChange.newBuilder().setSql(sql)
+                    .addProps(pair("XA_TYPE", type)).addProps(pair("XA_XID", after(trimmed, type)))
+                    .setEventType(type.equals("XA COMMIT") ? EventType.XACOMMIT : EventType.XAROLLBACK).build();
+            add(h, EntryType.ROWDATA, change.getEventType(), "", "", change, StoredEntry.Kind.QUERY, -1, own);
+            if (own) {
+                closeUnit(h);
+            }
+            return;
+        }
+        if (upper.equals("BEGIN") || upper.endsWith(" BEGIN")) {
+            if (inUnit) {
+                return; // MariaDB: the GTID event already began it
+            }
+            openUnit();
+            CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().setThreadId(q.getThreadId()).build();
+            add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
+            return;
+        }
+        if (upper.equals("COMMIT") || upper.equals("ROLLBACK")) {
+            // transactions that touched non-transactional tables end with a COMMIT (or ROLLBACK) query, no XID
+            end(h, "0", null);
+            return;
+        }
+        statement(h, q, sql);
+    }
+
+    /** Any other statement: DDL, or a statement canal reports as a QUERY entry (GRANT, SAVEPOINT, ...). */
+    private void statement(BinlogEventHeader h, QueryEventData q, String sql) throws InterruptedException {
+        String db = q.getDatabase();
+        List<DdlTarget> targets = DdlClassifier.classify(sql, db);
+        DdlTarget first = targets.isEmpty() ? null : targets.get(0);
+        if (first != null && first.isDml()) {
+            throw new UnsupportedBinlogFormatException("statement-logged " + first.type() + " at " + file + ":"
+                    + h.startOffset() + " (" + abbreviate(sql) + "): the master writes statement-based events; set "
+                    + "binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in the server configuration)");
+        }
+        boolean own = !inUnit;
+        if (own) {
+            openUnit();
+        }
+        standaloneNext = false;
+        BinlogPosition end = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
+                h.getTimestamp());
+        EventType type = first == null ? EventType.QUERY : first.type();
+        if (isSchemaChange(sql, first)) {
+            SchemaHistory.DdlApplication applied = history.apply(end, db, sql);
+            invalidateDecoders();
+            if (!applied.understood()) {
+                warnOnce("ddl:" + sql.hashCode(), "cannot understand DDL at " + file + ":" + h.startOffset()
+                        + ", table structures will be re-read from the master when rows need them: " + abbreviate(sql));
+            }
+        }
+        CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder()
+                .setIsDdl(true).setSql(sql).setEventType(type);
+        if (db != null && !db.isEmpty()) {
+            change.setDdlSchemaName(db);
+        }
+        StoredEntry.Kind kind = type == EventType.QUERY ? StoredEntry.Kind.QUERY : StoredEntry.Kind.DDL;
+        add(h, EntryType.ROWDATA, type, first == null ? null : first.schema(), first == null ? null : first.table(),
+                change.build(), kind, -1, own);
+        if (own) {
+            closeUnit(h);
+        }
+    }
+
+    private static boolean isSchemaChange(String sql, DdlTarget first) {
+        if (first != null) {
+            return first.type() != EventType.QUERY || first.table() == null; // table DDL, CREATE/DROP DATABASE
+        }
+        String s = sql.trim().toUpperCase(Locale.ROOT);
+        while (s.startsWith("/*")) {
+            int close = s.indexOf("*/");
+            s = close < 0 ? "" : s.substring(close + 2).trim();
+        }
+        // not parsed by Druid: only a schema change matters to the history
+        return s.startsWith("CREATE") || s.startsWith("ALTER") || s.startsWith("DROP") || s.startsWith("RENAME")
+                || s.startsWith("TRUNCATE");
+    }
+
+    private void rowsQuery(BinlogEventHeader h, String sql, boolean mysql) throws InterruptedException {
+        String table = "";
+        if (mysql) {
+            List<DdlTarget> targets = DdlClassifier.classify(sql, null);
+            if (!targets.isEmpty() && targets.get(0).table() != null) {
+                table = targets.get(0).table();
+            }
+        }
+        boolean own = !inUnit;
+        if (own) {
+            openUnit();
+        }
+        CanalEntry.RowChange change = CanalEntry.RowChange.newBuilder().setSql(sql).setEventType(EventType.QUERY).build();
+        add(h, EntryType.ROWDATA, EventType.QUERY, "", table, change, StoredEntry.Kind.QUERY, -1, false);
+    }
+
+    private void tableMap(TableMapData map, BinlogEventHeader h) {
+        TableMapData old = tableMaps.put(map.tableId(), map);
+        if (old != null && old.sameLayout(map) && (decoders.containsKey(map.tableId()) || filteredTables.contains(map.tableId()))) {
+            return;
+        }
+        decoders.remove(map.tableId());
+        filteredTables.remove(map.tableId());
+        if (!filter.accepts(map.schema(), map.table())) {
+            filteredTables.add(map.tableId());
+        }
+    }
+
+    private RowImageDecoder decoder(TableMapData map, BinlogEventHeader h) {
+        RowImageDecoder d = decoders.get(map.tableId());
+        if (d != null) {
+            return d;
+        }
+        TableStructure structure = history.find(map.schema(), map.table());
+        if (structure == null || !RowImageDecoder.fits(map, structure)) {
+            TableStructure fresh = reread(map, h);
+            if (fresh != null) {
+                structure = fresh;
+            } else {
+                if (!map.hasColumnNames()) {
+                    warnOnce("structure:" + map.schema() + "." + map.table() + ":" + map.columnCount(),
+                            "no known structure of " + map.schema() + "." + map.table() + " fits its rows at " + file + ":"
+                                    + h.startOffset() + " (" + map.columnCount() + " columns); decoding with binlog types only");
+                }
+                structure = null;
+            }
+        }
+        d = RowImageDecoder.create(map, structure, options, temporal);
+        decoders.put(map.tableId(), d);
+        return d;
+    }
+
+    private TableStructure reread(TableMapData map, BinlogEventHeader h) {
+        if (master == null) {
+            return null;
+        }
+        String ddl = master.showCreateTable(map.schema(), map.table());
+        if (ddl == null) {
+            return null;
+        }
+        TableStructure structure = history.seedTable(new BinlogPosition(file, h.startOffset(), boundary.gtidSet(),
+                h.getServerId(), h.getTimestamp()), map.schema(), map.table(), ddl);
+        if (structure != null && RowImageDecoder.fits(map, structure)) {
+            log.info("re-read the structure of {}.{} from the master at {}:{}", map.schema(), map.table(), file,
+                    h.startOffset());
+            return structure;
+        }
+        return null;
+    }
+
+    private void rows(BinlogEventHeader h, RowsEventData rows) throws InterruptedException {
+        boolean own = !inUnit;
+        if (own) {
+            openUnit(); // rows without BEGIN: a stream that started inside a transaction
+        }
+        if (filteredTables.contains(rows.tableId())) {
+            ordinal++; // numbered as if put, so skip counts do not depend on the filter
+            return;
+        }
+        TableMapData map = tableMaps.get(rows.tableId());
+        if (map == null) {
+            throw new ParserException("rows event at " + file + ":" + h.startOffset() + " for table id "
+                    + rows.tableId() + " without its TABLE_MAP; the stream must start at a transaction boundary");
+        }
+        EventType type = switch (rows.kind()) {
+            case INSERT -> EventType.INSERT;
+            case UPDATE -> EventType.UPDATE;
+            case DELETE -> EventType.DELETE;
+        };
+        CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder()
+                .setTableId(rows.tableId()).setIsDdl(false).setEventType(type);
+        int count = decoder(map, h).decode(rows, change);
+        counters.rows += count;
+        add(h, EntryType.ROWDATA, type, map.schema(), map.table(), change.build(), StoredEntry.Kind.ROW_DATA, count, false);
+    }
+
+    private void end(BinlogEventHeader h, String transactionId, List<CanalEntry.Pair> props) throws InterruptedException {
+        if (!inUnit) {
+            openUnit();
+        }
+        CanalEntry.TransactionEnd.Builder end = CanalEntry.TransactionEnd.newBuilder().setTransactionId(transactionId);
+        if (props != null) {
+            end.addAllProps(props);
+        }
+        add(h, EntryType.TRANSACTIONEND, null, "", "", end.build(), StoredEntry.Kind.TRANSACTION_END, -1, true);
+        closeUnit(h);
+    }
+
+    private void openUnit() {
+        inUnit = true;
+        ordinal = 0;
+        unitStart = boundary;
+    }
+
+    private void closeUnit(BinlogEventHeader h) throws InterruptedException {
+        inUnit = false;
+        counters.transactions++;
+        out.endUnit();
+        boundary = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(), h.getTimestamp());
+        out.advance(ResumePoint.at(boundary));
+        currentGtid = "";
+        standaloneNext = false;
+        counters.position = boundary;
+    }
+
+    /**
+     * Builds one entry. Inside a unit its resume point is the unit start plus its ordinal; the entry that ends a
+     * unit (END, a standalone DDL) resumes after the event.
+     */
+    private void add(BinlogEventHeader h, EntryType entryType, EventType eventType, String schema, String table,
+                     MessageLite payload, StoredEntry.Kind kind, int rowsCount, boolean endsUnit)
+            throws InterruptedException {
+        ordinal++;
+        String gtidSet = gtidMode ? executed.toString() : "";
+        CanalEntry.Header.Builder header = CanalEntry.Header.newBuilder()
+                .setVersion(1)
+                .setLogfileName(file)
+                .setLogfileOffset(h.startOffset())
+                .setServerId(h.getServerId())
+                .setServerenCode(UTF_8)
+                .setExecuteTime(h.getTimestamp())
+                .setSourceType(CanalEntry.Type.MYSQL)
+                .setEventLength(h.getEventLength());
+        if (eventType != null) {
+            header.setEventType(eventType);
+        }
+        if (schema != null) {
+            header.setSchemaName(schema);
+        }
+        if (table != null) {
+            header.setTableName(table);
+        }
+        if (gtidMode) {
+            if (!gtidSet.isEmpty()) {
+                header.setGtid(gtidSet);
+            }
+            if (!currentGtid.isEmpty()) {
+                header.addProps(pair("curtGtid", currentGtid));
+                if (!currentGtidSn.isEmpty()) {
+                    header.addProps(pair("curtGtidSn", currentGtidSn));
+                    header.addProps(pair("curtGtidLct", currentGtidLct));
+                }
+            }
+        }
+        if (rowsCount > 0) {
+            header.addProps(pair("rowsCount", Integer.toString(rowsCount)));
+        }
+        BinlogPosition position = new BinlogPosition(file, h.startOffset(), gtidSet, h.getServerId(), h.getTimestamp());
+        ResumePoint resume = endsUnit
+                ? ResumePoint.at(new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
+                        h.getTimestamp()))
+                : new ResumePoint(unitStart, ordinal);
+        out.add(new ParsedEntry(header.build(), entryType, payload, position, resume, kind), ordinal);
+    }
+
+    private void invalidateDecoders() {
+        decoders.clear();
+    }
+
+    /** Forget per-connection state (table maps, an open unit) before reading again from {@link #boundary()}. */
+    void reset(BinlogPosition start) {
+        tableMaps.clear();
+        decoders.clear();
+        filteredTables.clear();
+        inUnit = false;
+        ordinal = 0;
+        file = start.file();
+        boundary = start;
+        executed.reset(start.gtidSet());
+        currentGtid = "";
+    }
+
+    private void warnOnce(String key, String message) {
+        if (warned.add(key)) {
+            log.warn(message);
+        }
+    }
+
+    private static CanalEntry.Pair pair(String key, String value) {
+        return CanalEntry.Pair.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static String after(String text, String keyword) {
+        return text.substring(Math.min(text.length(), keyword.length()));
+    }
+
+    private static String abbreviate(String sql) {
+        String oneLine = sql.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 120 ? oneLine.substring(0, 117) + "..." : oneLine;
+    }
+}

@@ -1,0 +1,14 @@
+package io.sluice.server.parser.schema;
+
+/**
+ * Where a destination's schema history is kept between runs. Implementations: memory (tests, embedded
+ * experiments), a file per destination; ZooKeeper later. Writes replace the whole state atomically: DDL is
+ * rare and a history is small.
+ */
+public interface SchemaHistoryStore {
+
+    /** The stored state, or {@link SchemaHistoryState#EMPTY}. */
+    SchemaHistoryState load();
+
+    void save(SchemaHistoryState state);
+}

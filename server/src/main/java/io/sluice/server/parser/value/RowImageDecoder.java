@@ -1,0 +1,681 @@
+package io.sluice.server.parser.value;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.parser.event.BinlogFormatException;
+import io.sluice.server.parser.event.ColumnTypes;
+import io.sluice.server.parser.event.RowsEventData;
+import io.sluice.server.parser.event.TableMapData;
+import io.sluice.server.parser.schema.ColumnDef;
+import io.sluice.server.parser.schema.TableStructure;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.sql.Types;
+import java.util.BitSet;
+
+/**
+ * Decodes the row images of one table's rows events straight into canal {@code Column}s. Built once per
+ * (TABLE_MAP, structure) pair: everything that depends only on the column (name, type string, key flag,
+ * charset, labels, how to read and print it) is resolved here, so the per-row loop reads bytes and builds
+ * columns and nothing else.
+ */
+public final class RowImageDecoder {
+
+    private enum Kind {
+        INT8, INT16, INT24, INT32, INT64, FLOAT, DOUBLE, DECIMAL, BIT, DATE, TIME, TIME2, TIMESTAMP, TIMESTAMP2,
+        DATETIME, DATETIME2, YEAR, TEXT, BINARY, ENUM, SET, JSON, GEOMETRY, VECTOR, INET6, UUID
+    }
+
+    /** How bytes of a string-like column are framed: CHAR/VARCHAR length prefix or BLOB-style length field. */
+    private enum Frame { STRING, VARCHAR, BLOB }
+
+    private static final class Spec {
+        Kind kind;
+        Frame frame;
+        int type;
+        int meta;
+        String name = "";
+        String mysqlType;
+        boolean key;
+        boolean unsigned;
+        Charset charset;
+        String[] labels;
+        int padTo;
+        int sqlType;
+        int nullSqlType;
+        int precision;
+        int scale;
+    }
+
+    private final TableMapData map;
+    private final TableStructure structure;
+    private final Spec[] specs;
+    private final boolean canal;
+    private final TemporalText temporal;
+    private final int jsonColumns;
+
+    private RowImageDecoder(TableMapData map, TableStructure structure, Spec[] specs, ValueOptions options,
+                            TemporalText temporal) {
+        this.map = map;
+        this.structure = structure;
+        this.specs = specs;
+        this.canal = options.canalCompatible();
+        this.temporal = temporal;
+        int json = 0;
+        for (int t : map.realTypes()) {
+            if (t == ColumnTypes.JSON) {
+                json++;
+            }
+        }
+        this.jsonColumns = json;
+    }
+
+    /**
+     * @param structure the table's structure from the schema history, or null when unknown (then names, keys
+     *                  and signedness come from the TABLE_MAP's optional metadata when present)
+     */
+    public static RowImageDecoder create(TableMapData map, TableStructure structure, ValueOptions options,
+                                         TemporalText temporal) {
+        if (structure != null && !fits(map, structure)) {
+            throw new IllegalArgumentException("structure of " + structure.fullName() + " does not fit its TABLE_MAP");
+        }
+        Spec[] specs = new Spec[map.columnCount()];
+        for (int i = 0; i < specs.length; i++) {
+            specs[i] = spec(map, i, structure == null ? null : structure.column(i), options);
+        }
+        return new RowImageDecoder(map, structure, specs, options, temporal);
+    }
+
+    public TableMapData tableMap() {
+        return map;
+    }
+
+    public TableStructure structure() {
+        return structure;
+    }
+
+    /**
+     * Whether a structure can describe the rows of a TABLE_MAP: same column count, compatible types, and the same
+     * names when the TABLE_MAP carries names.
+     */
+    public static boolean fits(TableMapData map, TableStructure structure) {
+        if (structure.columnCount() != map.columnCount()) {
+            return false;
+        }
+        for (int i = 0; i < map.columnCount(); i++) {
+            ColumnDef c = structure.column(i);
+            if (map.hasColumnNames() && !map.columnNames().get(i).equalsIgnoreCase(c.name())) {
+                return false;
+            }
+            if (!compatible(map.realTypes()[i], c.dataType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean compatible(int type, String dataType) {
+        return switch (type) {
+            case ColumnTypes.TINY -> dataType.startsWith("tinyint") || dataType.equals("bool") || dataType.equals("boolean");
+            case ColumnTypes.SHORT -> dataType.equals("smallint");
+            case ColumnTypes.INT24 -> dataType.equals("mediumint");
+            case ColumnTypes.LONG -> dataType.equals("int") || dataType.equals("integer");
+            case ColumnTypes.LONGLONG -> dataType.equals("bigint") || dataType.equals("serial");
+            case ColumnTypes.NEWDECIMAL -> dataType.equals("decimal") || dataType.equals("numeric") || dataType.equals("dec")
+                    || dataType.equals("fixed");
+            case ColumnTypes.FLOAT -> dataType.equals("float");
+            case ColumnTypes.DOUBLE -> dataType.equals("double") || dataType.equals("real") || dataType.equals("float")
+                    || dataType.equals("double precision");
+            case ColumnTypes.DATE, ColumnTypes.NEWDATE -> dataType.equals("date");
+            case ColumnTypes.TIME, ColumnTypes.TIME2 -> dataType.equals("time");
+            case ColumnTypes.DATETIME, ColumnTypes.DATETIME2 -> dataType.equals("datetime");
+            case ColumnTypes.TIMESTAMP, ColumnTypes.TIMESTAMP2 -> dataType.equals("timestamp");
+            case ColumnTypes.YEAR -> dataType.equals("year");
+            case ColumnTypes.BIT -> dataType.equals("bit");
+            case ColumnTypes.ENUM -> dataType.equals("enum");
+            case ColumnTypes.SET -> dataType.equals("set");
+            case ColumnTypes.JSON -> dataType.equals("json");
+            case ColumnTypes.GEOMETRY -> !isIntegerOrTemporal(dataType);
+            default -> !isIntegerOrTemporal(dataType); // strings and blobs: many spellings, all fine
+        };
+    }
+
+    private static boolean isIntegerOrTemporal(String t) {
+        return t.equals("tinyint") || t.equals("smallint") || t.equals("mediumint") || t.equals("int")
+                || t.equals("bigint") || t.equals("integer") || t.equals("date") || t.equals("time") || t.equals("datetime")
+                || t.equals("timestamp") || t.equals("year") || t.equals("decimal") || t.equals("float") || t.equals("double");
+    }
+
+    private static Spec spec(TableMapData map, int i, ColumnDef def, ValueOptions options) {
+        Spec s = new Spec();
+        s.type = map.realTypes()[i];
+        s.meta = map.meta()[i];
+        if (def != null) {
+            s.name = def.name();
+            s.mysqlType = def.mysqlType();
+            s.key = def.key();
+            s.unsigned = def.unsigned();
+            if (!def.labels().isEmpty()) {
+                s.labels = def.labels().toArray(new String[0]);
+            }
+        } else {
+            if (map.hasColumnNames()) {
+                s.name = map.columnNames().get(i);
+            }
+            if (map.signedness() != null) {
+                s.unsigned = map.signedness()[i];
+            }
+            if (map.primaryKey() != null) {
+                for (int k : map.primaryKey()) {
+                    s.key |= k == i;
+                }
+            }
+        }
+        if (s.labels == null) {
+            if (s.type == ColumnTypes.ENUM && map.enumValues() != null) {
+                s.labels = map.enumValues()[i];
+            } else if (s.type == ColumnTypes.SET && map.setValues() != null) {
+                s.labels = map.setValues()[i];
+            }
+        }
+        switch (s.type) {
+            case ColumnTypes.TINY -> numeric(s, Kind.INT8, Types.TINYINT);
+            case ColumnTypes.SHORT -> numeric(s, Kind.INT16, Types.SMALLINT);
+            case ColumnTypes.INT24 -> numeric(s, Kind.INT24, Types.INTEGER);
+            case ColumnTypes.LONG -> numeric(s, Kind.INT32, Types.INTEGER);
+            case ColumnTypes.LONGLONG -> numeric(s, Kind.INT64, Types.BIGINT);
+            case ColumnTypes.FLOAT -> numeric(s, Kind.FLOAT, Types.REAL);
+            case ColumnTypes.DOUBLE -> numeric(s, Kind.DOUBLE, Types.DOUBLE);
+            case ColumnTypes.NEWDECIMAL -> {
+                numeric(s, Kind.DECIMAL, Types.DECIMAL);
+                s.precision = s.meta >> 8;
+                s.scale = s.meta & 0xFF;
+            }
+            case ColumnTypes.BIT -> numeric(s, Kind.BIT, Types.BIT);
+            case ColumnTypes.DATE, ColumnTypes.NEWDATE -> numeric(s, Kind.DATE, Types.DATE);
+            case ColumnTypes.TIME -> numeric(s, Kind.TIME, Types.TIME);
+            case ColumnTypes.TIME2 -> numeric(s, Kind.TIME2, Types.TIME);
+            case ColumnTypes.TIMESTAMP -> numeric(s, Kind.TIMESTAMP, Types.TIMESTAMP);
+            case ColumnTypes.TIMESTAMP2 -> numeric(s, Kind.TIMESTAMP2, Types.TIMESTAMP);
+            case ColumnTypes.DATETIME -> numeric(s, Kind.DATETIME, Types.TIMESTAMP);
+            case ColumnTypes.DATETIME2 -> numeric(s, Kind.DATETIME2, Types.TIMESTAMP);
+            case ColumnTypes.YEAR -> numeric(s, Kind.YEAR, Types.VARCHAR);
+            case ColumnTypes.ENUM -> numeric(s, Kind.ENUM, Types.INTEGER);
+            case ColumnTypes.SET -> {
+                s.kind = Kind.SET;
+                s.sqlType = Types.BIT;
+                s.nullSqlType = Types.BLOB;
+            }
+            case ColumnTypes.JSON -> {
+                s.kind = Kind.JSON;
+                s.frame = Frame.BLOB;
+                s.sqlType = Types.VARCHAR;
+                s.nullSqlType = Types.OTHER;
+            }
+            case ColumnTypes.GEOMETRY -> {
+                s.kind = Kind.GEOMETRY;
+                s.frame = Frame.BLOB;
+                s.sqlType = Types.BLOB;
+                s.nullSqlType = Types.BLOB;
+            }
+            case ColumnTypes.VECTOR -> {
+                s.kind = Kind.VECTOR;
+                s.frame = Frame.BLOB;
+                s.sqlType = Types.OTHER;
+                s.nullSqlType = Types.OTHER;
+            }
+            case ColumnTypes.STRING, ColumnTypes.VARCHAR, ColumnTypes.VAR_STRING, ColumnTypes.BLOB,
+                 ColumnTypes.TINY_BLOB, ColumnTypes.MEDIUM_BLOB, ColumnTypes.LONG_BLOB ->
+                    stringLike(s, map, i, def, options);
+            default -> throw new BinlogFormatException("column " + i + " of " + map.schema() + "." + map.table()
+                    + " has binlog type " + ColumnTypes.name(s.type) + ", which Sluice cannot decode");
+        }
+        return s;
+    }
+
+    private static void numeric(Spec s, Kind kind, int sqlType) {
+        s.kind = kind;
+        s.sqlType = sqlType;
+        s.nullSqlType = sqlType;
+    }
+
+    private static void stringLike(Spec s, TableMapData map, int i, ColumnDef def, ValueOptions options) {
+        s.frame = s.type == ColumnTypes.STRING ? Frame.STRING
+                : s.type == ColumnTypes.VARCHAR || s.type == ColumnTypes.VAR_STRING ? Frame.VARCHAR : Frame.BLOB;
+        String dataType = def == null ? null : def.dataType();
+        boolean binary;
+        if (def != null) {
+            binary = "binary".equals(def.charset()) || (def.charset() == null && !def.isText());
+            if (!binary) {
+                Charset cs = MysqlCharsets.forName(def.charset());
+                s.charset = cs != null ? cs : options.defaultCharset();
+            }
+        } else if (map.collations() != null && map.collations()[i] != 0) {
+            String name = MysqlCharsets.nameOfCollation(map.collations()[i]);
+            binary = MysqlCharsets.isBinary(name);
+            if (!binary) {
+                Charset cs = MysqlCharsets.forName(name);
+                s.charset = cs != null ? cs : options.defaultCharset();
+            }
+        } else {
+            // canal's view without metadata: CHAR/VARCHAR are text, BLOB/TEXT are bytes
+            binary = s.frame == Frame.BLOB;
+            s.charset = binary ? null : options.defaultCharset();
+        }
+        if ("inet6".equals(dataType) || "uuid".equals(dataType)) {
+            s.kind = "inet6".equals(dataType) ? Kind.INET6 : Kind.UUID;
+            s.padTo = 16;
+            s.sqlType = Types.CHAR;
+            s.nullSqlType = Types.CHAR;
+            return;
+        }
+        if (binary) {
+            s.kind = Kind.BINARY;
+            // BINARY(n): the binlog drops trailing 0x00 bytes; the declared width is the STRING metadata length
+            s.padTo = s.frame == Frame.STRING ? s.meta : 0;
+            s.sqlType = Types.BLOB;
+            s.nullSqlType = Types.BLOB;
+            return;
+        }
+        s.kind = Kind.TEXT;
+        if (s.frame == Frame.BLOB) {
+            s.sqlType = Types.CLOB;
+        } else if (def != null && def.isCanalBinary()) {
+            s.sqlType = Types.BLOB;
+        } else {
+            s.sqlType = s.frame == Frame.STRING ? Types.CHAR : Types.VARCHAR;
+        }
+        s.nullSqlType = s.sqlType;
+    }
+
+    /**
+     * Decodes every row of a rows event into {@code change}.
+     *
+     * @return the number of rows (canal's {@code rowsCount})
+     */
+    public int decode(RowsEventData rows, CanalEntry.RowChange.Builder change) {
+        byte[] b = rows.rows();
+        int p = rows.rowsStart();
+        int end = rows.rowsEnd();
+        int n = specs.length;
+        if (rows.columnCount() != n) {
+            throw new BinlogFormatException("rows event of " + map.schema() + "." + map.table() + " has "
+                    + rows.columnCount() + " columns, its TABLE_MAP " + n);
+        }
+        int presentBefore = rows.columns().cardinality();
+        int presentAfter = rows.columnsAfter() == null ? 0 : rows.columnsAfter().cardinality();
+        CanalEntry.Column[] beforeByIndex = rows.kind() == RowsEventData.Kind.UPDATE ? new CanalEntry.Column[n] : null;
+        JsonNode[] beforeJson = rows.partialJson() ? new JsonNode[n] : null;
+        int count = 0;
+        while (p < end) {
+            CanalEntry.RowData.Builder row = CanalEntry.RowData.newBuilder();
+            switch (rows.kind()) {
+                case INSERT -> p = image(b, p, rows.columns(), presentBefore, row, true, null, null, null);
+                case DELETE -> p = image(b, p, rows.columns(), presentBefore, row, false, null, null, null);
+                case UPDATE -> {
+                    java.util.Arrays.fill(beforeByIndex, null);
+                    p = image(b, p, rows.columns(), presentBefore, row, false, beforeByIndex, beforeJson, null);
+                    BitSet partial = null;
+                    if (rows.partialJson()) {
+                        long options = readPacked(b, p);
+                        p = packedEnd;
+                        if ((options & 1) != 0) { // PARTIAL_JSON_UPDATES: one bit per JSON column of the table
+                            partial = new BitSet();
+                            int bytes = (jsonColumns + 7) / 8;
+                            for (int j = 0; j < jsonColumns; j++) {
+                                if ((b[p + (j >> 3)] & (1 << (j & 7))) != 0) {
+                                    partial.set(j);
+                                }
+                            }
+                            p += bytes;
+                        }
+                    }
+                    p = image(b, p, rows.columnsAfter(), presentAfter, row, true, beforeByIndex, beforeJson, partial);
+                }
+            }
+            change.addRowDatas(row);
+            count++;
+        }
+        return count;
+    }
+
+    private int packedEnd;
+
+    private long readPacked(byte[] b, int p) {
+        int first = b[p] & 0xFF;
+        if (first < 0xFB) {
+            packedEnd = p + 1;
+            return first;
+        }
+        int len = first == 0xFC ? 2 : first == 0xFD ? 3 : 8;
+        long v = 0;
+        for (int i = len; i >= 1; i--) {
+            v = (v << 8) | (b[p + i] & 0xFF);
+        }
+        packedEnd = p + 1 + len;
+        return v;
+    }
+
+    /**
+     * One row image. {@code after} images go to afterColumns with canal's {@code updated} flags; before images
+     * of an UPDATE are remembered by column index for that comparison.
+     */
+    private int image(byte[] b, int p, BitSet present, int presentCount, CanalEntry.RowData.Builder row, boolean after,
+                      CanalEntry.Column[] beforeByIndex, JsonNode[] beforeJson, BitSet partial) {
+        int nulls = p;
+        p += (presentCount + 7) >>> 3;
+        int k = 0;
+        int jsonOrdinal = -1;
+        boolean update = beforeByIndex != null;
+        for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
+            Spec s = specs[i];
+            if (s.kind == Kind.JSON) {
+                jsonOrdinal = jsonIndex(i);
+            }
+            boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;
+            k++;
+            CanalEntry.Column.Builder c = CanalEntry.Column.newBuilder()
+                    .setIndex(i)
+                    .setName(s.name)
+                    .setIsKey(s.key);
+            if (s.mysqlType != null) {
+                c.setMysqlType(s.mysqlType);
+            }
+            if (isNull) {
+                c.setIsNull(true).setSqlType(s.nullSqlType);
+            } else {
+                c.setIsNull(false);
+                if (s.kind == Kind.JSON && after && partial != null && partial.get(jsonOrdinal)) {
+                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i]);
+                } else {
+                    p = value(b, p, s, c, beforeJson, i);
+                }
+            }
+            if (after) {
+                c.setUpdated(!update || changed(c, beforeByIndex[i]));
+            } else {
+                c.setUpdated(false);
+            }
+            CanalEntry.Column column = c.build();
+            if (after) {
+                row.addAfterColumns(column);
+            } else {
+                row.addBeforeColumns(column);
+                if (update) {
+                    beforeByIndex[i] = column;
+                }
+            }
+        }
+        return p;
+    }
+
+    private int jsonIndex(int column) {
+        int j = 0;
+        for (int i = 0; i < column; i++) {
+            if (specs[i].kind == Kind.JSON) {
+                j++;
+            }
+        }
+        return j;
+    }
+
+    /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */
+    private static boolean changed(CanalEntry.Column.Builder after, CanalEntry.Column before) {
+        if (before == null) {
+            return true;
+        }
+        if (after.getIsNull() || before.getIsNull()) {
+            return after.getIsNull() != before.getIsNull();
+        }
+        return !after.getValue().equals(before.getValue());
+    }
+
+    private int value(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode[] beforeJson, int index) {
+        int sqlType = s.sqlType;
+        String v;
+        switch (s.kind) {
+            case INT8 -> {
+                int x = b[p];
+                p += 1;
+                if (s.unsigned && x < 0) {
+                    x += 256;
+                    sqlType = Types.SMALLINT; // canal moves a value past the signed range one JDBC type up
+                }
+                v = Integer.toString(x);
+            }
+            case INT16 -> {
+                int x = (short) ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8);
+                p += 2;
+                if (s.unsigned && x < 0) {
+                    x += 65536;
+                    sqlType = Types.INTEGER;
+                }
+                v = Integer.toString(x);
+            }
+            case INT24 -> {
+                int x = ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16) << 8 >> 8;
+                p += 3;
+                if (s.unsigned && x < 0) {
+                    x += 1 << 24;
+                }
+                v = Integer.toString(x);
+            }
+            case INT32 -> {
+                int x = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                p += 4;
+                if (s.unsigned && x < 0) {
+                    v = Long.toString(x & 0xFFFFFFFFL);
+                    sqlType = Types.BIGINT;
+                } else {
+                    v = Integer.toString(x);
+                }
+            }
+            case INT64 -> {
+                long x = le64(b, p);
+                p += 8;
+                if (s.unsigned && x < 0) {
+                    v = Long.toUnsignedString(x);
+                    sqlType = Types.DECIMAL;
+                } else {
+                    v = Long.toString(x);
+                }
+            }
+            case FLOAT -> {
+                v = Float.toString(Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
+                        | (b[p + 3] & 0xFF) << 24));
+                p += 4;
+            }
+            case DOUBLE -> {
+                v = Double.toString(Double.longBitsToDouble(le64(b, p)));
+                p += 8;
+            }
+            case DECIMAL -> {
+                v = DecimalText.read(b, p, s.precision, s.scale, canal);
+                p += DecimalText.size(s.precision, s.scale);
+            }
+            case BIT -> {
+                int bits = (s.meta >> 8) * 8 + (s.meta & 0xFF);
+                int bytes = (bits + 7) / 8;
+                long x = 0;
+                for (int i = 0; i < bytes; i++) {
+                    x = (x << 8) | (b[p + i] & 0xFF);
+                }
+                p += bytes;
+                v = Long.toUnsignedString(x);
+            }
+            case DATE -> {
+                v = TemporalText.date(b, p);
+                p += 3;
+            }
+            case TIME -> {
+                v = TemporalText.time(((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16) << 8 >> 8);
+                p += 3;
+            }
+            case TIME2 -> {
+                v = TemporalText.time2(b, p, s.meta);
+                p += 3 + TemporalText.fractionBytes(s.meta);
+            }
+            case TIMESTAMP -> {
+                v = temporal.timestamp((b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24, 0, 0);
+                p += 4;
+            }
+            case TIMESTAMP2 -> {
+                v = temporal.timestamp2(b, p, s.meta);
+                p += 4 + TemporalText.fractionBytes(s.meta);
+            }
+            case DATETIME -> {
+                v = TemporalText.datetime(le64(b, p));
+                p += 8;
+            }
+            case DATETIME2 -> {
+                v = TemporalText.datetime2(b, p, s.meta);
+                p += 5 + TemporalText.fractionBytes(s.meta);
+            }
+            case YEAR -> {
+                int y = b[p] & 0xFF;
+                p += 1;
+                v = y == 0 ? "0000" : Integer.toString(1900 + y);
+            }
+            case ENUM -> {
+                int x = s.meta == 1 ? b[p] & 0xFF : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+                p += s.meta;
+                v = canal || s.labels == null ? Integer.toString(x)
+                        : x == 0 ? "" : x <= s.labels.length ? s.labels[x - 1] : Integer.toString(x);
+            }
+            case SET -> {
+                long x = 0;
+                for (int i = s.meta - 1; i >= 0; i--) {
+                    x = (x << 8) | (b[p + i] & 0xFF);
+                }
+                p += s.meta;
+                v = canal || s.labels == null ? Long.toUnsignedString(x) : setLabels(x, s.labels);
+            }
+            default -> {
+                int length;
+                switch (s.frame) {
+                    case STRING -> {
+                        if (s.meta < 256) {
+                            length = b[p] & 0xFF;
+                            p += 1;
+                        } else {
+                            length = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+                            p += 2;
+                        }
+                    }
+                    case VARCHAR -> {
+                        if (s.meta < 256) {
+                            length = b[p] & 0xFF;
+                            p += 1;
+                        } else {
+                            length = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
+                            p += 2;
+                        }
+                    }
+                    default -> {
+                        long x = 0;
+                        for (int i = s.meta - 1; i >= 0; i--) {
+                            x = (x << 8) | (b[p + i] & 0xFF);
+                        }
+                        p += s.meta;
+                        length = (int) x;
+                    }
+                }
+                v = bytesValue(b, p, length, s, beforeJson, index);
+                p += length;
+            }
+        }
+        c.setValue(v).setSqlType(sqlType);
+        return p;
+    }
+
+    private String bytesValue(byte[] b, int p, int length, Spec s, JsonNode[] beforeJson, int index) {
+        switch (s.kind) {
+            case TEXT:
+                return new String(b, p, length, s.charset);
+            case BINARY:
+                if (!canal && length < s.padTo) {
+                    byte[] padded = new byte[s.padTo];
+                    System.arraycopy(b, p, padded, 0, length);
+                    return new String(padded, StandardCharsets.ISO_8859_1);
+                }
+                return new String(b, p, length, StandardCharsets.ISO_8859_1);
+            case GEOMETRY:
+                return new String(b, p, length, StandardCharsets.ISO_8859_1);
+            case JSON: {
+                if (length == 0) {
+                    return "";
+                }
+                JsonNode doc = JsonBinary.parse(b, p, length);
+                if (beforeJson != null) {
+                    beforeJson[index] = doc;
+                }
+                return JsonText.write(doc);
+            }
+            case VECTOR: {
+                StringBuilder out = new StringBuilder().append('[');
+                for (int i = 0; i + 4 <= length; i += 4) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    out.append(Float.intBitsToFloat((b[p + i] & 0xFF) | (b[p + i + 1] & 0xFF) << 8
+                            | (b[p + i + 2] & 0xFF) << 16 | (b[p + i + 3] & 0xFF) << 24));
+                }
+                return out.append(']').toString();
+            }
+            case INET6:
+                return Inet6Text.format(padded(b, p, length, 16));
+            case UUID:
+                return uuid(padded(b, p, length, 16));
+            default:
+                throw new IllegalStateException("not a byte-string kind: " + s.kind);
+        }
+    }
+
+    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before) {
+        long x = 0;
+        for (int i = s.meta - 1; i >= 0; i--) {
+            x = (x << 8) | (b[p + i] & 0xFF);
+        }
+        p += s.meta;
+        int length = (int) x;
+        JsonDiffs diffs = JsonDiffs.parse(b, p, length);
+        String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name);
+        c.setValue(v).setSqlType(s.sqlType);
+        return p + length;
+    }
+
+    private static String setLabels(long mask, String[] labels) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < labels.length && i < 64; i++) {
+            if ((mask & (1L << i)) != 0) {
+                if (out.length() > 0) {
+                    out.append(',');
+                }
+                out.append(labels[i]);
+            }
+        }
+        return out.toString();
+    }
+
+    private static byte[] padded(byte[] b, int p, int length, int width) {
+        byte[] out = new byte[Math.max(width, length)];
+        System.arraycopy(b, p, out, 0, length);
+        return out;
+    }
+
+    private static String uuid(byte[] b) {
+        StringBuilder s = new StringBuilder(36);
+        for (int i = 0; i < 16; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) {
+                s.append('-');
+            }
+            s.append(Character.forDigit((b[i] >> 4) & 0xF, 16)).append(Character.forDigit(b[i] & 0xF, 16));
+        }
+        return s.toString();
+    }
+
+    private static long le64(byte[] b, int p) {
+        return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24
+                | (b[p + 4] & 0xFFL) << 32 | (b[p + 5] & 0xFFL) << 40 | (b[p + 6] & 0xFFL) << 48 | (b[p + 7] & 0xFFL) << 56;
+    }
+}

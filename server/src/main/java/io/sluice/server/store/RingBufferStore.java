@@ -1,0 +1,387 @@
+package io.sluice.server.store;
+
+import io.sluice.server.entry.StoredEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A destination's bounded store of serialized entries: a ring of {@code capacity} slots addressed by
+ * ever-increasing sequence numbers. One put sequence, and per reader (one per subscribed client) a get
+ * and an ack sequence, with put ≥ get ≥ ack. Entries are freed once every reader acked them.
+ *
+ * <p>The store is bounded by entry count and by bytes: a put that does not fit waits (the parser stops
+ * reading the binlog socket, so TCP pushes back on the master) and memory never grows. An entry larger
+ * than the whole byte bound is admitted when the store is otherwise empty, so it passes alone instead of
+ * blocking forever.
+ *
+ * <p>Batches follow canal's rules (CANAL-PROTOCOL.md §2.5): ITEMSIZE counts entries; MEMSIZE counts bytes
+ * as {@code fetchSize × memunit}, adding entries while the running total is within the limit (so one
+ * entry may overshoot), always at least one entry. With DDL isolation a DDL travels alone.
+ *
+ * <p>One lock guards the ring; puts and gets take it once per batch, not per entry, and allocate nothing
+ * per entry beyond the list a get returns.
+ */
+public final class RingBufferStore {
+
+    private final StoreSettings settings;
+    private final int mask;
+    private final long byteCapacity;
+    private final StoredEntry[] ring;
+    /** Cumulative bytes put up to and including the entry in each slot. */
+    private final long[] endBytes;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private final List<Reader> readers = new CopyOnWriteArrayList<>();
+
+    private long putSeq;
+    private long putBytes;
+    /** Everything below this sequence is acked by every reader and its slot may be reused. */
+    private long releasedSeq;
+    private long releasedBytes;
+    private boolean producerBlocked;
+    private boolean closed;
+
+    public RingBufferStore(StoreSettings settings) {
+        this.settings = settings;
+        this.mask = settings.capacity() - 1;
+        this.byteCapacity = settings.byteCapacity();
+        this.ring = new StoredEntry[settings.capacity()];
+        this.endBytes = new long[settings.capacity()];
+    }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Appends entries in order, waiting while the store is full. All of them are in the store when this
+     * returns; a list larger than the store is put in parts as readers free space.
+     *
+     * @throws StoreClosedException when the store is closed while waiting
+     */
+    public void put(List<StoredEntry> entries) throws InterruptedException {
+        int n = entries.size();
+        if (n == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            int i = 0;
+            while (i < n) {
+                StoredEntry e = entries.get(i);
+                if (closed) {
+                    throw new StoreClosedException("store closed while putting");
+                }
+                if (!fits(e.size())) {
+                    producerBlocked = true;
+                    notEmpty.signalAll(); // readers waiting for a full batch take what there is
+                    try {
+                        notFull.await();
+                    } finally {
+                        producerBlocked = false;
+                    }
+                    continue;
+                }
+                int slot = (int) (putSeq & mask);
+                ring[slot] = e;
+                putBytes += e.size();
+                endBytes[slot] = putBytes;
+                putSeq++;
+                i++;
+            }
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean fits(int size) {
+        long held = putSeq - releasedSeq;
+        if (held >= ring.length) {
+            return false;
+        }
+        return held == 0 || (putBytes - releasedBytes) + size <= byteCapacity;
+    }
+
+    /** A new reader starting at the oldest entry still held. */
+    public Reader openReader() {
+        lock.lock();
+        try {
+            Reader r = new Reader(releasedSeq, releasedBytes);
+            readers.add(r);
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiting put and get; puts then fail, gets return what they have. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Sequence of the next entry to be put (= entries put so far). */
+    public long putSequence() {
+        lock.lock();
+        try {
+            return putSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Entries held (put and not yet acked by every reader). */
+    public long heldEntries() {
+        lock.lock();
+        try {
+            return putSeq - releasedSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes held (put and not yet acked by every reader). */
+    public long heldBytes() {
+        lock.lock();
+        try {
+            return putBytes - releasedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequence below which every reader has acked. */
+    public long releasedSequence() {
+        lock.lock();
+        try {
+            return releasedSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long bytesBefore(long seq) {
+        return seq == releasedSeq ? releasedBytes : endBytes[(int) ((seq - 1) & mask)];
+    }
+
+    private void release() {
+        if (readers.isEmpty()) {
+            return;
+        }
+        long min = Long.MAX_VALUE;
+        for (Reader r : readers) {
+            min = Math.min(min, r.ackSeq);
+        }
+        if (min > releasedSeq) {
+            long newBytes = bytesBefore(min);
+            for (long s = releasedSeq; s < min; s++) {
+                ring[(int) (s & mask)] = null;
+            }
+            releasedSeq = min;
+            releasedBytes = newBytes;
+            notFull.signalAll();
+        }
+    }
+
+    /**
+     * One consumer's view: its own get and ack sequences over the shared entries. Not thread-safe for
+     * concurrent use by several threads of one consumer beyond what the store's lock gives: calls are
+     * serialized by the store.
+     */
+    public final class Reader implements AutoCloseable {
+
+        private long getSeq;
+        private long getBytes;
+        private long ackSeq;
+        private long ackBytes;
+        private boolean open = true;
+
+        private Reader(long start, long startBytes) {
+            this.getSeq = start;
+            this.getBytes = startBytes;
+            this.ackSeq = start;
+            this.ackBytes = startBytes;
+        }
+
+        /**
+         * Takes the next batch after what this reader was last given.
+         *
+         * @param fetchSize    entries (ITEMSIZE) or memunits (MEMSIZE); values below 1 count as 1
+         * @param timeoutNanos -1 = return at once; 0 = wait for a full batch; &gt; 0 = wait up to this long
+         *                     for a full batch, then return what there is (possibly nothing)
+         */
+        public Slice get(int fetchSize, long timeoutNanos) throws InterruptedException {
+            int size = Math.max(1, fetchSize);
+            long limitBytes = (long) size * settings.memUnit();
+            lock.lock();
+            try {
+                checkOpen();
+                long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+                while (true) {
+                    long available = putSeq - getSeq;
+                    if (closed) {
+                        return take(size, limitBytes);
+                    }
+                    if (available > 0 && (timeoutNanos < 0 || producerBlocked || isFull(available, size, limitBytes))) {
+                        return take(size, limitBytes);
+                    }
+                    if (timeoutNanos < 0) {
+                        return new Slice(getSeq, getSeq, List.of());
+                    }
+                    if (timeoutNanos == 0) {
+                        notEmpty.await();
+                    } else {
+                        long remaining = deadline - System.nanoTime();
+                        if (remaining <= 0) {
+                            return take(size, limitBytes);
+                        }
+                        notEmpty.awaitNanos(remaining);
+                    }
+                    checkOpen();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private boolean isFull(long available, int size, long limitBytes) {
+            // also "full" when the store cannot take more until someone acks: waiting longer could not help
+            if (putSeq - releasedSeq >= ring.length || putBytes - releasedBytes >= byteCapacity) {
+                return true;
+            }
+            boolean full = settings.batchMode() == BatchMode.ITEMSIZE ? available >= size
+                    : putBytes - getBytes >= limitBytes;
+            if (full || !settings.ddlIsolation()) {
+                return full;
+            }
+            // with DDL isolation a batch ends at a DDL, so one in view completes the batch
+            long end = Math.min(putSeq, getSeq + size);
+            for (long s = getSeq; s < end; s++) {
+                if (ring[(int) (s & mask)].kind() == StoredEntry.Kind.DDL) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private Slice take(int size, long limitBytes) {
+            long from = getSeq;
+            long available = putSeq - getSeq;
+            if (available == 0) {
+                return new Slice(from, from, List.of());
+            }
+            boolean items = settings.batchMode() == BatchMode.ITEMSIZE;
+            boolean isolate = settings.ddlIsolation();
+            List<StoredEntry> out = new ArrayList<>((int) Math.min(available, items ? size : 64));
+            long total = 0;
+            long s = getSeq;
+            while (s < putSeq) {
+                if (items ? out.size() >= size : total > limitBytes && !out.isEmpty()) {
+                    break;
+                }
+                StoredEntry e = ring[(int) (s & mask)];
+                if (isolate && e.kind() == StoredEntry.Kind.DDL) {
+                    if (out.isEmpty()) {
+                        out.add(e);
+                        s++;
+                    }
+                    break;
+                }
+                out.add(e);
+                total += e.size();
+                s++;
+                if (!items && total > limitBytes) {
+                    break;
+                }
+            }
+            getSeq = s;
+            getBytes = bytesBefore(s);
+            return new Slice(from, s, out);
+        }
+
+        /** Acks everything below {@code to}; space is freed once every reader acked it. */
+        public void ack(long to) {
+            lock.lock();
+            try {
+                checkOpen();
+                if (to < ackSeq || to > getSeq) {
+                    throw new IllegalArgumentException("ack to " + to + " outside [" + ackSeq + ", " + getSeq + "]");
+                }
+                ackBytes = bytesBefore(to);
+                ackSeq = to;
+                release();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Moves get back to ack: everything handed out and not acked comes again. */
+        public void rollback() {
+            lock.lock();
+            try {
+                checkOpen();
+                getSeq = ackSeq;
+                getBytes = ackBytes;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        public long getSequence() {
+            lock.lock();
+            try {
+                return getSeq;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        public long ackSequence() {
+            lock.lock();
+            try {
+                return ackSeq;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Removes the reader; what only it held is freed. */
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                if (open) {
+                    open = false;
+                    readers.remove(this);
+                    release();
+                    notEmpty.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void checkOpen() {
+            if (!open) {
+                throw new IllegalStateException("reader closed");
+            }
+        }
+    }
+}
