@@ -98,7 +98,8 @@ public final class RedisSync implements AutoCloseable {
                     if (!running) {
                         return;
                     }
-                    log.warn("Sluice server {}: {}; reconnecting in {} ms", settings.server(), e.getMessage(), backoff.toMillis());
+                    log.warn("Sluice server {}:{}: {}; reconnecting in {} ms", settings.server().getHostString(),
+                            settings.server().getPort(), e.getMessage(), backoff.toMillis());
                     closeConnector();
                     Thread.sleep(backoff.toMillis());
                     backoff = next(backoff);
@@ -141,7 +142,8 @@ public final class RedisSync implements AutoCloseable {
             try {
                 c.close();
             } catch (SluiceClientException e) {
-                log.warn("closing the connection to {}: {}", settings.server(), e.getMessage());
+                log.warn("closing the connection to {}:{}: {}", settings.server().getHostString(), settings.server().getPort(),
+                        e.getMessage());
             }
         }
     }
