@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Sluice's tests and quickstart need from Debian packages when it is missing:
-# MariaDB (server + client) and Redis. Tests start their own private instances on free ports;
+# MariaDB (server + client), Redis and RabbitMQ (MQ-mode tests start a private node). Tests start their own private instances on free ports;
 # nothing here starts a system service.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ missing=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything present"

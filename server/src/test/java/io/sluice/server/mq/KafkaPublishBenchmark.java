@@ -1,0 +1,105 @@
+package io.sluice.server.mq;
+
+import static io.sluice.server.mq.TestEntries.row;
+
+import io.sluice.server.entry.StoredEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Kafka publish throughput, FlatMessage with acks=all and the idempotent producer, against a real KRaft broker
+ * (child JVM) on this machine. Workload shaped like ../bench's (smaller by default): N inserts in transactions of
+ * 1000 rows, N/2 updates, N/10 deletes, 50 rows per rows event (an 8 KB binlog row event holds about that many
+ * such rows). Run: {@code java -cp <server test classpath> io.sluice.server.mq.KafkaPublishBenchmark [N]}.
+ */
+public final class KafkaPublishBenchmark {
+
+    private KafkaPublishBenchmark() {
+    }
+
+    static List<StoredEntry> benchWorkload(int n) {
+        TestEntries e = new TestEntries();
+        TestEntries.Table t = TestEntries.table("bench", "t");
+        List<StoredEntry> entries = new ArrayList<>();
+        String note = "lorem ipsum dolor sit amet";
+        for (int tx = 0; tx < n / 1000; tx++) {
+            entries.add(e.begin());
+            for (int ev = 0; ev < 20; ev++) {
+                List<Map<String, String>> rows = new ArrayList<>(50);
+                for (int r = 0; r < 50; r++) {
+                    int id = tx * 1000 + ev * 50 + r;
+                    rows.add(row("id", id, "name", "name-" + id, "score", (id % 1000) + ".25", "note", note));
+                }
+                entries.add(e.insert(t, rows));
+            }
+            entries.add(e.end());
+        }
+        for (int tx = 0; tx < n / 2 / 1000; tx++) {
+            entries.add(e.begin());
+            for (int ev = 0; ev < 20; ev++) {
+                List<Map<String, String>> before = new ArrayList<>(50);
+                List<Map<String, String>> after = new ArrayList<>(50);
+                for (int r = 0; r < 50; r++) {
+                    int id = tx * 1000 + ev * 50 + r;
+                    before.add(row("id", id, "name", "name-" + id, "score", (id % 1000) + ".25", "note", note));
+                    after.add(row("id", id, "name", "name-" + id, "score", (id % 1000) + ".75", "note", note));
+                }
+                entries.add(e.update(t, before, after));
+            }
+            entries.add(e.end());
+        }
+        for (int tx = 0; tx < n / 10 / 1000; tx++) {
+            entries.add(e.begin());
+            for (int ev = 0; ev < 20; ev++) {
+                List<Map<String, String>> rows = new ArrayList<>(50);
+                for (int r = 0; r < 50; r++) {
+                    int id = tx * 1000 + ev * 50 + r;
+                    rows.add(row("id", id, "name", "name-" + id, "score", (id % 1000) + ".75", "note", note));
+                }
+                entries.add(e.delete(t, rows));
+            }
+            entries.add(e.end());
+        }
+        return entries;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        long rows = n + n / 2 + n / 10;
+        List<StoredEntry> entries = benchWorkload(n);
+        try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
+            broker.createTopic("bench", 4);
+            // the first mode also warms the JIT and the producer; its figure is printed but not the one to quote
+            for (String mode : List.of("warmup", "flat-single-partition", "flat-pk-hash-4", "protobuf-single-partition")) {
+                String topic = "bench_" + mode.replace('-', '_');
+                broker.createTopic(topic, 4);
+                Properties p = new Properties();
+                p.setProperty("canal.serverMode", "kafka");
+                p.setProperty("kafka.bootstrap.servers", broker.bootstrap());
+                p.setProperty("kafka.acks", "all");
+                p.setProperty("canal.mq.topic", topic);
+                p.setProperty("canal.mq.flatMessage", String.valueOf(!mode.startsWith("protobuf")));
+                p.setProperty("canal.mq.canalBatchSize", "50");
+                if (mode.contains("pk-hash")) {
+                    p.setProperty("canal.mq.partitionsNum", "4");
+                    p.setProperty("canal.mq.partitionHash", "bench\\.t:$pk$");
+                }
+                InMemoryDestination d = new InMemoryDestination(mode);
+                d.append(entries);
+                MqPublishSettings s = MqPublishSettings.fromProperties(p);
+                long start = System.nanoTime();
+                try (DestinationPublisher publisher = new DestinationPublisher(d, s, MqProducer.create(s)).start()) {
+                    while (d.ackedEntries() < d.size()) {
+                        Thread.sleep(20);
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("RESULT kafka %s: %d rows (%d entries, %d messages) in %.2f s = %.0f rows/s, acks=all,"
+                                    + " idempotent, failed attempts %d%n", mode, rows, entries.size(),
+                            publisher.publishedMessages(), seconds, rows / seconds, publisher.failedAttempts());
+                }
+            }
+        }
+    }
+}
