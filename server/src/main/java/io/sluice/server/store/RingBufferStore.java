@@ -232,10 +232,12 @@ public final class RingBufferStore {
             long limitBytes = (long) size * settings.memUnit();
             lock.lock();
             try {
-                checkOpen();
                 long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
                 while (true) {
                     long available = putSeq - getSeq;
+                    if (!open) {
+                        return new Slice(getSeq, getSeq, List.of()); // closed by its consumer's unsubscribe
+                    }
                     if (closed) {
                         return take(size, limitBytes);
                     }
@@ -254,7 +256,6 @@ public final class RingBufferStore {
                         }
                         notEmpty.awaitNanos(remaining);
                     }
-                    checkOpen();
                 }
             } finally {
                 lock.unlock();
