@@ -6,6 +6,7 @@ import io.sluice.server.meta.LogPosition;
 import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.CanalRegexFilter;
+import io.sluice.server.sink.FilterSyntaxException;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
 import java.util.ArrayDeque;
@@ -50,7 +51,19 @@ final class ClientSession {
     }
 
     void filter(String text) {
-        this.filter = text == null || text.isEmpty() ? null : CanalRegexFilter.including(text);
+        this.filter = compile(client, text);
+    }
+
+    /** A subscribe filter as canal reads it; a broken regex is the client's error, answered with its item. */
+    static CanalRegexFilter compile(ClientIdentity client, String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return CanalRegexFilter.including(text);
+        } catch (FilterSyntaxException e) {
+            throw new ClientRequestException("subscribe filter of " + client + " rejected: " + e.getMessage());
+        }
     }
 
     synchronized long generation() {

@@ -209,6 +209,7 @@ public final class DestinationInstance implements Destination {
         }
         Running r = runningOrThrow();
         String f = filter == null ? "" : filter;
+        ClientSession.compile(client, f); // a broken filter is refused before anything is recorded
         synchronized (this) {
             ClientSession existing = r.sessions.get(client.clientId());
             if (existing != null) {

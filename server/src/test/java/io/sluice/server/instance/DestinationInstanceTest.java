@@ -144,6 +144,9 @@ class DestinationInstanceTest {
         assertThatThrownBy(() -> get(i, C1001, 1)).isInstanceOf(ClientRequestException.class).hasMessage(
                 "ClientIdentity:ClientIdentity[destination=example,clientId=1001,filter=] should subscribe first");
         i.rollback(C1001, 0); // not subscribed: ignored, as canal does for the client's rollback-on-connect
+        assertThatThrownBy(() -> i.subscribe(C1001, "shop\\.(orders")).isInstanceOf(ClientRequestException.class)
+                .hasMessageContaining("'shop\\.(orders'");
+        assertThat(i.isSubscribed(C1001)).isFalse();
         i.subscribe(C1001, "");
         writeTransactions(2, "orders");
         awaitStored(i, 6);
