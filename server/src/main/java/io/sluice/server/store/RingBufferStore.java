@@ -201,9 +201,8 @@ public final class RingBufferStore {
     }
 
     /**
-     * One consumer's view: its own get and ack sequences over the shared entries. Not thread-safe for
-     * concurrent use by several threads of one consumer beyond what the store's lock gives: calls are
-     * serialized by the store.
+     * One consumer's view: its own get and ack sequences over the shared entries. Every call takes the
+     * store's lock; the consumer decides the order of its calls (canal's batch rules live in the instance).
      */
     public final class Reader implements AutoCloseable {
 
