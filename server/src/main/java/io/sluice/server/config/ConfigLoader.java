@@ -1,7 +1,10 @@
 package io.sluice.server.config;
 
 import io.sluice.server.meta.MetaMode;
+import io.sluice.server.sink.CanalRegexFilter;
+import io.sluice.server.sink.ColumnSelection;
 import io.sluice.server.sink.FilterSettings;
+import io.sluice.server.sink.FilterSyntaxException;
 import io.sluice.server.store.BatchMode;
 import io.sluice.server.store.StoreSettings;
 import java.io.IOException;
@@ -90,12 +93,12 @@ public final class ConfigLoader {
                     "must be set when canal.user is set (canal 1.1.8 refuses this too)");
         }
         String zkServers = v.string("canal.zkServers", "");
-        long zkFlush = v.longValue("canal.zookeeper.flush.period", 1000, 1, Long.MAX_VALUE);
+        long zkFlush = v.longValue("canal.zookeeper.flush.period", 1000, 0, Long.MAX_VALUE);
         ServerMode mode = serverMode(v);
         boolean withoutNetty = v.bool("canal.withoutNetty", false) || mode != ServerMode.TCP;
         Path confDir = path(v, "canal.conf.dir", base, base);
         Path dataDir = path(v, "canal.file.data.dir", confDir, confDir);
-        long fileFlush = v.longValue("canal.file.flush.period", 1000, 1, Long.MAX_VALUE);
+        long fileFlush = v.longValue("canal.file.flush.period", 1000, 0, Long.MAX_VALUE);
         List<String> destinations = destinations(v);
         boolean autoScan = v.bool("canal.auto.scan", true);
         int autoScanInterval = v.integer("canal.auto.scan.interval", 5, 1, 86_400);
@@ -554,8 +557,8 @@ public final class ConfigLoader {
             return;
         }
         try {
-            io.sluice.server.sink.CanalRegexFilter.compile(val.text());
-        } catch (io.sluice.server.sink.FilterSyntaxException e) {
+            CanalRegexFilter.compile(val.text());
+        } catch (FilterSyntaxException e) {
             throw v.error(key, val, e.getMessage());
         }
     }
@@ -566,8 +569,8 @@ public final class ConfigLoader {
             return;
         }
         try {
-            io.sluice.server.sink.ColumnSelection.parse(val.text());
-        } catch (io.sluice.server.sink.FilterSyntaxException e) {
+            ColumnSelection.parse(val.text());
+        } catch (FilterSyntaxException e) {
             throw v.error(key, val, e.getMessage());
         }
     }

@@ -82,6 +82,17 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
         return !routeFrom.isEmpty();
     }
 
+    /**
+     * The same settings reading other masters: a routed destination (1:n) reads its leader's connection, so
+     * its cursors must name the leader's master.
+     */
+    public InstanceConfig withSources(List<SourceConfig> newSources) {
+        return new InstanceConfig(destination, file, newSources, standby, routeFrom, mergeMaxWaitMillis,
+                defaultDatabaseName, connectionCharset, gtidOn, filters, filterTableError, store, metaMode, lazy,
+                transforms, canalCompatibleValues, timeZone, network, detecting, transactionSize,
+                fallbackIntervalSeconds, binlogFormats, binlogImages, tsdbEnable, ssl, mq, properties);
+    }
+
     /** The resolved keys as {@link Properties}, for a transform's Properties constructor. */
     public Properties asProperties() {
         Properties p = new Properties();

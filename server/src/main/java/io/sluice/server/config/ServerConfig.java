@@ -19,11 +19,11 @@ import java.util.Map;
  * @param user                {@code canal.user}, "" = any
  * @param passwordHash        {@code canal.passwd}: hex SHA1(SHA1(plain)), upper case; "" = any
  * @param zkServers           {@code canal.zkServers}, "" = no ZooKeeper
- * @param zkFlushPeriodMs     {@code canal.zookeeper.flush.period}
+ * @param zkFlushPeriodMs     {@code canal.zookeeper.flush.period}; 0 = at every ack (Sluice)
  * @param withoutNetty        {@code canal.withoutNetty} (forced true in MQ modes, as canal does)
  * @param serverMode          {@code canal.serverMode}
  * @param fileDataDir         {@code canal.file.data.dir} (default: the conf dir)
- * @param fileFlushPeriodMs   {@code canal.file.flush.period}
+ * @param fileFlushPeriodMs   {@code canal.file.flush.period}; 0 = at every ack (Sluice)
  * @param destinations        {@code canal.destinations} plus the expansion of {@code canal.destinations.expr}
  * @param autoScan            {@code canal.auto.scan}
  * @param autoScanIntervalSeconds {@code canal.auto.scan.interval}

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * file-instance.xml, the embedded default). Kept in memory and written every {@code canal.file.flush.period}
  * ms when something changed, at once on subscribe and unsubscribe, and at stop.
  *
+ * <p>A flush period of 0 writes at every cursor change instead (every ack): nothing acked comes again
+ * even after the process is killed, at the price of one fsync per ack.
+ *
  * <p>Unlike canal, which overwrites the file in place, a write never leaves a half-written meta.dat: the
  * JSON goes to {@code meta.dat.tmp}, is fsynced, the current meta.dat becomes {@code meta.dat.bak} (a hard
  * link, so there is no moment without a meta.dat), and the temp file is renamed over meta.dat. A meta.dat
@@ -67,6 +70,9 @@ public final class FileMetaStore implements MetaStore {
         memory.load(load());
         // after recovering from the backup, write a fresh meta.dat at the first flush
         written = recovered ? -1 : memory.changes();
+        if (flushPeriodMs == 0) {
+            return;
+        }
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "meta-flush-" + destination());
             t.setDaemon(true);
@@ -116,6 +122,9 @@ public final class FileMetaStore implements MetaStore {
     @Override
     public void updateCursor(ClientIdentity client, ClientCursor cursor) {
         memory.updateCursor(client, cursor);
+        if (flushPeriodMs == 0) {
+            flush();
+        }
     }
 
     private void periodicFlush() {

@@ -51,6 +51,13 @@ public record SourcePositions(Map<String, ResumePoint> bySource) {
         return new SourcePositions(m);
     }
 
+    /** Per source, the later of the two. */
+    public SourcePositions max(SourcePositions other) {
+        Map<String, ResumePoint> m = new TreeMap<>(bySource);
+        other.bySource.forEach((s, r) -> m.merge(s, r, (a, b) -> ORDER.compare(a, b) >= 0 ? a : b));
+        return new SourcePositions(m);
+    }
+
     /** True when {@code resume} of {@code source} is at or before this one's: that entry is covered. */
     public boolean covers(String source, ResumePoint resume) {
         ResumePoint mine = bySource.get(source);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * read it: {@code /otter/canal/destinations/<dest>/<clientId>} per subscribed client, its {@code filter}
  * (plain text) and its {@code cursor} (LogPosition JSON with {@code @type}, plus Sluice's resume points).
  * Subscriptions are written at once; cursors every {@code canal.zookeeper.flush.period} ms when changed, and
- * at stop.
+ * at stop; with a flush period of 0, at every cursor change.
  *
  * <p>Cursor writes are fenced, which canal's are not: each write names the znode version this store last
  * read or wrote, so a server that lost the destination to another (whose writes moved the version on)
@@ -94,6 +94,9 @@ public final class ZooKeeperMetaStore implements MetaStore {
             }
         }
         memory.load(data);
+        if (flushPeriodMs == 0) {
+            return;
+        }
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "meta-zk-flush-" + destination());
             t.setDaemon(true);
@@ -211,6 +214,9 @@ public final class ZooKeeperMetaStore implements MetaStore {
     @Override
     public void updateCursor(ClientIdentity client, ClientCursor cursor) {
         memory.updateCursor(client, cursor);
+        if (flushPeriodMs == 0 && !fenced) {
+            flush();
+        }
     }
 
     private void periodicFlush() {

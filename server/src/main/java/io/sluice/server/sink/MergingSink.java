@@ -108,6 +108,8 @@ public final class MergingSink implements AutoCloseable {
     private final Thread merger;
     private volatile boolean running;
     private volatile Throwable failure;
+    /** Set by {@link #choose()}: how long the head unit may still wait for a silent source. */
+    private long waitNanos;
 
     /**
      * @param sources          the source names, in tie-break order
@@ -211,8 +213,6 @@ public final class MergingSink implements AutoCloseable {
             }
         }
     }
-
-    private long waitNanos;
 
     /** The input whose head unit may go now, or null (then {@link #waitNanos} says how long to wait). */
     private Input choose() {

@@ -1,6 +1,7 @@
 package io.sluice.server.sink;
 
 import io.sluice.server.entry.ParsedEntry;
+import io.sluice.server.store.StoreClosedException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,7 +32,15 @@ public final class RouteSink implements EntrySink {
     @Override
     public void put(List<ParsedEntry> entries) throws InterruptedException {
         for (StoreSink t : targets) {
-            t.put(entries);
+            try {
+                t.put(entries);
+            } catch (StoreClosedException e) {
+                if (targets.contains(t)) {
+                    throw e;
+                }
+                // that destination stopped and left while this put was on its way to it: nothing is lost
+                // for the others, and it resumes from its own cursor when it comes back
+            }
         }
     }
 

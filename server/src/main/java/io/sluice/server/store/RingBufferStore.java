@@ -201,9 +201,8 @@ public final class RingBufferStore {
     }
 
     /**
-     * One consumer's view: its own get and ack sequences over the shared entries. Not thread-safe for
-     * concurrent use by several threads of one consumer beyond what the store's lock gives: calls are
-     * serialized by the store.
+     * One consumer's view: its own get and ack sequences over the shared entries. Every call takes the
+     * store's lock; the consumer decides the order of its calls (canal's batch rules live in the instance).
      */
     public final class Reader implements AutoCloseable {
 
@@ -232,10 +231,12 @@ public final class RingBufferStore {
             long limitBytes = (long) size * settings.memUnit();
             lock.lock();
             try {
-                checkOpen();
                 long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
                 while (true) {
                     long available = putSeq - getSeq;
+                    if (!open) {
+                        return new Slice(getSeq, getSeq, List.of()); // closed by its consumer's unsubscribe
+                    }
                     if (closed) {
                         return take(size, limitBytes);
                     }
@@ -254,7 +255,6 @@ public final class RingBufferStore {
                         }
                         notEmpty.awaitNanos(remaining);
                     }
-                    checkOpen();
                 }
             } finally {
                 lock.unlock();

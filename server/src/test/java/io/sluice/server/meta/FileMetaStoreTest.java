@@ -173,6 +173,16 @@ class FileMetaStoreTest {
     }
 
     @Test
+    void aFlushPeriodOfZeroPersistsEveryAck() throws IOException {
+        FileMetaStore s = new FileMetaStore("example", data, 0);
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(4444, 1));
+        assertThat(Files.readString(metaDat())).contains("\"position\":4444");
+        s.stop();
+    }
+
+    @Test
     void unsubscribeIsWrittenAtOnce() throws IOException {
         FileMetaStore s = store();
         s.start();

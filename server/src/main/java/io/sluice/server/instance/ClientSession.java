@@ -1,0 +1,201 @@
+package io.sluice.server.instance;
+
+import io.sluice.server.entry.StoredEntry;
+import io.sluice.server.meta.ClientCursor;
+import io.sluice.server.meta.LogPosition;
+import io.sluice.server.meta.SourcePositions;
+import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.sink.CanalRegexFilter;
+import io.sluice.server.sink.FilterSyntaxException;
+import io.sluice.server.store.RingBufferStore;
+import io.sluice.server.store.Slice;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+
+/**
+ * One subscribed client of a running destination: its reader over the store, its subscribe filter, its
+ * outstanding batches (canal's batch ledger, ids from 1), and what it acknowledged.
+ *
+ * <p>Gets of one client are serialized by {@link #getLock}; ack and rollback only take the ledger's monitor,
+ * so they never wait for a get that is parked on the store. A get that raced with a rollback is discarded
+ * (its entries come again), which the {@link #generation} counter detects.
+ */
+final class ClientSession {
+
+    final ClientIdentity client;
+    final RingBufferStore.Reader reader;
+    final ReentrantLock getLock = new ReentrantLock();
+    private final Deque<BatchMark> outstanding = new ArrayDeque<>();
+    private volatile CanalRegexFilter filter;
+    private long nextBatchId = 1;
+    private long generation;
+    private SourcePositions acked;
+    private ClientCursor cursor;
+    private final BiFunction<String, BinlogPosition, LogPosition> logPosition;
+
+    /**
+     * @param logPosition canal's LogPosition of a position of a source (it names the source's master)
+     */
+    ClientSession(ClientIdentity client, RingBufferStore.Reader reader, String filter, ClientCursor cursor,
+                  BiFunction<String, BinlogPosition, LogPosition> logPosition) {
+        this.client = client;
+        this.logPosition = logPosition;
+        this.reader = reader;
+        this.cursor = cursor;
+        this.acked = cursor == null ? SourcePositions.NONE : cursor.resume();
+        filter(filter);
+    }
+
+    void filter(String text) {
+        this.filter = compile(client, text);
+    }
+
+    /** A subscribe filter as canal reads it; a broken regex is the client's error, answered with its item. */
+    static CanalRegexFilter compile(ClientIdentity client, String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return CanalRegexFilter.including(text);
+        } catch (FilterSyntaxException e) {
+            throw new ClientRequestException("subscribe filter of " + client + " rejected: " + e.getMessage());
+        }
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
+    /** The result of registering a slice: a batch for the client, or nothing (all skipped, or raced). */
+    record Taken(Batch batch, boolean consumedSilently, ClientCursor cursorToSave) {
+    }
+
+    /**
+     * Turns what the store handed out into the client's batch: entries the client already acknowledged
+     * (a replay after a restart) and entries its subscribe filter excludes are consumed for it but not sent.
+     */
+    synchronized Taken register(Slice slice, long seenGeneration) {
+        if (seenGeneration != generation) {
+            // a rollback happened while this get was parked: its entries will come again from the ack cursor
+            reader.rollback();
+            return new Taken(Batch.EMPTY, false, null);
+        }
+        if (slice.isEmpty()) {
+            return new Taken(Batch.EMPTY, false, null);
+        }
+        List<StoredEntry> kept = new ArrayList<>(slice.entries().size());
+        CanalRegexFilter f = filter;
+        LogPosition ackPoint = null;
+        List<StoredEntry> entries = slice.entries();
+        for (int i = entries.size() - 1; i >= 0 && ackPoint == null; i--) {
+            StoredEntry e = entries.get(i);
+            if (isCanalAckPoint(e)) {
+                ackPoint = logPosition.apply(e.source(), e.position());
+            }
+        }
+        for (StoredEntry e : entries) {
+            if (acked.covers(e.source(), e.resume())) {
+                continue;
+            }
+            if (f != null && !e.table().isEmpty() && !f.accepts(e.schema(), e.table())) {
+                continue;
+            }
+            kept.add(e);
+        }
+        SourcePositions last = lastResumes(entries);
+        if (kept.isEmpty()) {
+            BatchMark tail = outstanding.pollLast();
+            if (tail != null) {
+                outstanding.addLast(tail.extend(slice.to(), ackPoint, last));
+                return new Taken(Batch.EMPTY, true, null);
+            }
+            reader.ack(slice.to());
+            return new Taken(Batch.EMPTY, true, advance(ackPoint, last));
+        }
+        BatchMark mark = new BatchMark(nextBatchId++, slice.from(), slice.to(), ackPoint, last);
+        outstanding.addLast(mark);
+        return new Taken(new Batch(mark.id(), kept), false, null);
+    }
+
+    private static SourcePositions lastResumes(List<StoredEntry> entries) {
+        StoredEntry lastEntry = entries.get(entries.size() - 1);
+        SourcePositions out = SourcePositions.of(lastEntry.source(), lastEntry.resume());
+        // a merged destination interleaves sources: record the last entry of each
+        for (int i = entries.size() - 2; i >= 0; i--) {
+            StoredEntry e = entries.get(i);
+            if (out.get(e.source()) == null) {
+                out = out.with(e.source(), e.resume());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * canal moves its cursor only to a transaction end, a DDL, or a BEGIN outside GTID mode (with GTIDs a
+     * BEGIN's position would resume after the GTID event).
+     */
+    private static boolean isCanalAckPoint(StoredEntry e) {
+        return e.kind().isCanalAckPoint()
+                && !(e.kind() == StoredEntry.Kind.TRANSACTION_BEGIN && e.position().hasGtidSet());
+    }
+
+    /** Acks the oldest outstanding batch; canal's texts for anything else. Returns the cursor to save. */
+    synchronized ClientCursor ack(long batchId) {
+        BatchMark first = outstanding.peekFirst();
+        if (first == null) {
+            throw new ClientRequestException(String.format("ack error , clientId:%s batchId:%d is not exist , please check",
+                    client.clientId(), batchId));
+        }
+        if (first.id() != batchId) {
+            throw new ClientRequestException(String.format("batchId:%d is not the firstly:%d", batchId, first.id()));
+        }
+        outstanding.pollFirst();
+        reader.ack(first.to());
+        return advance(first.ackPoint(), first.resume());
+    }
+
+    /**
+     * Rolls back: 0 = every outstanding batch; otherwise the oldest, which as in canal moves the get cursor
+     * back to the ack cursor, so the batches after it come again too (under new ids).
+     */
+    synchronized void rollback(long batchId) {
+        if (batchId != 0) {
+            BatchMark first = outstanding.peekFirst();
+            if (first == null) {
+                throw new ClientRequestException(String.format(
+                        "rollback error, clientId:%s batchId:%d is not exist , please check", client.clientId(), batchId));
+            }
+            if (first.id() != batchId) {
+                throw new ClientRequestException(String.format("batchId:%d is not the firstly:%d", batchId, first.id()));
+            }
+        }
+        outstanding.clear();
+        generation++;
+        reader.rollback();
+    }
+
+    synchronized int outstandingBatches() {
+        return outstanding.size();
+    }
+
+    synchronized ClientCursor cursor() {
+        return cursor;
+    }
+
+    private ClientCursor advance(LogPosition ackPoint, SourcePositions resume) {
+        acked = acked.max(resume);
+        LogPosition canalCursor = ackPoint != null ? ackPoint : cursor != null ? cursor.ackPoint() : null;
+        if (canalCursor == null) {
+            // nothing canal would call an ack point yet: name the transaction start, which re-reads at most
+            // that transaction if canal ever resumes from it
+            var any = acked.bySource().entrySet().iterator().next();
+            canalCursor = logPosition.apply(any.getKey(), any.getValue().position());
+        }
+        cursor = new ClientCursor(canalCursor, acked);
+        return cursor;
+    }
+}

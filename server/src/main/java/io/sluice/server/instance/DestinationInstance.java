@@ -1,0 +1,324 @@
+package io.sluice.server.instance;
+
+import io.sluice.server.config.InstanceConfig;
+import io.sluice.server.config.SourceConfig;
+import io.sluice.server.meta.ClientCursor;
+import io.sluice.server.meta.LogPosition;
+import io.sluice.server.meta.MetaStore;
+import io.sluice.server.meta.SourcePositions;
+import io.sluice.server.meta.Subscription;
+import io.sluice.server.parser.ChangeSource;
+import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.sink.MergingSink;
+import io.sluice.server.sink.StoreSink;
+import io.sluice.server.sink.TransformLoader;
+import io.sluice.server.store.RingBufferStore;
+import io.sluice.server.store.Slice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One destination: the wiring of its source(s), sink, store and meta, and canal's embedded-server
+ * operations on them. {@link #start()} builds a fresh store and sink, reloads the subscriptions and cursors
+ * from meta, and starts the source(s) from the earliest client cursor; {@link #stop()} stops the sources
+ * first (nothing new comes in), persists the cursors and drops the store. Batches in flight do not survive
+ * a stop: after a restart ids begin at 1 and everything after each client's last ack comes again — but
+ * nothing a client acked, not even part of a transaction (entries already acked are skipped per client).
+ */
+public final class DestinationInstance implements Destination {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationInstance.class);
+
+    private final InstanceConfig config;
+    private final MetaStore meta;
+    private final ChangeSourceFactory sources;
+    private final Map<String, SourceConfig> sourcesByName = new LinkedHashMap<>();
+    private volatile Running running;
+    private volatile boolean metaStarted;
+
+    /** What exists only while started. */
+    private static final class Running {
+        final RingBufferStore store;
+        final StoreSink sink;
+        final MergingSink merge;
+        final List<ChangeSource> changeSources = new ArrayList<>();
+        final Map<Short, ClientSession> sessions = new ConcurrentHashMap<>();
+
+        Running(RingBufferStore store, StoreSink sink, MergingSink merge) {
+            this.store = store;
+            this.sink = sink;
+            this.merge = merge;
+        }
+    }
+
+    public DestinationInstance(InstanceConfig config, MetaStore meta, ChangeSourceFactory sources) {
+        this.config = config;
+        this.meta = meta;
+        this.sources = sources;
+        for (SourceConfig s : config.sources()) {
+            sourcesByName.put(config.isMerged() ? s.name() : "", s);
+        }
+    }
+
+    @Override
+    public String name() {
+        return config.destination();
+    }
+
+    public InstanceConfig config() {
+        return config;
+    }
+
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /** True when started and a source has stopped on its own (failed for good). */
+    public boolean hasFailedSource() {
+        Running r = running;
+        return r != null && r.changeSources.stream().anyMatch(s -> !s.isRunning());
+    }
+
+    /** The store while running, for metrics and status. */
+    public Optional<RingBufferStore> store() {
+        Running r = running;
+        return r == null ? Optional.empty() : Optional.of(r.store);
+    }
+
+    public synchronized void start() {
+        if (running != null) {
+            return;
+        }
+        meta.start();
+        metaStarted = true;
+        RingBufferStore store = new RingBufferStore(config.store());
+        StoreSink sink;
+        try {
+            sink = new StoreSink(config.filters(),
+                    TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader()), store);
+        } catch (RuntimeException e) {
+            meta.stop();
+            metaStarted = false;
+            throw e;
+        }
+        MergingSink merge = config.isMerged()
+                ? new MergingSink(name(), List.copyOf(sourcesByName.keySet()), config.mergeMaxWaitMillis(),
+                config.store().capacity(), sink::put)
+                : null;
+        Running r = new Running(store, sink, merge);
+        for (Subscription s : meta.subscriptions()) {
+            r.sessions.put(s.client().clientId(), newSession(r, s.client(), s.filter()));
+        }
+        SourcePositions restart = meta.restartPositions();
+        running = r;
+        try {
+            if (merge != null) {
+                merge.start();
+                for (Map.Entry<String, SourceConfig> e : sourcesByName.entrySet()) {
+                    ChangeSource cs = sources.create(config, e.getValue(), merge.input(e.getKey()), sink.tableFilter());
+                    r.changeSources.add(cs);
+                    cs.start(restart.get(e.getKey()));
+                }
+            } else {
+                ChangeSource cs = sources.create(config, config.master(), sink, sink.tableFilter());
+                r.changeSources.add(cs);
+                cs.start(restart.get(""));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("destination {} failed to start: {}", name(), e.toString());
+            stop();
+            throw e;
+        }
+        LOG.info("destination {} started from {} with {} client(s)", name(),
+                restart.isEmpty() ? "its configured position" : restart, r.sessions.size());
+    }
+
+    public synchronized void stop() {
+        Running r = running;
+        running = null;
+        if (r != null) {
+            for (ChangeSource cs : r.changeSources) {
+                try {
+                    cs.stop();
+                } catch (RuntimeException e) {
+                    LOG.error("source of {} did not stop cleanly: {}", name(), e.toString(), e);
+                }
+            }
+            if (r.merge != null) {
+                r.merge.close();
+            }
+            r.store.close();
+            r.sessions.values().forEach(s -> s.reader.close());
+            r.sessions.clear();
+        }
+        if (metaStarted) {
+            metaStarted = false;
+            meta.stop();
+            LOG.info("destination {} stopped", name());
+        }
+    }
+
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    private ClientSession newSession(Running r, ClientIdentity client, String filter) {
+        ClientCursor cursor = meta.cursor(client).orElse(null);
+        if (filter != null && !filter.isEmpty()) {
+            LOG.info("client {} subscribes with filter '{}': it receives only tables matching both it and the"
+                    + " destination's filter (canal would replace the destination's filter for every client)", client,
+                    filter);
+        }
+        return new ClientSession(client, r.store.openReader(), filter, cursor, this::logPosition);
+    }
+
+    private LogPosition logPosition(String source, BinlogPosition position) {
+        SourceConfig s = sourcesByName.getOrDefault(source, config.master());
+        return new LogPosition(s.host(), s.port(), position);
+    }
+
+    private Running runningOrThrow() {
+        Running r = running;
+        if (r == null) {
+            throw new ClientRequestException("destination:" + name() + " should start first");
+        }
+        return r;
+    }
+
+    private ClientSession session(Running r, ClientIdentity client) {
+        ClientSession s = r.sessions.get(client.clientId());
+        if (s == null) {
+            throw new ClientRequestException(String.format("ClientIdentity:ClientIdentity[destination=%s,clientId=%d,"
+                    + "filter=] should subscribe first", client.destination(), client.clientId()));
+        }
+        return s;
+    }
+
+    @Override
+    public void subscribe(ClientIdentity client, String filter) {
+        if (running == null && config.lazy()) {
+            start();
+        }
+        Running r = runningOrThrow();
+        String f = filter == null ? "" : filter;
+        ClientSession.compile(client, f); // a broken filter is refused before anything is recorded
+        synchronized (this) {
+            ClientSession existing = r.sessions.get(client.clientId());
+            if (existing != null) {
+                existing.filter(f);
+            } else {
+                r.sessions.put(client.clientId(), newSession(r, client, f));
+            }
+            meta.subscribe(client, f);
+        }
+    }
+
+    @Override
+    public void unsubscribe(ClientIdentity client) {
+        Running r = runningOrThrow();
+        synchronized (this) {
+            ClientSession s = r.sessions.remove(client.clientId());
+            if (s != null) {
+                s.reader.close();
+            }
+            meta.unsubscribe(client);
+        }
+    }
+
+    @Override
+    public boolean isSubscribed(ClientIdentity client) {
+        Running r = running;
+        return r != null && r.sessions.containsKey(client.clientId());
+    }
+
+    @Override
+    public Batch getWithoutAck(ClientIdentity client, int fetchSize, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        Running r = runningOrThrow();
+        ClientSession s = session(r, client);
+        long timeoutNanos = timeout < 0 ? -1 : timeout == 0 ? 0 : Math.max(1, unit.toNanos(timeout));
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        s.getLock.lockInterruptibly();
+        try {
+            while (true) {
+                long generation = s.generation();
+                long wait = timeoutNanos > 0 ? Math.max(1, deadline - System.nanoTime()) : timeoutNanos;
+                Slice slice = s.reader.get(fetchSize, wait);
+                if (running != r) {
+                    return Batch.EMPTY; // stopped while parked
+                }
+                ClientSession.Taken taken = s.register(slice, generation);
+                if (taken.cursorToSave() != null) {
+                    meta.updateCursor(client, taken.cursorToSave());
+                }
+                if (!taken.batch().isEmpty()) {
+                    return taken.batch();
+                }
+                // nothing to send: the slice was consumed without being sent (filtered for this client, or
+                // already acked by it before a restart) or raced with a rollback; look again while allowed
+                if (timeoutNanos < 0 ? slice.isEmpty() : timeoutNanos > 0 && deadline - System.nanoTime() <= 0) {
+                    return Batch.EMPTY;
+                }
+            }
+        } finally {
+            s.getLock.unlock();
+        }
+    }
+
+    @Override
+    public void ack(ClientIdentity client, long batchId) {
+        if (batchId == -1) {
+            return; // the official client's ack of an empty batch
+        }
+        if (batchId == 0) {
+            throw new ClientRequestException(402, "batchId should assign value");
+        }
+        Running r = runningOrThrow();
+        ClientSession s = session(r, client);
+        ClientCursor cursor = s.ack(batchId);
+        meta.updateCursor(client, cursor);
+    }
+
+    @Override
+    public void rollback(ClientIdentity client, long batchId) {
+        Running r = runningOrThrow();
+        ClientSession s = r.sessions.get(client.clientId());
+        if (s == null) {
+            return; // canal ignores it: the official client rolls back before it subscribes
+        }
+        s.rollback(batchId);
+    }
+
+    /**
+     * The client's connection closed: its outstanding batches are rolled back so that its next connection
+     * (or another consumer with the same id) gets them again at once. canal leaves them outstanding until
+     * the client's rollback-on-connect.
+     */
+    public void clientDisconnected(ClientIdentity client) {
+        Running r = running;
+        ClientSession s = r == null ? null : r.sessions.get(client.clientId());
+        if (s != null) {
+            s.rollback(0);
+        }
+    }
+
+    /** Outstanding batches of a client (0 when not subscribed), for status and tests. */
+    public int outstandingBatches(ClientIdentity client) {
+        Running r = running;
+        ClientSession s = r == null ? null : r.sessions.get(client.clientId());
+        return s == null ? 0 : s.outstandingBatches();
+    }
+
+    @Override
+    public String toString() {
+        return "destination " + name() + (running != null ? " (running)" : " (stopped)");
+    }
+}

@@ -1,0 +1,302 @@
+package io.sluice.server.instance;
+
+import io.sluice.server.config.ConfigException;
+import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.InstanceConfig;
+import io.sluice.server.config.ServerConfig;
+import io.sluice.server.meta.FileMetaStore;
+import io.sluice.server.meta.MemoryMetaStore;
+import io.sluice.server.meta.MetaStore;
+import io.sluice.server.meta.ZooKeeperMetaStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The destinations one server runs (canal's CanalController): builds a {@link DestinationInstance} per
+ * configured destination with the meta store its mode asks for, starts them (lazy ones on their first
+ * subscribe), and with {@code canal.auto.scan} watches the conf dir every {@code canal.auto.scan.interval}
+ * seconds: a new destination directory starts an instance, a removed one stops it, a changed
+ * instance.properties restarts it with the new settings (from its last ack). A change that does not load
+ * is reported and the instance keeps running with its previous settings. The same pass restarts an
+ * instance whose source has failed for good.
+ */
+public final class DestinationRegistry implements Destinations, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
+
+    private record Running(DestinationInstance instance, Long fingerprint, boolean leader) {
+    }
+
+    private final ServerConfig server;
+    private final ConfigLoader loader;
+    private final ChangeSourceFactory sources;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, RouteGroup> groups = new HashMap<>();
+    private final Map<String, Long> reportedBad = new HashMap<>();
+    private ScheduledExecutorService scanner;
+    private CuratorFramework zk;
+
+    public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources) {
+        this.server = server;
+        this.loader = loader;
+        this.sources = sources;
+    }
+
+    /**
+     * Starts every configured destination; a destination whose configuration does not load fails the
+     * start (the operator sees the named key at once). Then starts the scanner.
+     */
+    public synchronized void start() {
+        Map<String, InstanceConfig> configs = new LinkedHashMap<>();
+        for (String name : loader.destinations(server)) {
+            configs.put(name, loader.loadInstance(server, name));
+        }
+        Set<String> leaders = leaders(configs.values());
+        for (InstanceConfig c : configs.values()) {
+            launch(c, leaders, configs);
+        }
+        scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "destination-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = server.autoScanIntervalSeconds();
+        scanner.scheduleWithFixedDelay(this::scanQuietly, period, period, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Optional<Destination> find(String name) {
+        Running r = running.get(name);
+        if (r == null || (!r.instance().isRunning() && !r.instance().config().lazy())) {
+            return Optional.empty();
+        }
+        return Optional.of(r.instance());
+    }
+
+    /** The instance of a destination, started or not. */
+    public Optional<DestinationInstance> instance(String name) {
+        Running r = running.get(name);
+        return r == null ? Optional.empty() : Optional.of(r.instance());
+    }
+
+    public Collection<DestinationInstance> instances() {
+        return running.values().stream().map(Running::instance).toList();
+    }
+
+    private void scanQuietly() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            LOG.error("destination scan failed: {}", e.toString(), e);
+        }
+    }
+
+    /** One pass of auto-scan (when enabled) and of the failed-source check. */
+    public synchronized void scan() {
+        if (server.autoScan()) {
+            rescanConfiguration();
+        }
+        for (Running r : running.values()) {
+            DestinationInstance i = r.instance();
+            if (i.hasFailedSource()) {
+                LOG.warn("destination {}: its source stopped; restarting it from the last ack", i.name());
+                try {
+                    i.restart();
+                } catch (RuntimeException e) {
+                    LOG.error("destination {} did not restart: {}", i.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    private void rescanConfiguration() {
+        List<String> names = loader.destinations(server);
+        for (String name : List.copyOf(running.keySet())) {
+            if (!names.contains(name)) {
+                LOG.info("destination {} was removed from {}; stopping it", name, server.confDir());
+                running.remove(name).instance().stop();
+                reportedBad.remove(name);
+            }
+        }
+        Map<String, InstanceConfig> configs = new LinkedHashMap<>();
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        for (String name : names) {
+            Running r = running.get(name);
+            Long modified = modified(name);
+            boolean isNew = r == null;
+            boolean isChanged = r != null && !Objects.equals(r.fingerprint(), modified);
+            if (!isNew && !isChanged) {
+                configs.put(name, r.instance().config());
+                continue;
+            }
+            if (modified != null && modified.equals(reportedBad.get(name))) {
+                if (r != null) {
+                    configs.put(name, r.instance().config());
+                }
+                continue;
+            }
+            try {
+                configs.put(name, loader.loadInstance(server, name));
+                changed.put(name, true);
+                reportedBad.remove(name);
+            } catch (ConfigException e) {
+                reportedBad.put(name, modified);
+                if (r != null) {
+                    LOG.error("destination {}: the changed configuration is rejected and the running instance keeps"
+                            + " its previous settings: {}", name, e.getMessage());
+                    configs.put(name, r.instance().config());
+                } else {
+                    LOG.error("destination {} not started: {}", name, e.getMessage());
+                }
+            }
+        }
+        Set<String> leaders = leaders(configs.values());
+        for (InstanceConfig c : configs.values()) {
+            Running r = running.get(c.destination());
+            boolean leaderChanged = r != null && r.leader() != leaders.contains(c.destination());
+            boolean routedLeaderRestarted = c.isRouted() && changed.containsKey(c.routeFrom());
+            if (r == null || changed.containsKey(c.destination()) || leaderChanged || routedLeaderRestarted) {
+                if (r != null) {
+                    LOG.info("destination {}: configuration changed; restarting it from its last ack", c.destination());
+                    r.instance().stop();
+                    running.remove(c.destination());
+                }
+                try {
+                    launch(c, leaders, configs);
+                } catch (RuntimeException e) {
+                    LOG.error("destination {} did not start: {}", c.destination(), e.toString());
+                }
+            }
+        }
+    }
+
+    private static Set<String> leaders(Collection<InstanceConfig> configs) {
+        Set<String> out = new HashSet<>();
+        for (InstanceConfig c : configs) {
+            if (c.isRouted()) {
+                out.add(c.routeFrom());
+            }
+        }
+        return out;
+    }
+
+    private void launch(InstanceConfig config, Set<String> leaders, Map<String, InstanceConfig> all) {
+        String name = config.destination();
+        InstanceConfig effective = config;
+        ChangeSourceFactory factory = sources;
+        if (config.isRouted()) {
+            InstanceConfig leader = all.get(config.routeFrom());
+            if (leader == null) {
+                throw new ConfigException(String.valueOf(config.file()), "sluice.instance.route.from",
+                        config.routeFrom(), "names no configured destination");
+            }
+            if (leader.isRouted() || leader.isMerged()) {
+                throw new ConfigException(String.valueOf(config.file()), "sluice.instance.route.from",
+                        config.routeFrom(), "names a destination that is itself routed or merged");
+            }
+            effective = config.withSources(leader.sources());
+            factory = group(leader).factory();
+        } else if (leaders.contains(name)) {
+            factory = group(config).factory();
+        }
+        DestinationInstance instance = new DestinationInstance(effective, meta(effective), factory);
+        running.put(name, new Running(instance, modified(name), leaders.contains(name)));
+        if (!config.lazy()) {
+            instance.start();
+        }
+    }
+
+    private RouteGroup group(InstanceConfig leader) {
+        RouteGroup g = groups.computeIfAbsent(leader.destination(), n -> new RouteGroup(n, leader, sources));
+        g.leaderConfig(leader);
+        return g;
+    }
+
+    private MetaStore meta(InstanceConfig config) {
+        String name = config.destination();
+        return switch (config.metaMode()) {
+            case MEMORY -> new MemoryMetaStore(name);
+            case FILE -> new FileMetaStore(name, server.fileDataDir(), server.fileFlushPeriodMs());
+            case ZOOKEEPER -> new ZooKeeperMetaStore(name, zooKeeper(), server.zkFlushPeriodMs(), stale -> {
+                LOG.error("destination {} stops: another server owns its positions now", name);
+                Thread t = new Thread(() -> instance(name).ifPresent(DestinationInstance::stop), "fenced-" + name);
+                t.setDaemon(true);
+                t.start();
+            });
+        };
+    }
+
+    private synchronized CuratorFramework zooKeeper() {
+        if (zk == null) {
+            // canal's default-instance.xml falls back to a local ZooKeeper when canal.zkServers is empty
+            String connect = server.hasZooKeeper() ? server.zkServers() : "127.0.0.1:2181";
+            zk = CuratorFrameworkFactory.newClient(connect, new ExponentialBackoffRetry(1000, 3));
+            zk.start();
+        }
+        return zk;
+    }
+
+    /**
+     * A fingerprint of the destination's instance.properties (null when it has none): its content, not its
+     * mtime, so that two edits within the file system's time resolution are both seen.
+     */
+    private Long modified(String name) {
+        Path file = server.instanceProperties(name);
+        try {
+            if (!Files.exists(file)) {
+                return null;
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(Files.readAllBytes(file));
+            return crc.getValue();
+        } catch (IOException e) {
+            LOG.warn("{} cannot be read for the change check: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    /** Stops the scanner and every instance (positions are flushed by each instance's meta). */
+    @Override
+    public synchronized void close() {
+        if (scanner != null) {
+            scanner.shutdownNow();
+            try {
+                scanner.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scanner = null;
+        }
+        for (Running r : running.values()) {
+            try {
+                r.instance().stop();
+            } catch (RuntimeException e) {
+                LOG.error("destination {} did not stop cleanly: {}", r.instance().name(), e.toString(), e);
+            }
+        }
+        running.clear();
+        if (zk != null) {
+            zk.close();
+            zk = null;
+        }
+    }
+}

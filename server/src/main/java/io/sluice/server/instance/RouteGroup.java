@@ -1,0 +1,144 @@
+package io.sluice.server.instance;
+
+import io.sluice.server.config.InstanceConfig;
+import io.sluice.server.meta.SourcePositions;
+import io.sluice.server.parser.ChangeSource;
+import io.sluice.server.position.ResumePoint;
+import io.sluice.server.sink.RouteSink;
+import io.sluice.server.sink.StoreSink;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route 1:n: the destinations that name a leader in {@code sluice.instance.route.from} share the leader's
+ * binlog connection. Each member destination gets a {@link ChangeSource} view from {@link #factory()}; the
+ * one real source runs while at least one member is started and puts into a {@link RouteSink} that hands
+ * every entry to each member's sink (each with its own filters).
+ *
+ * <p>Members start and stop independently. A member that joins with a resume point earlier than where the
+ * shared source is makes it restart from there; the other members then drop the replayed entries they
+ * already have ({@link StoreSink#dropUpTo}), so nobody sees an entry twice. A member that joins with a later
+ * resume point drops entries up to it.
+ */
+public final class RouteGroup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteGroup.class);
+
+    private final String leader;
+    private final ChangeSourceFactory factory;
+    private final RouteSink route = new RouteSink();
+    private final Map<StoreSink, ResumePoint> members = new LinkedHashMap<>();
+    private volatile InstanceConfig leaderConfig;
+    private ChangeSource shared;
+    private ResumePoint sharedStart;
+
+    public RouteGroup(String leader, InstanceConfig leaderConfig, ChangeSourceFactory factory) {
+        this.leader = leader;
+        this.leaderConfig = leaderConfig;
+        this.factory = factory;
+    }
+
+    public String leader() {
+        return leader;
+    }
+
+    /** The leader's settings (master, credentials, charset...) are those the shared source runs with. */
+    public void leaderConfig(InstanceConfig config) {
+        this.leaderConfig = config;
+    }
+
+    /** The factory each member destination is built with; the member's sink must be a {@link StoreSink}. */
+    public ChangeSourceFactory factory() {
+        return (instance, source, sink, filter) -> new Member((StoreSink) sink);
+    }
+
+    synchronized boolean isSourceRunning() {
+        return shared != null && shared.isRunning();
+    }
+
+    private synchronized void join(StoreSink sink, ResumePoint resume) {
+        if (resume != null) {
+            sink.dropUpTo(SourcePositions.of("", resume));
+        }
+        members.put(sink, resume);
+        route.add(sink);
+        if (shared == null) {
+            startShared(resume);
+            return;
+        }
+        ResumePoint current = progress(sink);
+        ResumePoint reached = current != null ? current : sharedStart;
+        if (resume != null && (reached == null || SourcePositions.ORDER.compare(resume, reached) < 0)) {
+            LOG.info("route from {}: a destination needs {}, restarting the shared source there", leader, resume);
+            for (StoreSink other : route.targets()) {
+                if (other != sink) {
+                    SourcePositions seen = other.lastSeen();
+                    if (!seen.isEmpty()) {
+                        other.dropUpTo(seen);
+                    }
+                }
+            }
+            shared.stop();
+            startShared(resume);
+        }
+    }
+
+    /** Where the shared source has got to: the latest entry any other member has seen. */
+    private ResumePoint progress(StoreSink except) {
+        ResumePoint latest = null;
+        for (StoreSink s : route.targets()) {
+            ResumePoint seen = s == except ? null : s.lastSeen().get("");
+            if (seen != null && (latest == null || SourcePositions.ORDER.compare(seen, latest) > 0)) {
+                latest = seen;
+            }
+        }
+        return latest;
+    }
+
+    private void startShared(ResumePoint resume) {
+        InstanceConfig cfg = leaderConfig;
+        shared = factory.create(cfg, cfg.master(), route, route.tableFilter());
+        sharedStart = resume;
+        shared.start(resume);
+    }
+
+    private synchronized void leave(StoreSink sink) {
+        if (!members.containsKey(sink)) {
+            return;
+        }
+        members.remove(sink);
+        route.remove(sink);
+        if (members.isEmpty() && shared != null) {
+            shared.stop();
+            shared = null;
+        }
+    }
+
+    private final class Member implements ChangeSource {
+        private final StoreSink sink;
+        private volatile boolean started;
+
+        Member(StoreSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void start(ResumePoint resume) {
+            join(sink, resume);
+            started = true;
+        }
+
+        @Override
+        public void stop() {
+            started = false;
+            leave(sink);
+        }
+
+        @Override
+        public boolean isRunning() {
+            return started && isSourceRunning();
+        }
+    }
+}
