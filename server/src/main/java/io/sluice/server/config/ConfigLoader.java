@@ -46,8 +46,11 @@ public final class ConfigLoader {
     private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
     private static final Pattern PER_DESTINATION_KEY =
             Pattern.compile("canal\\.instance\\.[^.]+\\.(mode|lazy|spring\\.xml|manager\\.address)");
-    private static final List<String> ACCEPTED_PREFIXES = List.of("rocketmq.", "rabbitmq.", "pulsarmq.",
-            "canal.aliyun.", "canal.admin.", "canal.instance.tsdb.", "canal.instance.rds.", "sluice.transform.");
+    private static final List<String> ACCEPTED_PREFIXES = List.of("rocketmq.", "pulsarmq.",
+            "canal.aliyun.", "canal.admin.", "canal.instance.tsdb.", "canal.instance.rds.");
+    /** Keys that other parts read from the resolved properties (MQ publishing, row filters, lookups, snapshots). */
+    private static final List<String> READ_ELSEWHERE_PREFIXES = List.of("rabbitmq.", "kafka.", "sluice.mq.",
+            "sluice.filter.rows", "sluice.transform.", "sluice.snapshot.");
 
     private final Properties system;
     private final Map<String, String> env;
@@ -117,9 +120,13 @@ public final class ConfigLoader {
             v.accept(k, notices);
         }
 
+        HaConfig ha = new HaConfig(v.integer("sluice.zookeeper.session.timeout.ms", 4000, 1000, 600_000),
+                v.longValue("sluice.ha.takeover.delay.ms", 300, 0, 600_000),
+                v.bool("sluice.ha.rebalance", true));
+
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values());
+                autoReset, lazy, metaMode, mq, layer.values(), ha);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination) and learn which keys are instance keys before reporting unknown ones
@@ -146,7 +153,8 @@ public final class ConfigLoader {
         InstanceConfig config = readInstance(v, server, destination, instanceLayer == null ? null : file);
         if (instanceLayer != null) {
             for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
-                if (!e.getValue().equals(file.toString()) || e.getKey().startsWith("sluice.transform.")) {
+                if (!e.getValue().equals(file.toString())
+                        || READ_ELSEWHERE_PREFIXES.stream().anyMatch(e.getKey()::startsWith)) {
                     continue;
                 }
                 if (isAcceptedPrefix(e.getKey())) {
@@ -342,6 +350,9 @@ public final class ConfigLoader {
     private void reportUnknown(ConfigValues v, Set<String> instanceKeys) {
         for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
             String k = e.getKey();
+            if (READ_ELSEWHERE_PREFIXES.stream().anyMatch(k::startsWith)) {
+                continue;
+            }
             if (instanceKeys.contains(k) || isAcceptedPrefix(k) || PER_DESTINATION_KEY.matcher(k).matches()) {
                 if (isAcceptedPrefix(k)) {
                     notices.ignoredKey(e.getValue(), k);

@@ -32,13 +32,16 @@ import java.util.Map;
  * @param globalMetaMode      from {@code canal.instance.global.spring.xml}
  * @param mq                  MQ producer settings
  * @param fileValues          canal.properties as loaded (instance defaults are read from it per destination)
+ * @param ha                  {@code sluice.zookeeper.session.timeout.ms}, {@code sluice.ha.takeover.delay.ms},
+ *                            {@code sluice.ha.rebalance}
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
                            long zkFlushPeriodMs, boolean withoutNetty, ServerMode serverMode, Path fileDataDir,
                            long fileFlushPeriodMs, List<String> destinations, boolean autoScan,
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
-                           MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues) {
+                           MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
+                           HaConfig ha) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);

@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import io.sluice.server.meta.Subscription;
+import io.sluice.server.position.BinlogPosition;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,13 @@ public final class DestinationInstance implements Destination {
     private final Map<String, SourceConfig> sourcesByName = new LinkedHashMap<>();
     private volatile Running running;
     private volatile boolean metaStarted;
+    private final LongAdder batchesServed = new LongAdder();
+    private final LongAdder batchesAcked = new LongAdder();
+    private final LongAdder rollbacks = new LongAdder();
+
+    /** Totals since this instance was built, for metrics. */
+    public record ClientCounters(long batchesServed, long batchesAcked, long rollbacks) {
+    }
 
     /** What exists only while started. */
     private static final class Running {
@@ -260,6 +270,7 @@ public final class DestinationInstance implements Destination {
                     meta.updateCursor(client, taken.cursorToSave());
                 }
                 if (!taken.batch().isEmpty()) {
+                    batchesServed.increment();
                     return taken.batch();
                 }
                 // nothing to send: the slice was consumed without being sent (filtered for this client, or
@@ -285,6 +296,7 @@ public final class DestinationInstance implements Destination {
         ClientSession s = session(r, client);
         ClientCursor cursor = s.ack(batchId);
         meta.updateCursor(client, cursor);
+        batchesAcked.increment();
     }
 
     @Override
@@ -295,6 +307,24 @@ public final class DestinationInstance implements Destination {
             return; // canal ignores it: the official client rolls back before it subscribes
         }
         s.rollback(batchId);
+        rollbacks.increment();
+    }
+
+    public ClientCounters clientCounters() {
+        return new ClientCounters(batchesServed.sum(), batchesAcked.sum(), rollbacks.sum());
+    }
+
+    /** The oldest position acknowledged by a subscribed client (where a restart resumes), if any client acked. */
+    public Optional<BinlogPosition> oldestAck() {
+        BinlogPosition oldest = null;
+        for (Subscription sub : meta.subscriptions()) {
+            Optional<ClientCursor> c = meta.cursor(sub.client());
+            if (c.isPresent()) {
+                BinlogPosition p = c.get().ackPoint().position();
+                oldest = oldest == null || p.compareTo(oldest) < 0 ? p : oldest;
+            }
+        }
+        return Optional.ofNullable(oldest);
     }
 
     /**

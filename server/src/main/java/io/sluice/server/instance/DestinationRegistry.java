@@ -4,6 +4,8 @@ import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
+import io.sluice.server.ha.Fence;
+import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.meta.FileMetaStore;
 import io.sluice.server.meta.MemoryMetaStore;
 import io.sluice.server.meta.MetaStore;
@@ -43,7 +45,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
 
-    private record Running(DestinationInstance instance, Long fingerprint, boolean leader) {
+    private record Running(DestinationInstance instance, MetaStore meta, Long fingerprint, boolean leader) {
     }
 
     private final ServerConfig server;
@@ -54,11 +56,28 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     private final Map<String, Long> reportedBad = new HashMap<>();
     private ScheduledExecutorService scanner;
     private CuratorFramework zk;
+    private final boolean ownsZk;
+    /** Null without HA: every destination runs here. */
+    private final HaCoordinator ha;
+    /** The fence of each destination this server is currently the elected active server of. */
+    private final Map<String, Fence> activeFences = new ConcurrentHashMap<>();
 
     public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources) {
+        this(server, loader, sources, null, null);
+    }
+
+    /**
+     * @param zk a ZooKeeper client to share (ZooKeeper meta, HA), or null to create one when a destination needs it
+     * @param ha with HA, a destination runs here only while this server is its elected active server
+     */
+    public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources,
+                               CuratorFramework zk, HaCoordinator ha) {
         this.server = server;
         this.loader = loader;
         this.sources = sources;
+        this.zk = zk;
+        this.ownsZk = zk == null;
+        this.ha = ha;
     }
 
     /**
@@ -88,6 +107,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         Running r = running.get(name);
         if (r == null || (!r.instance().isRunning() && !r.instance().config().lazy())) {
             return Optional.empty();
+        }
+        if (ha != null && !ha.isActive(name)) {
+            return Optional.empty(); // a standby answers as canal's standby does: "should start first"
         }
         return Optional.of(r.instance());
     }
@@ -133,6 +155,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         for (String name : List.copyOf(running.keySet())) {
             if (!names.contains(name)) {
                 LOG.info("destination {} was removed from {}; stopping it", name, server.confDir());
+                if (ha != null) {
+                    ha.release(name);
+                }
                 running.remove(name).instance().stop();
                 reportedBad.remove(name);
             }
@@ -218,11 +243,58 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         } else if (leaders.contains(name)) {
             factory = group(config).factory();
         }
-        DestinationInstance instance = new DestinationInstance(effective, meta(effective), factory);
-        running.put(name, new Running(instance, modified(name), leaders.contains(name)));
-        if (!config.lazy()) {
-            instance.start();
+        MetaStore meta = meta(effective);
+        DestinationInstance instance = new DestinationInstance(effective, meta, factory);
+        Running previous = running.put(name, new Running(instance, meta, modified(name), leaders.contains(name)));
+        if (ha == null) {
+            if (!config.lazy()) {
+                instance.start();
+            }
+        } else if (previous == null) {
+            ha.manage(name, new ElectedRun(name));
+        } else {
+            Fence fence = activeFences.get(name);
+            if (fence != null) {
+                startFenced(running.get(name), fence);
+            }
         }
+    }
+
+    /**
+     * Starts and stops a destination as the HA election decides. Runs on the election's runner thread and never
+     * takes the registry's lock (the registry may be waiting for this thread while it releases an election).
+     */
+    private final class ElectedRun implements HaCoordinator.Activation {
+        private final String name;
+
+        ElectedRun(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void start(Fence fence) {
+            activeFences.put(name, fence);
+            Running r = running.get(name);
+            if (r != null) {
+                startFenced(r, fence);
+            }
+        }
+
+        @Override
+        public void stop() {
+            activeFences.remove(name);
+            Running r = running.get(name);
+            if (r != null) {
+                r.instance().stop();
+            }
+        }
+    }
+
+    private static void startFenced(Running r, Fence fence) {
+        if (r.meta() instanceof ZooKeeperMetaStore zkMeta) {
+            zkMeta.useFence(fence);
+        }
+        r.instance().start();
     }
 
     private RouteGroup group(InstanceConfig leader) {
@@ -246,6 +318,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     }
 
     private synchronized CuratorFramework zooKeeper() {
+        if (zk != null) {
+            return zk;
+        }
         if (zk == null) {
             // canal's default-instance.xml falls back to a local ZooKeeper when canal.zkServers is empty
             String connect = server.hasZooKeeper() ? server.zkServers() : "127.0.0.1:2181";
@@ -286,6 +361,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             }
             scanner = null;
         }
+        if (ha != null) {
+            running.keySet().forEach(ha::release); // graceful: standbys take over at once
+        }
         for (Running r : running.values()) {
             try {
                 r.instance().stop();
@@ -294,7 +372,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             }
         }
         running.clear();
-        if (zk != null) {
+        if (zk != null && ownsZk) {
             zk.close();
             zk = null;
         }

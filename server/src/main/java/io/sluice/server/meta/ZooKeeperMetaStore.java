@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import io.sluice.server.ha.Fence;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class ZooKeeperMetaStore implements MetaStore {
     private final Map<Short, ClientCursor> writtenCursors = new HashMap<>();
     private ScheduledExecutorService flusher;
     private volatile boolean fenced;
+    /** The HA election's proof of ownership; when set, every cursor write is conditional on it too. */
+    private volatile Fence epoch;
 
     public ZooKeeperMetaStore(String destination, CuratorFramework zk, long flushPeriodMs,
                               Consumer<StaleCursorException> onFenced) {
@@ -68,6 +71,16 @@ public final class ZooKeeperMetaStore implements MetaStore {
 
     public boolean isFenced() {
         return fenced;
+    }
+
+    /**
+     * Makes every following cursor write conditional on the destination's epoch node still having the version
+     * this server set when it became active ({@link io.sluice.server.ha.DestinationElection}). Per-cursor
+     * versions alone leave a window in which a server that lost its session, writing before the new active's
+     * first write, would make the new active look stale; the epoch check closes it. Call before {@link #start()}.
+     */
+    public void useFence(Fence fence) {
+        this.epoch = fence;
     }
 
     @Override
@@ -254,7 +267,18 @@ public final class ZooKeeperMetaStore implements MetaStore {
         Integer version = cursorVersions.get(clientId);
         try {
             Stat stat = new Stat();
-            if (version == null) {
+            Fence fence = epoch;
+            if (fence != null) {
+                if (version == null) {
+                    zk.createContainers(path.substring(0, path.lastIndexOf('/')));
+                }
+                var results = zk.transaction().forOperations(
+                        zk.transactionOp().check().withVersion(fence.version()).forPath(fence.path()),
+                        version == null ? zk.transactionOp().create().forPath(path, json)
+                                : zk.transactionOp().setData().withVersion(version).forPath(path, json));
+                Stat written = results.get(1).getResultStat();
+                stat = written != null ? written : zk.checkExists().forPath(path);
+            } else if (version == null) {
                 zk.create().storingStatIn(stat).creatingParentsIfNeeded().forPath(path, json);
             } else {
                 stat = zk.setData().withVersion(version).forPath(path, json);

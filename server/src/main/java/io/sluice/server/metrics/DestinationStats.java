@@ -8,7 +8,7 @@ package io.sluice.server.metrics;
  * @param state            RUNNING, STANDBY (another server runs it), STOPPED or FAILED
  * @param activeServer     address of the server running it (this one, or the HA owner), "" when unknown
  * @param position         last position parsed, e.g. {@code mysql-bin.000003:4567}
- * @param ackedPosition    the oldest client ack (where a restart resumes)
+ * @param ackedPosition    the oldest client ack (where a restart resumes), "" when none
  * @param delayMillis      how far the last parsed event lies behind the master's clock (events and heartbeats)
  * @param lastError        the last error of the source, "" when none
  */
@@ -21,19 +21,16 @@ public record DestinationStats(
         long delayMillis,
         long rowsParsed,
         long transactionsParsed,
-        long bytesParsed,
+        long entriesParsed,
         long sourceReconnects,
-        long sourceErrors,
         long storeEntries,
         long storeBytes,
         long storeCapacityEntries,
         long storeCapacityBytes,
         long putSequence,
-        long getSequence,
         long ackSequence,
         long clientGets,
         long clientAcks,
         long clientRollbacks,
-        int clientsConnected,
         String lastError) {
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -21,13 +22,14 @@ public final class SluiceMetrics {
     private final Supplier<List<DestinationStats>> source;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    public SluiceMetrics(Supplier<List<DestinationStats>> source) {
+    public SluiceMetrics(Supplier<List<DestinationStats>> source, IntSupplier connections) {
         this.source = source;
+        GaugeWithCallback.builder().name("sluice_client_connections").help("Open client connections")
+                .callback(cb -> cb.call(connections.getAsInt())).register(registry);
         counter("sluice_rows_parsed", "Row changes decoded from the binlog", DestinationStats::rowsParsed);
         counter("sluice_transactions_parsed", "Transactions decoded from the binlog", DestinationStats::transactionsParsed);
-        counter("sluice_bytes_parsed", "Binlog event bytes read", DestinationStats::bytesParsed);
+        counter("sluice_entries_parsed", "Entries produced by the parser (rows events, BEGIN/END, DDL)", DestinationStats::entriesParsed);
         counter("sluice_source_reconnects", "Reconnections to the master", DestinationStats::sourceReconnects);
-        counter("sluice_source_errors", "Errors of the binlog source", DestinationStats::sourceErrors);
         counter("sluice_client_gets", "Non-empty batches handed to clients", DestinationStats::clientGets);
         counter("sluice_client_acks", "Batches acknowledged by clients", DestinationStats::clientAcks);
         counter("sluice_client_rollbacks", "Rollbacks requested by clients", DestinationStats::clientRollbacks);
@@ -37,9 +39,7 @@ public final class SluiceMetrics {
         gauge("sluice_store_capacity_entries", "Store bound in entries", DestinationStats::storeCapacityEntries);
         gauge("sluice_store_capacity_bytes", "Store bound in bytes", DestinationStats::storeCapacityBytes);
         gauge("sluice_store_put_sequence", "Sequence of the last entry put into the store", DestinationStats::putSequence);
-        gauge("sluice_store_get_sequence", "Sequence of the last entry handed to a client", DestinationStats::getSequence);
-        gauge("sluice_store_ack_sequence", "Sequence of the last entry acknowledged", DestinationStats::ackSequence);
-        gauge("sluice_clients_connected", "Client connections subscribed to the destination", s -> s.clientsConnected());
+        gauge("sluice_store_ack_sequence", "Sequence up to which every reader has acknowledged (entries freed)", DestinationStats::ackSequence);
         GaugeWithCallback.builder().name("sluice_destination_running")
                 .help("1 when this server runs the destination, 0 otherwise").labelNames("destination", "state")
                 .callback(cb -> source.get().forEach(s -> cb.call("RUNNING".equals(s.state()) ? 1 : 0, s.destination(), s.state())))

@@ -19,12 +19,12 @@ class StatusServerTest {
 
     private List<DestinationStats> stats() {
         return List.of(new DestinationStats("example", "RUNNING", "127.0.0.1:11111", "mysql-bin.000001:1234",
-                "mysql-bin.000001:1000", 42, rows.get(), 3, 9000, 1, 0, 5, 700, 16384, 16777216, 10, 8, 5, 2, 1, 0, 1, ""));
+                "mysql-bin.000001:1000", 42, rows.get(), 3, 9000, 1, 5, 700, 16384, 16777216, 10, 5, 2, 1, 0, ""));
     }
 
     @Test
     void metricsAreScrapedFromLiveStatsAndStatusIsJson() throws Exception {
-        SluiceMetrics metrics = new SluiceMetrics(this::stats);
+        SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> 4);
         try (StatusServer server = new StatusServer("127.0.0.1", 0, metrics, () -> Map.of("version", "test"), this::stats)) {
             server.start();
             HttpClient http = HttpClient.newHttpClient();
@@ -35,6 +35,7 @@ class StatusServerTest {
             assertThat(first).contains("sluice_rows_parsed_total{destination=\"example\"} 100");
             assertThat(first).contains("sluice_store_bytes{destination=\"example\"} 700");
             assertThat(first).contains("sluice_destination_running{destination=\"example\",state=\"RUNNING\"} 1");
+            assertThat(first).contains("sluice_client_connections 4");
 
             rows.set(250);
             String second = http.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -1,0 +1,87 @@
+package io.sluice.server;
+
+import io.sluice.server.config.InstanceConfig;
+import io.sluice.server.config.SourceConfig;
+import io.sluice.server.config.StartPosition;
+import io.sluice.server.instance.ChangeSourceFactory;
+import io.sluice.server.meta.MetaMode;
+import io.sluice.server.parser.BinlogParser;
+import io.sluice.server.parser.ChangeSource;
+import io.sluice.server.parser.ParserSettings;
+import io.sluice.server.parser.ParserStatus;
+import io.sluice.server.parser.schema.FileSchemaHistoryStore;
+import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
+import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.parser.schema.SchemaHistoryStore;
+import io.sluice.server.sink.EntrySink;
+import io.sluice.server.sink.TableFilter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds a destination's binlog parser from its configuration: canal's instance keys mapped to
+ * {@link ParserSettings}, and a schema history kept beside the destination's meta
+ * ({@code <canal.file.data.dir>/<destination>/}) so that a restart at an old position decodes with the table
+ * structures of that time. Keeps the latest parser of each destination and source for status and metrics.
+ */
+final class BinlogSourceFactory implements ChangeSourceFactory {
+
+    private final Path dataDir;
+    private final Map<String, BinlogParser> live = new ConcurrentHashMap<>();
+
+    BinlogSourceFactory(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    @Override
+    public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
+        String name = source.name().isEmpty() ? instance.destination() : instance.destination() + "-" + source.name();
+        StartPosition start = source.start();
+        ParserSettings.Builder b = ParserSettings.builder(name, source.host(), source.port(), source.username(),
+                        source.password())
+                .defaultDatabase(instance.defaultDatabaseName())
+                .slaveId(source.slaveId())
+                .gtidMode(instance.gtidOn())
+                .connectionCharset(instance.connectionCharset())
+                .timeZone(instance.timeZone())
+                .canalCompatibleValues(instance.canalCompatibleValues())
+                .transactionSize(instance.transactionSize());
+        if (!start.journalName().isEmpty()) {
+            b.journal(start.journalName(), start.position() == null ? -1 : start.position());
+        }
+        if (start.timestamp() != null) {
+            b.journalTimestamp(start.timestamp());
+        }
+        if (!start.gtid().isEmpty()) {
+            b.journalGtid(start.gtid());
+        }
+        int soTimeoutSeconds = instance.network().soTimeoutSeconds();
+        if (soTimeoutSeconds > 0) {
+            // canal's soTimeout bounds a silent connection; heartbeats come at a third of it so a live master
+            // never looks dead
+            Duration read = Duration.ofSeconds(soTimeoutSeconds);
+            b.readTimeout(read).heartbeatPeriod(read.dividedBy(3));
+        }
+        BinlogParser parser = new BinlogParser(b.build(), new SchemaHistory(historyStore(instance, name)), filter, sink);
+        live.put(name, parser);
+        return parser;
+    }
+
+    private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {
+        if (!instance.tsdbEnable() || instance.metaMode() == MetaMode.MEMORY) {
+            return new MemorySchemaHistoryStore();
+        }
+        return new FileSchemaHistoryStore(dataDir.resolve(instance.destination()), name);
+    }
+
+    /** Status of every parser of a destination (one, or one per merged source). */
+    List<ParserStatus> status(String destination) {
+        return live.entrySet().stream()
+                .filter(e -> e.getKey().equals(destination) || e.getKey().startsWith(destination + "-"))
+                .map(e -> e.getValue().status())
+                .toList();
+    }
+}

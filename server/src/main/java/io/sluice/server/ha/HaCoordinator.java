@@ -1,0 +1,147 @@
+package io.sluice.server.ha;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each destination on this server only while this server is its elected active server. Starting and
+ * stopping a destination can take seconds (connecting to the master, flushing positions), so they run on one
+ * thread per destination; the "no longer active" flag is cleared at once, before the stop, so clients are
+ * refused from the first moment of doubt.
+ */
+public final class HaCoordinator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HaCoordinator.class);
+
+    /** What to do when this server becomes, or stops being, a destination's active server. */
+    public interface Activation {
+
+        void start(Fence fence);
+
+        void stop();
+    }
+
+    private final CuratorFramework zk;
+    private final HaSettings settings;
+    private final ServerRegistration registration;
+    private final Map<String, Managed> managed = new ConcurrentHashMap<>();
+
+    private final class Managed implements DestinationElection.Listener {
+        final String destination;
+        final Activation activation;
+        final ExecutorService runner;
+        final DestinationElection election;
+        volatile boolean active;
+
+        Managed(String destination, Activation activation) {
+            this.destination = destination;
+            this.activation = activation;
+            this.runner = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ha-run-" + destination);
+                t.setDaemon(true);
+                return t;
+            });
+            this.election = new DestinationElection(zk, destination, settings, this);
+        }
+
+        @Override
+        public void activated(String dest, Fence fence) {
+            runner.execute(() -> {
+                try {
+                    activation.start(fence);
+                    active = true;
+                } catch (RuntimeException e) {
+                    log.error("{}: could not start after winning the election: {}", dest, e.toString(), e);
+                }
+            });
+        }
+
+        @Override
+        public void deactivated(String dest, String reason) {
+            active = false;
+            runner.execute(() -> {
+                try {
+                    activation.stop();
+                } catch (RuntimeException e) {
+                    log.error("{}: did not stop cleanly: {}", dest, e.toString(), e);
+                }
+            });
+        }
+
+        void close() {
+            election.close();
+            runner.shutdown();
+            try {
+                if (!runner.awaitTermination(60, TimeUnit.SECONDS)) {
+                    log.warn("{}: stop did not finish within 60 s", destination);
+                    runner.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public HaCoordinator(CuratorFramework zk, HaSettings settings) {
+        this.zk = zk;
+        this.settings = settings;
+        this.registration = new ServerRegistration(zk, settings.address());
+        log.info("HA through ZooKeeper as {}", settings.address());
+    }
+
+    /** Takes part in the destination's election; {@code activation} runs while this server is its active one. */
+    public void manage(String destination, Activation activation) {
+        Managed m = new Managed(destination, activation);
+        if (managed.putIfAbsent(destination, m) != null) {
+            throw new IllegalStateException(destination + " is already managed");
+        }
+        m.election.start();
+    }
+
+    /** Leaves the destination's election (it was removed from the configuration); stops it here if it ran. */
+    public void release(String destination) {
+        Managed m = managed.remove(destination);
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** True while this server is the destination's active server and the destination has started. */
+    public boolean isActive(String destination) {
+        Managed m = managed.get(destination);
+        return m != null && m.active;
+    }
+
+    /** The address of the destination's active server, from its running node. */
+    public Optional<String> activeServer(String destination) {
+        try {
+            return Optional.of(RunningInfo.fromJson(zk.getData().forPath(ZkPaths.running(destination))).address());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    public String address() {
+        return settings.address();
+    }
+
+    /** Releases every destination at once (graceful stop: standbys take over without waiting for a timeout). */
+    @Override
+    public void close() {
+        managed.keySet().forEach(this::release);
+        try {
+            registration.close();
+        } catch (Exception e) {
+            log.warn("could not remove the cluster registration: {}", e.getMessage());
+        }
+    }
+
+}
