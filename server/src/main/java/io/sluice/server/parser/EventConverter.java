@@ -83,7 +83,6 @@ final class EventConverter {
     /** Start of the GTID event announcing the next unit, -1 when none: the unit's first event. */
     private long gtidEventStart = -1;
     private int ordinal;
-    private boolean standaloneNext;
 
     EventConverter(boolean gtidMode, ValueOptions options, SchemaHistory history, TableFilter filter,
                    TableStructureSource master, TransactionBuffer out, ParserCounters counters, BinlogPosition start) {
@@ -199,8 +198,7 @@ final class EventConverter {
         currentGtidLct = "";
         executed.add(gtid);
         if ((g.getFlags() & MARIADB_FL_STANDALONE) != 0) {
-            standaloneNext = true; // a DDL or another statement that is its own unit; no BEGIN for it
-            return;
+            return; // a DDL or another statement that is its own unit; no BEGIN for it
         }
         // MariaDB replaces BEGIN with the GTID event for replicas that understand GTIDs
         openUnit(h);
@@ -272,7 +270,6 @@ final class EventConverter {
         if (own) {
             openUnit(h);
         }
-        standaloneNext = false;
         BinlogPosition end = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
                 h.getTimestamp());
         EventType type = first == null ? EventType.QUERY : first.type();
@@ -438,7 +435,6 @@ final class EventConverter {
         out.advance(ResumePoint.at(boundary));
         currentGtid = "";
         gtidEventStart = -1;
-        standaloneNext = false;
         counters.position = boundary;
     }
 

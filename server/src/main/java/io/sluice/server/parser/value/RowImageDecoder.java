@@ -45,6 +45,8 @@ public final class RowImageDecoder {
         int nullSqlType;
         int precision;
         int scale;
+        /** Ordinal among the table's JSON columns (their bit in a partial update's bitmap), -1 for others. */
+        int jsonOrdinal = -1;
     }
 
     private final TableMapData map;
@@ -62,9 +64,9 @@ public final class RowImageDecoder {
         this.canal = options.canalCompatible();
         this.temporal = temporal;
         int json = 0;
-        for (int t : map.realTypes()) {
-            if (t == ColumnTypes.JSON) {
-                json++;
+        for (Spec s : specs) {
+            if (s.kind == Kind.JSON) {
+                s.jsonOrdinal = json++;
             }
         }
         this.jsonColumns = json;
@@ -365,13 +367,9 @@ public final class RowImageDecoder {
         int nulls = p;
         p += (presentCount + 7) >>> 3;
         int k = 0;
-        int jsonOrdinal = -1;
         boolean update = beforeByIndex != null;
         for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
             Spec s = specs[i];
-            if (s.kind == Kind.JSON) {
-                jsonOrdinal = jsonIndex(i);
-            }
             boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;
             k++;
             CanalEntry.Column.Builder c = CanalEntry.Column.newBuilder()
@@ -385,8 +383,8 @@ public final class RowImageDecoder {
                 c.setIsNull(true).setSqlType(s.nullSqlType);
             } else {
                 c.setIsNull(false);
-                if (s.kind == Kind.JSON && after && partial != null && partial.get(jsonOrdinal)) {
-                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i]);
+                if (s.kind == Kind.JSON && after && partial != null && partial.get(s.jsonOrdinal)) {
+                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i], i);
                 } else {
                     p = value(b, p, s, c, beforeJson, i);
                 }
@@ -407,16 +405,6 @@ public final class RowImageDecoder {
             }
         }
         return p;
-    }
-
-    private int jsonIndex(int column) {
-        int j = 0;
-        for (int i = 0; i < column; i++) {
-            if (specs[i].kind == Kind.JSON) {
-                j++;
-            }
-        }
-        return j;
     }
 
     /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */
@@ -631,7 +619,7 @@ public final class RowImageDecoder {
         }
     }
 
-    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before) {
+    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before, int index) {
         long x = 0;
         for (int i = s.meta - 1; i >= 0; i--) {
             x = (x << 8) | (b[p + i] & 0xFF);
@@ -639,7 +627,7 @@ public final class RowImageDecoder {
         p += s.meta;
         int length = (int) x;
         JsonDiffs diffs = JsonDiffs.parse(b, p, length);
-        String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name);
+        String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name.isEmpty() ? "@" + (index + 1) : s.name);
         c.setValue(v).setSqlType(s.sqlType);
         return p + length;
     }
