@@ -38,8 +38,14 @@ public final class BinlogFileParser {
     /** Decodes one whole file. */
     public void parse(Path file) throws IOException, InterruptedException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BinaryLogFileReader reader = new BinaryLogFileReader(in, new BinlogEventDeserializer(options.defaultCharset()))) {
+             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            parse(in);
+        }
+    }
+
+    /** Decodes a whole binlog file's bytes (magic number first). */
+    public void parse(InputStream in) throws IOException, InterruptedException {
+        try (BinaryLogFileReader reader = new BinaryLogFileReader(in, new BinlogEventDeserializer(options.defaultCharset()))) {
             for (Event event = reader.readEvent(); event != null; event = reader.readEvent()) {
                 converter.accept(event);
             }
