@@ -29,9 +29,15 @@ public final class BinlogFileParser {
 
     public BinlogFileParser(ValueOptions options, boolean gtidMode, SchemaHistory history, TableFilter filter,
                             EntrySink sink, String firstFileName) {
+        this(options, gtidMode, history, filter, sink, firstFileName, TransactionBuffer.DEFAULT_CHUNK);
+    }
+
+    /** @param transactionSize entries per sink hand-off of a large transaction */
+    public BinlogFileParser(ValueOptions options, boolean gtidMode, SchemaHistory history, TableFilter filter,
+                            EntrySink sink, String firstFileName, int transactionSize) {
         this.options = options;
         BinlogPosition start = BinlogPosition.of(firstFileName, 4);
-        this.buffer = new TransactionBuffer(sink, TransactionBuffer.DEFAULT_CHUNK, null);
+        this.buffer = new TransactionBuffer(sink, transactionSize, null);
         this.converter = new EventConverter(gtidMode, options, history, filter, null, buffer, counters, start);
     }
 

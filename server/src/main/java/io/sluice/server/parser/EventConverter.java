@@ -69,6 +69,14 @@ final class EventConverter {
     private final Map<Long, RowImageDecoder> decoders = new HashMap<>();
     private final Set<Long> filteredTables = new HashSet<>();
     private final Set<String> warned = new HashSet<>();
+    /** Tables (schema.table) touched by a DDL the history could not apply: re-read before decoding their rows. */
+    private final Set<String> stale = new HashSet<>();
+    /**
+     * Counts DDL the history could not apply and whose tables are unknown; a table re-read at a lower count is
+     * re-read again (once) before its rows are decoded.
+     */
+    private int unknownDdl;
+    private final Map<String, Integer> rereadAt = new HashMap<>();
 
     private String file;
     /** Position after the last complete unit, with the GTID set executed up to it: where a unit starts. */
@@ -279,6 +287,16 @@ final class EventConverter {
             if (!applied.understood()) {
                 warnOnce("ddl:" + sql.hashCode(), "cannot understand DDL at " + file + ":" + h.startOffset()
                         + ", table structures will be re-read from the master when rows need them: " + abbreviate(sql));
+                boolean named = false;
+                for (DdlTarget t : applied.targets()) {
+                    if (t.table() != null && t.schema() != null) {
+                        stale.add(staleKey(t.schema(), t.table()));
+                        named = true;
+                    }
+                }
+                if (!named) {
+                    unknownDdl++;
+                }
             }
         }
         CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder()
@@ -342,6 +360,13 @@ final class EventConverter {
             return d;
         }
         TableStructure structure = history.find(map.schema(), map.table());
+        String key = staleKey(map.schema(), map.table());
+        boolean reread = stale.remove(key) | rereadAt.getOrDefault(key, 0) < unknownDdl;
+        if (reread && master != null) {
+            rereadAt.put(key, unknownDdl);
+            TableStructure fresh = reread(map, h);
+            structure = fresh != null ? fresh : structure;
+        }
         if (structure == null || !RowImageDecoder.fits(map, structure)) {
             TableStructure fresh = reread(map, h);
             if (fresh != null) {
@@ -504,6 +529,10 @@ final class EventConverter {
         executed.reset(start.gtidSet());
         currentGtid = "";
         gtidEventStart = -1;
+    }
+
+    private static String staleKey(String schema, String table) {
+        return schema.toLowerCase(Locale.ROOT) + "." + table.toLowerCase(Locale.ROOT);
     }
 
     private void warnOnce(String key, String message) {
