@@ -29,17 +29,29 @@ public final class BinlogFileParser {
 
     public BinlogFileParser(ValueOptions options, boolean gtidMode, SchemaHistory history, TableFilter filter,
                             EntrySink sink, String firstFileName) {
+        this(options, gtidMode, history, filter, sink, firstFileName, TransactionBuffer.DEFAULT_CHUNK);
+    }
+
+    /** @param transactionSize entries per sink hand-off of a large transaction */
+    public BinlogFileParser(ValueOptions options, boolean gtidMode, SchemaHistory history, TableFilter filter,
+                            EntrySink sink, String firstFileName, int transactionSize) {
         this.options = options;
         BinlogPosition start = BinlogPosition.of(firstFileName, 4);
-        this.buffer = new TransactionBuffer(sink, TransactionBuffer.DEFAULT_CHUNK, null);
+        this.buffer = new TransactionBuffer(sink, transactionSize, null);
         this.converter = new EventConverter(gtidMode, options, history, filter, null, buffer, counters, start);
     }
 
     /** Decodes one whole file. */
     public void parse(Path file) throws IOException, InterruptedException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BinaryLogFileReader reader = new BinaryLogFileReader(in, new BinlogEventDeserializer(options.defaultCharset()))) {
+             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
+            parse(in);
+        }
+    }
+
+    /** Decodes a whole binlog file's bytes (magic number first). */
+    public void parse(InputStream in) throws IOException, InterruptedException {
+        try (BinaryLogFileReader reader = new BinaryLogFileReader(in, new BinlogEventDeserializer(options.defaultCharset()))) {
             for (Event event = reader.readEvent(); event != null; event = reader.readEvent()) {
                 converter.accept(event);
             }

@@ -69,6 +69,14 @@ final class EventConverter {
     private final Map<Long, RowImageDecoder> decoders = new HashMap<>();
     private final Set<Long> filteredTables = new HashSet<>();
     private final Set<String> warned = new HashSet<>();
+    /** Tables (schema.table) touched by a DDL the history could not apply: re-read before decoding their rows. */
+    private final Set<String> stale = new HashSet<>();
+    /**
+     * Counts DDL the history could not apply and whose tables are unknown; a table re-read at a lower count is
+     * re-read again (once) before its rows are decoded.
+     */
+    private int unknownDdl;
+    private final Map<String, Integer> rereadAt = new HashMap<>();
 
     private String file;
     /** Position after the last complete unit, with the GTID set executed up to it: where a unit starts. */
@@ -83,7 +91,6 @@ final class EventConverter {
     /** Start of the GTID event announcing the next unit, -1 when none: the unit's first event. */
     private long gtidEventStart = -1;
     private int ordinal;
-    private boolean standaloneNext;
 
     EventConverter(boolean gtidMode, ValueOptions options, SchemaHistory history, TableFilter filter,
                    TableStructureSource master, TransactionBuffer out, ParserCounters counters, BinlogPosition start) {
@@ -199,8 +206,7 @@ final class EventConverter {
         currentGtidLct = "";
         executed.add(gtid);
         if ((g.getFlags() & MARIADB_FL_STANDALONE) != 0) {
-            standaloneNext = true; // a DDL or another statement that is its own unit; no BEGIN for it
-            return;
+            return; // a DDL or another statement that is its own unit; no BEGIN for it
         }
         // MariaDB replaces BEGIN with the GTID event for replicas that understand GTIDs
         openUnit(h);
@@ -272,7 +278,6 @@ final class EventConverter {
         if (own) {
             openUnit(h);
         }
-        standaloneNext = false;
         BinlogPosition end = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
                 h.getTimestamp());
         EventType type = first == null ? EventType.QUERY : first.type();
@@ -282,6 +287,16 @@ final class EventConverter {
             if (!applied.understood()) {
                 warnOnce("ddl:" + sql.hashCode(), "cannot understand DDL at " + file + ":" + h.startOffset()
                         + ", table structures will be re-read from the master when rows need them: " + abbreviate(sql));
+                boolean named = false;
+                for (DdlTarget t : applied.targets()) {
+                    if (t.table() != null && t.schema() != null) {
+                        stale.add(staleKey(t.schema(), t.table()));
+                        named = true;
+                    }
+                }
+                if (!named) {
+                    unknownDdl++;
+                }
             }
         }
         CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder()
@@ -345,6 +360,13 @@ final class EventConverter {
             return d;
         }
         TableStructure structure = history.find(map.schema(), map.table());
+        String key = staleKey(map.schema(), map.table());
+        boolean reread = stale.remove(key) | rereadAt.getOrDefault(key, 0) < unknownDdl;
+        if (reread && master != null) {
+            rereadAt.put(key, unknownDdl);
+            TableStructure fresh = reread(map, h);
+            structure = fresh != null ? fresh : structure;
+        }
         if (structure == null || !RowImageDecoder.fits(map, structure)) {
             TableStructure fresh = reread(map, h);
             if (fresh != null) {
@@ -438,7 +460,6 @@ final class EventConverter {
         out.advance(ResumePoint.at(boundary));
         currentGtid = "";
         gtidEventStart = -1;
-        standaloneNext = false;
         counters.position = boundary;
     }
 
@@ -508,6 +529,10 @@ final class EventConverter {
         executed.reset(start.gtidSet());
         currentGtid = "";
         gtidEventStart = -1;
+    }
+
+    private static String staleKey(String schema, String table) {
+        return schema.toLowerCase(Locale.ROOT) + "." + table.toLowerCase(Locale.ROOT);
     }
 
     private void warnOnce(String key, String message) {

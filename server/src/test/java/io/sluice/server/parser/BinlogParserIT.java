@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.protocol.entry.CanalEntry.Column;
 import io.sluice.server.entry.ParsedEntry;
-import io.sluice.server.position.BinlogPosition;
-import io.sluice.server.position.ResumePoint;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -214,11 +211,4 @@ class BinlogParserIT {
         }
     }
 
-    static BigDecimal unused() {
-        return BigDecimal.ZERO;
-    }
-
-    static ResumePoint at(TestDatabase.BinlogCoordinates c) {
-        return ResumePoint.at(BinlogPosition.of(c.file(), c.position()));
-    }
 }

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -412,9 +411,5 @@ class FixtureDecodingTest {
             labels.add(m.group(1).replace("''", "'"));
         }
         return labels;
-    }
-
-    static Map<String, Object> unused() {
-        return new HashMap<>();
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.parser.event.BinlogFormatException;
 import io.sluice.server.parser.event.ColumnTypes;
@@ -36,6 +38,10 @@ public final class RowImageDecoder {
         int meta;
         String name = "";
         String mysqlType;
+        ByteString nameBytes;
+        ByteString mysqlTypeBytes;
+        /** Text whose binlog bytes are already UTF-8 (utf8mb3/utf8mb4): copied into the column as they are. */
+        boolean utf8;
         boolean key;
         boolean unsigned;
         Charset charset;
@@ -45,6 +51,8 @@ public final class RowImageDecoder {
         int nullSqlType;
         int precision;
         int scale;
+        /** Ordinal among the table's JSON columns (their bit in a partial update's bitmap), -1 for others. */
+        int jsonOrdinal = -1;
     }
 
     private final TableMapData map;
@@ -62,9 +70,9 @@ public final class RowImageDecoder {
         this.canal = options.canalCompatible();
         this.temporal = temporal;
         int json = 0;
-        for (int t : map.realTypes()) {
-            if (t == ColumnTypes.JSON) {
-                json++;
+        for (Spec s : specs) {
+            if (s.kind == Kind.JSON) {
+                s.jsonOrdinal = json++;
             }
         }
         this.jsonColumns = json;
@@ -230,6 +238,11 @@ public final class RowImageDecoder {
             default -> throw new BinlogFormatException("column " + i + " of " + map.schema() + "." + map.table()
                     + " has binlog type " + ColumnTypes.name(s.type) + ", which Sluice cannot decode");
         }
+        // canal columns are protobuf strings; handing them over as UTF-8 bytes spares the encoder measuring and
+        // re-encoding every name, type and value of every row
+        s.nameBytes = ByteString.copyFromUtf8(s.name);
+        s.mysqlTypeBytes = s.mysqlType == null ? null : ByteString.copyFromUtf8(s.mysqlType);
+        s.utf8 = s.kind == Kind.TEXT && StandardCharsets.UTF_8.equals(s.charset);
         return s;
     }
 
@@ -340,6 +353,7 @@ public final class RowImageDecoder {
     }
 
     private int packedEnd;
+    private final java.util.ArrayList<CanalEntry.Column> columns = new java.util.ArrayList<>(64);
 
     private long readPacked(byte[] b, int p) {
         int first = b[p] & 0xFF;
@@ -365,28 +379,24 @@ public final class RowImageDecoder {
         int nulls = p;
         p += (presentCount + 7) >>> 3;
         int k = 0;
-        int jsonOrdinal = -1;
         boolean update = beforeByIndex != null;
         for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
             Spec s = specs[i];
-            if (s.kind == Kind.JSON) {
-                jsonOrdinal = jsonIndex(i);
-            }
             boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;
             k++;
             CanalEntry.Column.Builder c = CanalEntry.Column.newBuilder()
                     .setIndex(i)
-                    .setName(s.name)
+                    .setNameBytes(s.nameBytes)
                     .setIsKey(s.key);
-            if (s.mysqlType != null) {
-                c.setMysqlType(s.mysqlType);
+            if (s.mysqlTypeBytes != null) {
+                c.setMysqlTypeBytes(s.mysqlTypeBytes);
             }
             if (isNull) {
                 c.setIsNull(true).setSqlType(s.nullSqlType);
             } else {
                 c.setIsNull(false);
-                if (s.kind == Kind.JSON && after && partial != null && partial.get(jsonOrdinal)) {
-                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i]);
+                if (s.kind == Kind.JSON && after && partial != null && partial.get(s.jsonOrdinal)) {
+                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i], i);
                 } else {
                     p = value(b, p, s, c, beforeJson, i);
                 }
@@ -397,26 +407,19 @@ public final class RowImageDecoder {
                 c.setUpdated(false);
             }
             CanalEntry.Column column = c.build();
-            if (after) {
-                row.addAfterColumns(column);
-            } else {
-                row.addBeforeColumns(column);
-                if (update) {
-                    beforeByIndex[i] = column;
-                }
+            columns.add(column);
+            if (!after && update) {
+                beforeByIndex[i] = column;
             }
         }
+        // one addAll sizes the builder's list once instead of growing it column by column
+        if (after) {
+            row.addAllAfterColumns(columns);
+        } else {
+            row.addAllBeforeColumns(columns);
+        }
+        columns.clear();
         return p;
-    }
-
-    private int jsonIndex(int column) {
-        int j = 0;
-        for (int i = 0; i < column; i++) {
-            if (specs[i].kind == Kind.JSON) {
-                j++;
-            }
-        }
-        return j;
     }
 
     /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */
@@ -427,12 +430,13 @@ public final class RowImageDecoder {
         if (after.getIsNull() || before.getIsNull()) {
             return after.getIsNull() != before.getIsNull();
         }
-        return !after.getValue().equals(before.getValue());
+        return !after.getValueBytes().equals(before.getValueBytes());
     }
 
     private int value(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode[] beforeJson, int index) {
         int sqlType = s.sqlType;
         String v;
+        ByteString bytes = null;
         switch (s.kind) {
             case INT8 -> {
                 int x = b[p];
@@ -495,12 +499,12 @@ public final class RowImageDecoder {
             }
             case BIT -> {
                 int bits = (s.meta >> 8) * 8 + (s.meta & 0xFF);
-                int bytes = (bits + 7) / 8;
+                int width = (bits + 7) / 8;
                 long x = 0;
-                for (int i = 0; i < bytes; i++) {
+                for (int i = 0; i < width; i++) {
                     x = (x << 8) | (b[p + i] & 0xFF);
                 }
-                p += bytes;
+                p += width;
                 v = Long.toUnsignedString(x);
             }
             case DATE -> {
@@ -580,36 +584,71 @@ public final class RowImageDecoder {
                         length = (int) x;
                     }
                 }
-                v = bytesValue(b, p, length, s, beforeJson, index);
+                bytes = bytesValue(b, p, length, s, beforeJson, index);
+                v = null;
                 p += length;
             }
         }
-        c.setValue(v).setSqlType(sqlType);
+        c.setValueBytes(bytes != null ? bytes : ascii(v)).setSqlType(sqlType);
         return p;
     }
 
-    private String bytesValue(byte[] b, int p, int length, Spec s, JsonNode[] beforeJson, int index) {
+    /** Digits, dates, labels: their UTF-8 is their ISO-8859-1 for the ASCII they are, one array copy. */
+    private static ByteString ascii(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) >= 0x80) {
+                return ByteString.copyFromUtf8(v); // ENUM/SET labels may be any text
+            }
+        }
+        return UnsafeByteOperations.unsafeWrap(v.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8. */
+    private static ByteString latin1(byte[] b, int p, int length, int padTo) {
+        int size = Math.max(length, padTo);
+        int extra = 0;
+        for (int i = 0; i < length; i++) {
+            if (b[p + i] < 0) {
+                extra++;
+            }
+        }
+        if (extra == 0) {
+            byte[] out = new byte[size];
+            System.arraycopy(b, p, out, 0, length);
+            return UnsafeByteOperations.unsafeWrap(out);
+        }
+        byte[] out = new byte[size + extra];
+        int o = 0;
+        for (int i = 0; i < length; i++) {
+            int x = b[p + i] & 0xFF;
+            if (x < 0x80) {
+                out[o++] = (byte) x;
+            } else {
+                out[o++] = (byte) (0xC0 | x >> 6);
+                out[o++] = (byte) (0x80 | (x & 0x3F));
+            }
+        }
+        return UnsafeByteOperations.unsafeWrap(out); // padding 0x00 bytes are already there
+    }
+
+    private ByteString bytesValue(byte[] b, int p, int length, Spec s, JsonNode[] beforeJson, int index) {
         switch (s.kind) {
             case TEXT:
-                return new String(b, p, length, s.charset);
+                return s.utf8 ? ByteString.copyFrom(b, p, length)
+                        : ByteString.copyFromUtf8(new String(b, p, length, s.charset));
             case BINARY:
-                if (!canal && length < s.padTo) {
-                    byte[] padded = new byte[s.padTo];
-                    System.arraycopy(b, p, padded, 0, length);
-                    return new String(padded, StandardCharsets.ISO_8859_1);
-                }
-                return new String(b, p, length, StandardCharsets.ISO_8859_1);
+                return latin1(b, p, length, canal ? 0 : s.padTo);
             case GEOMETRY:
-                return new String(b, p, length, StandardCharsets.ISO_8859_1);
+                return latin1(b, p, length, 0);
             case JSON: {
                 if (length == 0) {
-                    return "";
+                    return ByteString.EMPTY;
                 }
                 JsonNode doc = JsonBinary.parse(b, p, length);
                 if (beforeJson != null) {
                     beforeJson[index] = doc;
                 }
-                return JsonText.write(doc);
+                return ByteString.copyFromUtf8(JsonText.write(doc));
             }
             case VECTOR: {
                 StringBuilder out = new StringBuilder().append('[');
@@ -620,18 +659,18 @@ public final class RowImageDecoder {
                     out.append(Float.intBitsToFloat((b[p + i] & 0xFF) | (b[p + i + 1] & 0xFF) << 8
                             | (b[p + i + 2] & 0xFF) << 16 | (b[p + i + 3] & 0xFF) << 24));
                 }
-                return out.append(']').toString();
+                return ascii(out.append(']').toString());
             }
             case INET6:
-                return Inet6Text.format(padded(b, p, length, 16));
+                return ascii(Inet6Text.format(padded(b, p, length, 16)));
             case UUID:
-                return uuid(padded(b, p, length, 16));
+                return ascii(uuid(padded(b, p, length, 16)));
             default:
                 throw new IllegalStateException("not a byte-string kind: " + s.kind);
         }
     }
 
-    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before) {
+    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before, int index) {
         long x = 0;
         for (int i = s.meta - 1; i >= 0; i--) {
             x = (x << 8) | (b[p + i] & 0xFF);
@@ -639,8 +678,8 @@ public final class RowImageDecoder {
         p += s.meta;
         int length = (int) x;
         JsonDiffs diffs = JsonDiffs.parse(b, p, length);
-        String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name);
-        c.setValue(v).setSqlType(s.sqlType);
+        String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name.isEmpty() ? "@" + (index + 1) : s.name);
+        c.setValueBytes(ByteString.copyFromUtf8(v)).setSqlType(s.sqlType);
         return p + length;
     }
 
