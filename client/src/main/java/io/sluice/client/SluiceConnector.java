@@ -43,13 +43,16 @@ public final class SluiceConnector implements AutoCloseable {
 
     // all guarded by lock
     private boolean open;
-    private CanalConnection connection;
+    /** Volatile so that a server move can close it while a call waits on it. */
+    private volatile CanalConnection connection;
     private long session;
     private String filter;
     private final ArrayDeque<Long> outstanding = new ArrayDeque<>();
     /** Batches of ended sessions or rolled back, whose acks are skipped; the oldest are forgotten past a bound. */
     private final Set<Long> abandoned = new LinkedHashSet<>();
     private boolean unanswered;
+    /** This session still owes the rollback that follows connecting (sent after the first subscribe). */
+    private boolean rollbackPending;
     private BatchStream stream;
 
     public SluiceConnector(InetSocketAddress address, ConnectorSettings settings) {
@@ -59,6 +62,38 @@ public final class SluiceConnector implements AutoCloseable {
     public SluiceConnector(ServerLocator locator, ConnectorSettings settings) {
         this.locator = locator;
         this.settings = settings;
+        locator.watch(this::serverMoved);
+    }
+
+    /**
+     * A connector that finds the destination's active server through ZooKeeper (canal's {@code running} node, else
+     * the {@code cluster} list) and moves to another server when the running node names one; after the move it
+     * rolls back and resumes after the last ack, as after any reconnect. {@link #close()} also closes the
+     * ZooKeeper client.
+     *
+     * @param zkServers ZooKeeper connect string, as {@code canal.zkServers}
+     */
+    public static SluiceConnector cluster(String zkServers, ConnectorSettings settings) {
+        try {
+            return new SluiceConnector(ZooKeeperServerLocator.start(zkServers, settings.destination(),
+                    (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis())), settings);
+        } catch (IOException e) {
+            throw new ConnectionLostException("cannot read the cluster of " + settings.destination()
+                    + " from ZooKeeper " + zkServers, e);
+        }
+    }
+
+    /**
+     * The active server changed: end the connection to the old one, even under a call waiting on it (closing the
+     * socket ends the wait); the call then reconnects to the new one.
+     */
+    private void serverMoved(InetSocketAddress now) {
+        CanalConnection current = connection;
+        if (current != null && !current.address().equals(now)) {
+            log.info("active server for {} moved from {} to {}; reconnecting", settings.destination(),
+                    current.address(), now);
+            current.close();
+        }
     }
 
     public ConnectorSettings settings() {
@@ -66,8 +101,8 @@ public final class SluiceConnector implements AutoCloseable {
     }
 
     /**
-     * Opens the session: connect, authenticate and (with {@link ConnectorSettings#rollbackOnConnect()}) roll back
-     * what an earlier session of this client id left unacknowledged.
+     * Opens the session: connect and authenticate. With {@link ConnectorSettings#rollbackOnConnect()} the first
+     * subscribe then rolls back what an earlier session of this client id left unacknowledged.
      */
     public void connect() {
         synchronized (lock) {
@@ -205,9 +240,14 @@ public final class SluiceConnector implements AutoCloseable {
         }
     }
 
+    /** Disconnects and releases the locator (the ZooKeeper client of a {@link #cluster} connector). */
     @Override
     public void close() {
-        disconnect();
+        try {
+            disconnect();
+        } finally {
+            locator.close();
+        }
     }
 
     /**
@@ -303,11 +343,10 @@ public final class SluiceConnector implements AutoCloseable {
         unanswered = false;
         abandon(outstanding);
         outstanding.clear();
-        // like canal's client: roll back before subscribing (the server ignores it for a client not subscribed),
-        // so the subscribe reply also reports a rollback error, if any
-        if (settings.rollbackOnConnect() || session > 1) {
-            sendRollback(fresh, 0);
-        }
+        // canal's client rolls back right after connecting, before it subscribes. Here the rollback follows the
+        // (re-)subscription instead: a lazily started destination exists only after a subscribe (a rollback before
+        // it earns "should start first", canal issue #207), and the subscribe's reply is then unambiguous.
+        rollbackPending = settings.rollbackOnConnect() || session > 1;
         if (filter != null) {
             subscribeOn(fresh, filter);
         }
@@ -320,9 +359,13 @@ public final class SluiceConnector implements AutoCloseable {
                 .setClientId(settings.clientIdText()).setFilter(value).build());
         expectOk(c, "subscribe", ambiguous);
         filter = value;
+        if (rollbackPending) {
+            sendRollback(c, 0);
+        }
     }
 
     private void sendRollback(CanalConnection c, long batchId) throws IOException {
+        rollbackPending = false;
         c.send(PacketType.CLIENTROLLBACK, ClientRollback.newBuilder().setDestination(settings.destination())
                 .setClientId(settings.clientIdText()).setBatchId(batchId).build());
         unanswered = true;

@@ -39,6 +39,16 @@ final class InProcessServer implements AutoCloseable {
         return destination;
     }
 
+    /** Serves {@code destination} (possibly shared with another server, as HA servers share meta). */
+    void serve(ListDestination destination) {
+        destinations.put(destination.name(), destination);
+    }
+
+    int connectionCount() {
+        NetServer running = server;
+        return running == null ? 0 : running.connectionCount();
+    }
+
     synchronized void start() {
         NetServerSettings bind = port == 0 ? settings : settings.withPort(port);
         server = new NetServer(bind, name -> Optional.ofNullable(destinations.get(name)));

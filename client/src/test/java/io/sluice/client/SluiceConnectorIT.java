@@ -224,6 +224,20 @@ class SluiceConnectorIT {
     }
 
     @Test
+    void subscribeRollsBackWhatAnotherSessionOfTheClientLeftOutstanding() throws Exception {
+        server = InProcessServer.open();
+        ListDestination destination = server.add(DEST, 2, 1);
+        SluiceConnector stale = connected();
+        Message held = stale.getWithoutAck(3);
+        assertThat(destination.outstanding(CLIENT)).containsExactly(held.id());
+        // the stale session is still connected, so no disconnect rolls back; the new session's subscribe does
+        SluiceConnector fresh = connected();
+        Message again = fresh.getWithoutAck(3);
+        assertThat(describe(again.entries())).isEqualTo(describe(held.entries()));
+        assertThat(destination.outstanding(CLIENT)).containsExactly(again.id());
+    }
+
+    @Test
     void serverRestartIsBridgedAndDeliveryResumesAfterTheLastAck() throws Exception {
         server = InProcessServer.open();
         ListDestination destination = server.add(DEST, 4, 1);

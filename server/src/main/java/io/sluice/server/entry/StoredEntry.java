@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param kind     what sort of entry it is, for ack points and DDL isolation
  * @param schema   header schema name ("" when none), for subscribe filters applied at get time
  * @param table    header table name ("" when none)
+ * @param source   which master of a merged (n:1) destination the entry came from ("" for a plain
+ *                 destination); positions and resume points compare only within one source
  */
 public record StoredEntry(byte[] bytes, BinlogPosition position, ResumePoint resume, Kind kind,
-                          String schema, String table) {
+                          String schema, String table, String source) {
 
     /** The entry types that matter to the store and meta. */
     public enum Kind {
@@ -40,6 +42,13 @@ public record StoredEntry(byte[] bytes, BinlogPosition position, ResumePoint res
         Objects.requireNonNull(kind, "kind");
         schema = schema == null ? "" : schema;
         table = table == null ? "" : table;
+        source = source == null ? "" : source;
+    }
+
+    /** An entry of a plain (single-master) destination. */
+    public StoredEntry(byte[] bytes, BinlogPosition position, ResumePoint resume, Kind kind, String schema,
+                       String table) {
+        this(bytes, position, resume, kind, schema, table, "");
     }
 
     /** Size counted against the store's byte bound and MEMSIZE batches. */

@@ -1,7 +1,6 @@
 package io.sluice.server.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -56,14 +55,12 @@ final class AuthenticationHandler extends SimpleChannelInboundHandler<Packet> {
                 new IdleStateHandler(idleMillis(auth.hasNetReadTimeout(), auth.getNetReadTimeout()),
                         idleMillis(auth.hasNetWriteTimeout(), auth.getNetWriteTimeout()), 0, TimeUnit.MILLISECONDS));
         ctx.pipeline().replace(this, "session", session);
-        ByteBuf reply = Replies.ok();
         if (!auth.getDestination().isEmpty() && !auth.getClientId().isEmpty()) {
-            ByteBuf subscribed = session.subscribeOnAuthentication(auth.getDestination(), auth.getClientId(),
-                    auth.getFilter());
-            reply.release();
-            reply = subscribed;
+            // the subscription's reply (ok or its error) answers the authentication
+            session.subscribeOnAuthentication(auth.getDestination(), auth.getClientId(), auth.getFilter());
+        } else {
+            ctx.channel().writeAndFlush(Replies.ok(), ctx.channel().voidPromise());
         }
-        ctx.channel().writeAndFlush(reply, ctx.channel().voidPromise());
     }
 
     private boolean accepts(ClientAuth auth) {

@@ -21,18 +21,18 @@ final class CanalChannelInitializer extends ChannelInitializer<Channel> {
 
     private final NetServerSettings settings;
     private final Destinations destinations;
-    private final Executor getExecutor;
+    private final Executor requestExecutor;
     private final ClientOwnership ownership = new ClientOwnership();
     private final ChannelGroup channels;
     private final Optional<ChannelOption<Boolean>> quickAck;
     private final PasswordCheck password;
     private final SecureRandom random = new SecureRandom();
 
-    CanalChannelInitializer(NetServerSettings settings, Destinations destinations, Executor getExecutor,
+    CanalChannelInitializer(NetServerSettings settings, Destinations destinations, Executor requestExecutor,
                             ChannelGroup channels, Optional<ChannelOption<Boolean>> quickAck) {
         this.settings = settings;
         this.destinations = destinations;
-        this.getExecutor = getExecutor;
+        this.requestExecutor = requestExecutor;
         this.channels = channels;
         this.quickAck = quickAck;
         this.password = settings.checksPassword() ? new PasswordCheck(settings.passwordHashBytes()) : null;
@@ -47,7 +47,7 @@ final class CanalChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(ConnectionGuard.IDLE_HANDLER,
                 new IdleStateHandler(settings.authTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("handshake", new HandshakeHandler(random, seed -> new AuthenticationHandler(seed,
-                settings.user(), password, () -> new SessionHandler(destinations, getExecutor, ownership))));
+                settings.user(), password, () -> new SessionHandler(destinations, requestExecutor, ownership))));
         pipeline.addLast("guard", ConnectionGuard.INSTANCE);
     }
 }

@@ -35,7 +35,7 @@ public final class NetServer implements AutoCloseable {
 
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
-    private ThreadPoolExecutor getExecutor;
+    private ThreadPoolExecutor requestExecutor;
     private ChannelGroup connections;
     private Channel listener;
 
@@ -58,9 +58,9 @@ public final class NetServer implements AutoCloseable {
                 transport.ioHandlers());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("sluice-net-io"),
                 transport.ioHandlers());
-        getExecutor = new ThreadPoolExecutor(settings.getThreads(), settings.getThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("sluice-net-get", true));
-        getExecutor.allowCoreThreadTimeOut(true);
+        requestExecutor = new ThreadPoolExecutor(settings.blockingThreads(), settings.blockingThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("sluice-net-request", true));
+        requestExecutor.allowCoreThreadTimeOut(true);
         connections = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -69,7 +69,7 @@ public final class NetServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new CanalChannelInitializer(settings, destinations, getExecutor, connections,
+                .childHandler(new CanalChannelInitializer(settings, destinations, requestExecutor, connections,
                         settings.quickAck() ? transport.quickAck() : Optional.empty()));
         InetSocketAddress address = settings.bindIp().isEmpty()
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.bindIp(), settings.port());
@@ -122,15 +122,15 @@ public final class NetServer implements AutoCloseable {
     }
 
     private void stopThreads() {
-        // GETs waiting for entries were interrupted when their connections closed; give them a moment to end
-        getExecutor.shutdown();
+        // requests waiting (GETs for entries) were interrupted when their connections closed; give them a moment to end
+        requestExecutor.shutdown();
         try {
-            if (!getExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("GET threads still busy after 5 s; interrupting them");
-                getExecutor.shutdownNow();
+            if (!requestExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("request threads still busy after 5 s; interrupting them");
+                requestExecutor.shutdownNow();
             }
         } catch (InterruptedException e) {
-            getExecutor.shutdownNow();
+            requestExecutor.shutdownNow();
             Thread.currentThread().interrupt();
         }
         acceptor.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();

@@ -14,18 +14,19 @@ import java.util.Objects;
  * @param passwordHash    hex of SHA1(SHA1(plain)), 40 digits, any case; empty = no password check (canal.passwd)
  * @param maxFrameLength  largest request frame body accepted; requests are small, a bigger one closes the channel
  * @param ioThreads       Netty event loop threads; 0 = Netty's default (2 × cores)
- * @param getThreads      threads for GETs that wait for entries (they never park an event loop)
+ * @param blockingThreads threads for requests that may block: GETs waiting for entries, subscriptions persisted
+ *                        to meta (they never park an event loop)
  * @param authTimeout     a connection that has not authenticated within this time is closed
  * @param nativeTransport use epoll where available (TCP_QUICKACK re-arming works either way on Linux)
  * @param quickAck        re-arm TCP_QUICKACK after every read (Linux); off only to measure what it saves
  */
 public record NetServerSettings(String bindIp, int port, String user, String passwordHash, int maxFrameLength,
-                                int ioThreads, int getThreads, Duration authTimeout, boolean nativeTransport,
+                                int ioThreads, int blockingThreads, Duration authTimeout, boolean nativeTransport,
                                 boolean quickAck) {
 
     public static final int DEFAULT_PORT = 11111;
     public static final int DEFAULT_MAX_FRAME = 1 << 20;
-    public static final int DEFAULT_GET_THREADS = 64;
+    public static final int DEFAULT_BLOCKING_THREADS = 64;
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(60);
 
     public NetServerSettings {
@@ -48,8 +49,8 @@ public record NetServerSettings(String bindIp, int port, String user, String pas
         if (maxFrameLength < 64) {
             throw new IllegalArgumentException("maxFrameLength too small: " + maxFrameLength);
         }
-        if (ioThreads < 0 || getThreads < 1) {
-            throw new IllegalArgumentException("ioThreads must be >= 0 and getThreads >= 1");
+        if (ioThreads < 0 || blockingThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be >= 0 and blockingThreads >= 1");
         }
         if (authTimeout.isNegative() || authTimeout.isZero()) {
             throw new IllegalArgumentException("authTimeout must be positive");
@@ -58,37 +59,37 @@ public record NetServerSettings(String bindIp, int port, String user, String pas
 
     /** Open server (no user, no password) on {@code bindIp:port} with default limits. */
     public static NetServerSettings open(String bindIp, int port) {
-        return new NetServerSettings(bindIp, port, "", "", DEFAULT_MAX_FRAME, 0, DEFAULT_GET_THREADS,
+        return new NetServerSettings(bindIp, port, "", "", DEFAULT_MAX_FRAME, 0, DEFAULT_BLOCKING_THREADS,
                 DEFAULT_AUTH_TIMEOUT, true, true);
     }
 
     public NetServerSettings withCredentials(String newUser, String newPasswordHash) {
-        return new NetServerSettings(bindIp, port, newUser, newPasswordHash, maxFrameLength, ioThreads, getThreads,
+        return new NetServerSettings(bindIp, port, newUser, newPasswordHash, maxFrameLength, ioThreads, blockingThreads,
                 authTimeout, nativeTransport, quickAck);
     }
 
     public NetServerSettings withNativeTransport(boolean useNative) {
-        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, blockingThreads,
                 authTimeout, useNative, quickAck);
     }
 
     public NetServerSettings withAuthTimeout(Duration timeout) {
-        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, blockingThreads,
                 timeout, nativeTransport, quickAck);
     }
 
-    public NetServerSettings withThreads(int newIoThreads, int newGetThreads) {
-        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, newIoThreads, newGetThreads,
+    public NetServerSettings withThreads(int newIoThreads, int newBlockingThreads) {
+        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, newIoThreads, newBlockingThreads,
                 authTimeout, nativeTransport, quickAck);
     }
 
     public NetServerSettings withQuickAck(boolean rearm) {
-        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+        return new NetServerSettings(bindIp, port, user, passwordHash, maxFrameLength, ioThreads, blockingThreads,
                 authTimeout, nativeTransport, rearm);
     }
 
     public NetServerSettings withPort(int newPort) {
-        return new NetServerSettings(bindIp, newPort, user, passwordHash, maxFrameLength, ioThreads, getThreads,
+        return new NetServerSettings(bindIp, newPort, user, passwordHash, maxFrameLength, ioThreads, blockingThreads,
                 authTimeout, nativeTransport, quickAck);
     }
 
@@ -117,7 +118,7 @@ public record NetServerSettings(String bindIp, int port, String user, String pas
         // never print the password hash: it invites an offline dictionary attack on the password
         return "NetServerSettings[" + (bindIp.isEmpty() ? "*" : bindIp) + ":" + port
                 + (user.isEmpty() ? "" : ", user=" + user) + (checksPassword() ? ", password=<set>" : "")
-                + ", maxFrame=" + maxFrameLength + ", ioThreads=" + ioThreads + ", getThreads=" + getThreads
+                + ", maxFrame=" + maxFrameLength + ", ioThreads=" + ioThreads + ", blockingThreads=" + blockingThreads
                 + ", authTimeout=" + authTimeout + ", native=" + nativeTransport + ", quickAck=" + quickAck + "]";
     }
 }

@@ -35,9 +35,11 @@ final class ReplyQueue {
         return slot;
     }
 
-    /** A reply that is ready now; {@code null} = this request gets no reply (it still keeps its place). */
+    /** A reply that is ready now; {@code null} = this request gets no reply, so it needs no place in the order. */
     void add(ByteBuf reply) {
-        complete(reserve(), reply);
+        if (reply != null) {
+            complete(reserve(), reply);
+        }
     }
 
     void complete(Slot slot, ByteBuf reply) {
@@ -52,8 +54,9 @@ final class ReplyQueue {
         drain();
     }
 
-    boolean isEmpty() {
-        return slots.isEmpty();
+    /** Replies waiting for an earlier one (or not ready yet). */
+    int pending() {
+        return slots.size();
     }
 
     /** Drops whatever has not been written yet; the channel is gone. */

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * replies, error codes and texts (CANAL-PROTOCOL.md §2.3–2.8). Acks and rollbacks get no reply; their errors are
  * written unsolicited, as canal does, and the client reads them as the answer to its next request.
  *
- * <p>A GET that may wait runs on the GET executor, one at a time per connection, so that batch ids follow the
- * order of requests; a GET that returns at once runs right here when nothing is queued before it. When the
- * connection closes, the batches it left unacknowledged are rolled back so the next consumer gets them again.
+ * <p>Requests that may block run on the request executor, one at a time per connection and in arrival order: a GET
+ * that may wait for entries, and (un)subscriptions, which the destination persists in meta (a file, ZooKeeper). A GET
+ * that returns at once runs right here when nothing is queued before it; acks and rollbacks, which only move
+ * in-memory cursors, always do, so an ack never waits behind a GET. When the connection closes, the batches it left
+ * unacknowledged are rolled back so the next consumer gets them again.
  */
 final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
 
@@ -43,27 +46,33 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
     /** What the official client sends for {@code batchSize <= 0}; used when a GET asks for no entries. */
     static final int DEFAULT_FETCH_SIZE = 1000;
 
+    /**
+     * Requests are read on while at most this many replies wait behind a blocked request; beyond it (a client that
+     * pipelines without end) the connection is not read until replies drain, and TCP pushes back on the client.
+     */
+    static final int MAX_PENDING_REPLIES = 256;
+
     private final Destinations destinations;
-    private final Executor getExecutor;
+    private final Executor executor;
     private final ClientOwnership ownership;
 
     private ChannelHandlerContext ctx;
     private ReplyQueue replies;
     private final Set<ClientIdentity> clients = new LinkedHashSet<>();
-    private final ArrayDeque<QueuedGet> queuedGets = new ArrayDeque<>();
-    private GetTask<ByteBuf> runningGet;
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+    private BlockingTask<ByteBuf> running;
     private boolean closed;
 
     private record GetRequest(ClientIdentity client, Destination destination, int fetchSize, long timeout,
                               TimeUnit unit, boolean autoAck) {
     }
 
-    private record QueuedGet(GetRequest request, ReplyQueue.Slot slot) {
+    private record Queued(Supplier<ByteBuf> work, ReplyQueue.Slot slot) {
     }
 
-    SessionHandler(Destinations destinations, Executor getExecutor, ClientOwnership ownership) {
+    SessionHandler(Destinations destinations, Executor executor, ClientOwnership ownership) {
         this.destinations = destinations;
-        this.getExecutor = getExecutor;
+        this.executor = executor;
         this.ownership = ownership;
     }
 
@@ -78,12 +87,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
         switch (packet.getType()) {
             case SUBSCRIPTION -> {
                 Sub sub = Sub.parseFrom(packet.getBody());
-                replies.add(serve(() -> subscribe(sub)));
+                subscribe(sub.getDestination(), sub.getClientId(), sub.getFilter());
             }
-            case UNSUBSCRIPTION -> {
-                Unsub unsub = Unsub.parseFrom(packet.getBody());
-                replies.add(serve(() -> unsubscribe(unsub)));
-            }
+            case UNSUBSCRIPTION -> unsubscribe(Unsub.parseFrom(packet.getBody()));
             case GET -> get(Get.parseFrom(packet.getBody()));
             case CLIENTACK -> {
                 ClientAck ack = ClientAck.parseFrom(packet.getBody());
@@ -95,29 +101,52 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             }
             default -> replies.add(Replies.error(400, "packet type=" + packet.getType() + " is NOT supported!"));
         }
+        updateReading();
     }
 
-    /** Subscribe carried by the authentication packet (canal does this when it names destination and client). */
-    ByteBuf subscribeOnAuthentication(String destination, String clientId, String filter) {
-        return serve(() -> subscribe(Sub.newBuilder().setDestination(destination).setClientId(clientId)
-                .setFilter(filter).build()));
+    /**
+     * Subscribe carried by the authentication packet (canal does this when it names destination and client); its
+     * reply stands for the authentication's.
+     */
+    void subscribeOnAuthentication(String destination, String clientId, String filter) {
+        subscribe(destination, clientId, filter);
     }
 
-    private ByteBuf subscribe(Sub sub) {
-        ClientIdentity client = identity(sub.getDestination(), sub.getClientId());
-        Destination destination = running(client);
-        claim(client);
-        destination.subscribe(client, sub.getFilter());
-        return Replies.ok();
+    private void subscribe(String destinationName, String clientId, String filter) {
+        ReplyQueue.Slot slot = replies.reserve();
+        ClientIdentity client;
+        Destination destination;
+        try {
+            client = identity(destinationName, clientId);
+            destination = running(client);
+            claim(client);
+        } catch (RuntimeException e) {
+            replies.complete(slot, errorReply(e));
+            return;
+        }
+        offload(slot, () -> serve(() -> {
+            destination.subscribe(client, filter);
+            return Replies.ok();
+        }));
     }
 
-    private ByteBuf unsubscribe(Unsub unsub) {
-        ClientIdentity client = identity(unsub.getDestination(), unsub.getClientId());
-        Destination destination = running(client);
-        destination.unsubscribe(client);
+    private void unsubscribe(Unsub unsub) {
+        ReplyQueue.Slot slot = replies.reserve();
+        ClientIdentity client;
+        Destination destination;
+        try {
+            client = identity(unsub.getDestination(), unsub.getClientId());
+            destination = running(client);
+        } catch (RuntimeException e) {
+            replies.complete(slot, errorReply(e));
+            return;
+        }
         clients.remove(client);
         ownership.release(client, ctx.channel());
-        return Replies.ok();
+        offload(slot, () -> serve(() -> {
+            destination.unsubscribe(client);
+            return Replies.ok();
+        }));
     }
 
     private ByteBuf ack(ClientAck ack) {
@@ -149,93 +178,114 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
 
     private void get(Get get) {
         ReplyQueue.Slot slot = replies.reserve();
-        GetRequest request;
+        ClientIdentity client;
         try {
-            request = getRequest(get);
+            client = identity(get.getDestination(), get.getClientId());
         } catch (RuntimeException e) {
             replies.complete(slot, errorReply(e));
             return;
         }
-        if (request.timeout() < 0 && runningGet == null && queuedGets.isEmpty()) {
-            replies.complete(slot, serveGet(request));
+        claim(client);
+        // documented defaults for absent fields (-1 = at once, ms); canal's proto3 code reads them as 0 (block) / ns
+        long timeout = get.hasTimeout() && get.getTimeout() >= 0 ? get.getTimeout() : -1;
+        // checked when it runs, not when it arrives: a subscription queued before it must count
+        Supplier<ByteBuf> work = () -> serve(() -> serveGet(getRequest(get, client, timeout)));
+        if (timeout < 0 && running == null && queued.isEmpty()) {
+            replies.complete(slot, work.get());
         } else {
-            queuedGets.add(new QueuedGet(request, slot));
-            startNextGet();
+            offload(slot, work);
         }
     }
 
-    private GetRequest getRequest(Get get) {
-        ClientIdentity client = identity(get.getDestination(), get.getClientId());
+    private GetRequest getRequest(Get get, ClientIdentity client, long timeout) {
         Destination destination = running(client);
-        claim(client);
         requireSubscribed(destination, client);
         int fetchSize = get.getFetchSize() > 0 ? get.getFetchSize() : DEFAULT_FETCH_SIZE;
-        // documented defaults for absent fields (-1 = at once, ms); canal's proto3 code reads them as 0 (block) / ns
-        long timeout = get.hasTimeout() ? get.getTimeout() : -1;
         TimeUnit unit = get.hasUnit() ? timeUnit(get.getUnit()) : TimeUnit.MILLISECONDS;
         // auto_ack: canal 1.1.8 ignores it (its handling is commented out); Sluice honours it: GET then ack in one
         // round trip, for clients that accept at-most-once
-        return new GetRequest(client, destination, fetchSize, timeout < 0 ? -1 : timeout, unit, get.getAutoAck());
+        return new GetRequest(client, destination, fetchSize, timeout, unit, get.getAutoAck());
     }
 
-    /** Runs one GET; on the event loop for timeout -1, on the GET executor otherwise. Returns the reply. */
+    /** Runs one GET; on the event loop for timeout -1, on the executor otherwise. Returns the reply. */
     private ByteBuf serveGet(GetRequest request) {
-        return serve(() -> {
-            Batch batch;
-            try {
-                batch = request.destination().getWithoutAck(request.client(), request.fetchSize(), request.timeout(),
-                        request.unit());
-            } catch (InterruptedException e) {
-                // the connection closed (or the server stops) while this GET waited: nobody to answer
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            if (request.autoAck() && !batch.isEmpty()) {
-                request.destination().ack(request.client(), batch.id());
-            }
-            return Replies.messages(ctx.alloc(), batch);
-        });
+        Batch batch;
+        try {
+            batch = request.destination().getWithoutAck(request.client(), request.fetchSize(), request.timeout(),
+                    request.unit());
+        } catch (InterruptedException e) {
+            // the connection closed (or the server stops) while this GET waited: nobody to answer
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (request.autoAck() && !batch.isEmpty()) {
+            request.destination().ack(request.client(), batch.id());
+        }
+        return Replies.messages(ctx.alloc(), batch);
     }
 
-    private void startNextGet() {
-        if (runningGet != null || closed || queuedGets.isEmpty()) {
+    private void offload(ReplyQueue.Slot slot, Supplier<ByteBuf> work) {
+        queued.add(new Queued(work, slot));
+        startNext();
+    }
+
+    private void startNext() {
+        if (running != null || closed || queued.isEmpty()) {
             return;
         }
-        QueuedGet next = queuedGets.poll();
-        GetTask<ByteBuf> task = new GetTask<>(() -> serveGet(next.request()),
-                reply -> ctx.executor().execute(() -> getEnded(next.slot(), reply)));
-        runningGet = task;
+        Queued next = queued.poll();
+        BlockingTask<ByteBuf> task = new BlockingTask<>(next.work(),
+                reply -> ctx.executor().execute(() -> ended(next.slot(), reply)));
+        running = task;
         try {
-            getExecutor.execute(task);
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
-            runningGet = null;
+            running = null;
             replies.complete(next.slot(), Replies.error(400, "server is shutting down"));
             ctx.close();
         }
     }
 
-    private void getEnded(ReplyQueue.Slot slot, ByteBuf reply) {
-        runningGet = null;
+    private void ended(ReplyQueue.Slot slot, ByteBuf reply) {
+        running = null;
         replies.complete(slot, reply);
         if (closed) {
             rollBackOnDisconnect();
         } else {
-            startNextGet();
+            startNext();
+            updateReading();
         }
+    }
+
+    /**
+     * A client that does not read its replies (the socket's send buffer is full) or piles up requests behind a
+     * blocked one is not read from until that clears: the server's memory stays bounded, whatever the client does.
+     */
+    private void updateReading() {
+        boolean read = ctx.channel().isWritable() && replies.pending() < MAX_PENDING_REPLIES;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        updateReading();
+        context.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         closed = true;
         replies.close();
-        queuedGets.clear();
-        if (runningGet == null) {
+        queued.clear();
+        if (running == null) {
             rollBackOnDisconnect();
-        } else if (runningGet.cancel()) {
-            runningGet = null;
+        } else if (running.cancel()) {
+            running = null;
             rollBackOnDisconnect();
         }
-        // otherwise the running GET ends soon (interrupted) and getEnded rolls back after it
+        // otherwise the running request ends soon (interrupted) and ended() rolls back after it
         context.fireChannelInactive();
     }
 
@@ -259,13 +309,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
         clients.clear();
     }
 
-    private interface Request {
-        ByteBuf serve();
-    }
-
-    private ByteBuf serve(Request request) {
+    private ByteBuf serve(Supplier<ByteBuf> request) {
         try {
-            return request.serve();
+            return request.get();
         } catch (RuntimeException e) {
             return errorReply(e);
         }

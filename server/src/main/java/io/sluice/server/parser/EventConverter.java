@@ -80,6 +80,8 @@ final class EventConverter {
 
     private boolean inUnit;
     private BinlogPosition unitStart;
+    /** Start of the GTID event announcing the next unit, -1 when none: the unit's first event. */
+    private long gtidEventStart = -1;
     private int ordinal;
     private boolean standaloneNext;
 
@@ -117,6 +119,7 @@ final class EventConverter {
                  BinlogEventTypes.INTVAR, BinlogEventTypes.RAND, BinlogEventTypes.USER_VAR -> {
                 if (h.typeCode() == BinlogEventTypes.ANONYMOUS_GTID && !inUnit) {
                     currentGtid = "";
+                    gtidEventStart = h.startOffset();
                 }
             }
             case BinlogEventTypes.PREVIOUS_GTIDS -> {
@@ -134,10 +137,12 @@ final class EventConverter {
             }
             case BinlogEventTypes.GTID -> {
                 GtidEventData g = (GtidEventData) event.getData();
+                markGtidEvent(h);
                 gtid(g.getMySqlGtid().toString(), Long.toString(g.getSequenceNumber()), Long.toString(g.getLastCommitted()));
             }
             case BinlogEventTypes.GTID_TAGGED -> {
                 TaggedGtidData g = (TaggedGtidData) event.getData();
+                markGtidEvent(h);
                 gtid(g.gtid(), Long.toString(g.sequenceNumber()), Long.toString(g.lastCommitted()));
             }
             case BinlogEventTypes.MARIADB_GTID -> mariadbGtid(h, (MariadbGtidEventData) event.getData());
@@ -173,6 +178,12 @@ final class EventConverter {
         }
     }
 
+    private void markGtidEvent(BinlogEventHeader h) {
+        if (!inUnit) {
+            gtidEventStart = h.startOffset();
+        }
+    }
+
     private void gtid(String gtid, String sequenceNumber, String lastCommitted) {
         currentGtid = gtid;
         currentGtidSn = sequenceNumber;
@@ -182,6 +193,7 @@ final class EventConverter {
 
     private void mariadbGtid(BinlogEventHeader h, MariadbGtidEventData g) throws InterruptedException {
         String gtid = g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence();
+        markGtidEvent(h);
         currentGtid = gtid;
         currentGtidSn = "";
         currentGtidLct = "";
@@ -191,7 +203,7 @@ final class EventConverter {
             return;
         }
         // MariaDB replaces BEGIN with the GTID event for replicas that understand GTIDs
-        openUnit();
+        openUnit(h);
         CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().build();
         add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
     }
@@ -204,7 +216,7 @@ final class EventConverter {
             if (inUnit) {
                 return; // MariaDB: the GTID event flagged prepared_xa already began it
             }
-            openUnit();
+            openUnit(h);
             CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().setThreadId(q.getThreadId())
                     .addProps(pair("XA_TYPE", "XA START")).addProps(pair("XA_XID", after(trimmed, "XA START"))).build();
             add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
@@ -218,7 +230,7 @@ final class EventConverter {
             String type = upper.startsWith("XA COMMIT") ? "XA COMMIT" : "XA ROLLBACK";
             boolean own = !inUnit;
             if (own) {
-                openUnit();
+                openUnit(h);
             }
             CanalEntry.RowChange change = CanalEntry.RowChange.newBuilder().setSql(sql)
                     .addProps(pair("XA_TYPE", type)).addProps(pair("XA_XID", after(trimmed, type)))
@@ -233,7 +245,7 @@ final class EventConverter {
             if (inUnit) {
                 return; // MariaDB: the GTID event already began it
             }
-            openUnit();
+            openUnit(h);
             CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().setThreadId(q.getThreadId()).build();
             add(h, EntryType.TRANSACTIONBEGIN, null, "", "", begin, StoredEntry.Kind.TRANSACTION_BEGIN, -1, false);
             return;
@@ -258,7 +270,7 @@ final class EventConverter {
         }
         boolean own = !inUnit;
         if (own) {
-            openUnit();
+            openUnit(h);
         }
         standaloneNext = false;
         BinlogPosition end = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
@@ -309,7 +321,7 @@ final class EventConverter {
         }
         boolean own = !inUnit;
         if (own) {
-            openUnit();
+            openUnit(h);
         }
         CanalEntry.RowChange change = CanalEntry.RowChange.newBuilder().setSql(sql).setEventType(EventType.QUERY).build();
         add(h, EntryType.ROWDATA, EventType.QUERY, "", table, change, StoredEntry.Kind.QUERY, -1, false);
@@ -372,7 +384,7 @@ final class EventConverter {
     private void rows(BinlogEventHeader h, RowsEventData rows) throws InterruptedException {
         boolean own = !inUnit;
         if (own) {
-            openUnit(); // rows without BEGIN: a stream that started inside a transaction
+            openUnit(h); // rows without BEGIN: a stream that started inside a transaction
         }
         if (filteredTables.contains(rows.tableId())) {
             ordinal++; // numbered as if put, so skip counts do not depend on the filter
@@ -397,7 +409,7 @@ final class EventConverter {
 
     private void end(BinlogEventHeader h, String transactionId, List<CanalEntry.Pair> props) throws InterruptedException {
         if (!inUnit) {
-            openUnit();
+            openUnit(h);
         }
         CanalEntry.TransactionEnd.Builder end = CanalEntry.TransactionEnd.newBuilder().setTransactionId(transactionId);
         if (props != null) {
@@ -407,10 +419,15 @@ final class EventConverter {
         closeUnit(h);
     }
 
-    private void openUnit() {
+    /**
+     * The unit starts at its first event (its GTID event when there is one); a dump can restart there, and the
+     * GTID set before it is the boundary's.
+     */
+    private void openUnit(BinlogEventHeader h) {
         inUnit = true;
         ordinal = 0;
-        unitStart = boundary;
+        long offset = gtidEventStart >= 0 ? gtidEventStart : h.startOffset();
+        unitStart = new BinlogPosition(file, offset, boundary.gtidSet(), h.getServerId(), h.getTimestamp());
     }
 
     private void closeUnit(BinlogEventHeader h) throws InterruptedException {
@@ -420,6 +437,7 @@ final class EventConverter {
         boundary = new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(), h.getTimestamp());
         out.advance(ResumePoint.at(boundary));
         currentGtid = "";
+        gtidEventStart = -1;
         standaloneNext = false;
         counters.position = boundary;
     }
@@ -489,6 +507,7 @@ final class EventConverter {
         boundary = start;
         executed.reset(start.gtidSet());
         currentGtid = "";
+        gtidEventStart = -1;
     }
 
     private void warnOnce(String key, String message) {

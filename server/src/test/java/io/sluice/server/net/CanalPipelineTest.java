@@ -38,8 +38,8 @@ class CanalPipelineTest {
         return ByteBuffer.allocate(4 + packet.length).putInt(packet.length).put(packet).array();
     }
 
-    /** A whole conversation of the official client, plus a GET that goes through the GET executor. */
-    private static byte[] conversation() {
+    /** The official client's connect: authentication, rollback on connect, subscription (which the server offloads). */
+    private static byte[] login() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(frame(PacketType.CLIENTAUTHENTICATION, ClientAuth.newBuilder().setUsername("")
                 .setNetReadTimeout(3_600_000).setNetWriteTimeout(3_600_000).build()));
@@ -47,6 +47,15 @@ class CanalPipelineTest {
                 .setClientId("1001").build()));
         out.writeBytes(frame(PacketType.SUBSCRIPTION, Sub.newBuilder().setDestination(DEST).setClientId("1001")
                 .setFilter("compat\\..*").build()));
+        return out.toByteArray();
+    }
+
+    /**
+     * Then gets and acks, as one burst: a GET served at once, its ack, a GET that goes through the executor, a bad
+     * ack whose error must follow that GET's reply, and an unsupported packet type.
+     */
+    private static byte[] conversation() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(frame(PacketType.GET, Get.newBuilder().setDestination(DEST).setClientId("1001")
                 .setFetchSize(4).setTimeout(-1).setUnit(2).setAutoAck(false).build()));
         out.writeBytes(frame(PacketType.CLIENTACK, ClientAck.newBuilder().setDestination(DEST).setClientId("1001")
@@ -86,19 +95,37 @@ class CanalPipelineTest {
         return packets.subList(1, packets.size());
     }
 
-    private static List<Packet> feed(int... cuts) throws Exception {
-        byte[] all = conversation();
+    private static List<Packet> feed(int[] loginCuts, int[] conversationCuts) throws Exception {
         EmbeddedChannel channel = channel();
+        write(channel, login(), loginCuts);
+        // the subscription's reply comes from the executor: let it finish before the next burst, as a client waits
+        channel.runPendingTasks();
+        write(channel, conversation(), conversationCuts);
+        List<Packet> replies = replies(channel);
+        assertThat(channel.isOpen()).isTrue();
+        channel.finishAndReleaseAll();
+        return replies;
+    }
+
+    private static void write(EmbeddedChannel channel, byte[] all, int[] cuts) {
         int from = 0;
         for (int cut : cuts) {
             channel.writeInbound(Unpooled.wrappedBuffer(all, from, cut - from));
             from = cut;
         }
         channel.writeInbound(Unpooled.wrappedBuffer(all, from, all.length - from));
-        List<Packet> replies = replies(channel);
-        assertThat(channel.isOpen()).isTrue();
-        channel.finishAndReleaseAll();
-        return replies;
+    }
+
+    private static List<Packet> feed() throws Exception {
+        return feed(new int[0], new int[0]);
+    }
+
+    private static int[] everyByte(int length) {
+        int[] cuts = new int[length - 1];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = i + 1;
+        }
+        return cuts;
     }
 
     @Test
@@ -126,19 +153,16 @@ class CanalPipelineTest {
     @Test
     void repliesAreTheSameWhereverTheRequestBytesAreSplit() throws Exception {
         List<Packet> whole = feed();
-        int length = conversation().length;
-        for (int cut = 1; cut < length; cut++) {
-            assertThat(feed(cut)).as("split at byte %d", cut).isEqualTo(whole);
+        for (int cut = 1; cut < login().length; cut++) {
+            assertThat(feed(new int[] {cut}, new int[0])).as("login split at byte %d", cut).isEqualTo(whole);
+        }
+        for (int cut = 1; cut < conversation().length; cut++) {
+            assertThat(feed(new int[0], new int[] {cut})).as("conversation split at byte %d", cut).isEqualTo(whole);
         }
     }
 
     @Test
     void repliesAreTheSameWhenRequestsArriveByteByByte() throws Exception {
-        int length = conversation().length;
-        int[] cuts = new int[length - 1];
-        for (int i = 0; i < cuts.length; i++) {
-            cuts[i] = i + 1;
-        }
-        assertThat(feed(cuts)).isEqualTo(feed());
+        assertThat(feed(everyByte(login().length), everyByte(conversation().length))).isEqualTo(feed());
     }
 }

@@ -377,6 +377,71 @@ class NetServerIT {
     }
 
     @Test
+    void subscriptionThatBlocksOnMetaDoesNotHoldUpOtherClientsOnTheSameEventLoop() throws Exception {
+        ListDestination slowMeta = new ListDestination("slow", SampleEntries.transactions(1, 1));
+        java.util.concurrent.CountDownLatch metaWritten = new java.util.concurrent.CountDownLatch(1);
+        destinations.put("slow", new Destination() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public void subscribe(ClientIdentity client, String filter) {
+                try {
+                    // as a subscription persisted to a ZooKeeper that answers slowly
+                    metaWritten.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                slowMeta.subscribe(client, filter);
+            }
+
+            @Override
+            public void unsubscribe(ClientIdentity client) {
+                slowMeta.unsubscribe(client);
+            }
+
+            @Override
+            public boolean isSubscribed(ClientIdentity client) {
+                return slowMeta.isSubscribed(client);
+            }
+
+            @Override
+            public io.sluice.server.instance.Batch getWithoutAck(ClientIdentity client, int fetchSize, long timeout,
+                                                                 java.util.concurrent.TimeUnit unit)
+                    throws InterruptedException {
+                return slowMeta.getWithoutAck(client, fetchSize, timeout, unit);
+            }
+
+            @Override
+            public void ack(ClientIdentity client, long batchId) {
+                slowMeta.ack(client, batchId);
+            }
+
+            @Override
+            public void rollback(ClientIdentity client, long batchId) {
+                slowMeta.rollback(client, batchId);
+            }
+        });
+        destination(1);
+        start(NetServerSettings.open("127.0.0.1", 0).withThreads(1, 4));
+        try (RawCanalClient slow = open(); RawCanalClient other = open()) {
+            slow.send(PacketType.SUBSCRIPTION, Sub.newBuilder().setDestination("slow").setClientId(CLIENT_ID).build());
+            // pipelined behind the subscription: must see it done
+            slow.send(PacketType.GET, Get.newBuilder().setDestination("slow").setClientId(CLIENT_ID).setFetchSize(10)
+                    .setTimeout(-1).setUnit(2).build());
+            assertThat(subscribe(other).getErrorCode()).isZero();
+            other.send(PacketType.GET, get(10, -1).build());
+            assertThat(messages(other.read()).getMessagesCount()).isEqualTo(3);
+            assertThat(slow.silentFor(100)).isTrue();
+            metaWritten.countDown();
+            assertThat(slow.readAck().getErrorCode()).isZero();
+            assertThat(messages(slow.read()).getMessagesCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void ackIsServedWhileAnEarlierGetStillWaitsAndRepliesKeepRequestOrder() throws Exception {
         ListDestination destination = destination(1);
         start();
@@ -395,6 +460,33 @@ class NetServerIT {
             assertThat(waited.getBatchId()).isEqualTo(2);
             assertThat(waited.getMessagesCount()).isEqualTo(6);
             assertThat(client.readAck().getErrorMessage()).contains("batchId:99 is not exist");
+        }
+    }
+
+    @Test
+    void thousandsOfRequestsBehindAWaitingGetAreAllAnsweredInOrder() throws Exception {
+        ListDestination destination = destination(1);
+        start();
+        try (RawCanalClient client = open()) {
+            subscribe(client);
+            client.send(PacketType.GET, get(6, 0).build());
+            // each bad ack earns an error reply that must wait for the GET's; past a bound the server stops reading
+            int acks = 3_000;
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < acks; i++) {
+                byte[] packet = Packet.newBuilder().setType(PacketType.CLIENTACK).setBody(ClientAck.newBuilder()
+                        .setDestination(DEST).setClientId(CLIENT_ID).setBatchId(1_000 + i).build().toByteString())
+                        .build().toByteArray();
+                burst.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(packet.length).array());
+                burst.writeBytes(packet);
+            }
+            client.sendRaw(burst.toByteArray());
+            destination.append(SampleEntries.transactions(2, 1, 2));
+            assertThat(messages(client.read()).getMessagesCount()).isEqualTo(6);
+            for (int i = 0; i < acks; i++) {
+                assertThat(client.readAck().getErrorMessage()).contains("batchId:" + (1_000 + i) + " is not exist");
+            }
+            assertThat(subscribe(client).getErrorCode()).isZero();
         }
     }
 

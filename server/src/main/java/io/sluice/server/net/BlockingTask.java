@@ -4,11 +4,12 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * One GET that may wait for entries, run on the GET executor rather than an event loop. It can be cancelled when
- * its connection closes; the owner learns exactly once that the task has really ended ({@code onEnd}), so that a
- * batch handed out by a GET finishing just as its client disconnects is rolled back too, never left stranded.
+ * A request that may block (a GET waiting for entries, a subscription persisted to meta), run on the server's
+ * request executor rather than on an event loop. It can be cancelled when its connection closes; the owner learns
+ * exactly once that the task has really ended ({@code onEnd}), so that a batch handed out by a GET finishing just as
+ * its client disconnects is rolled back too, never left stranded.
  */
-final class GetTask<T> implements Runnable {
+final class BlockingTask<T> implements Runnable {
 
     private enum State { NEW, DONE, CANCELLED }
 
@@ -17,7 +18,7 @@ final class GetTask<T> implements Runnable {
     /** A {@link State} or, while running, the running thread. */
     private Object state = State.NEW;
 
-    GetTask(Supplier<T> work, Consumer<T> onEnd) {
+    BlockingTask(Supplier<T> work, Consumer<T> onEnd) {
         this.work = work;
         this.onEnd = onEnd;
     }

@@ -1,0 +1,51 @@
+package io.sluice.server.meta;
+
+import io.sluice.server.instance.ClientIdentity;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One destination's persisted client state (canal's MetaManager): the subscribed clients with their
+ * filters, and each client's cursor. Batches in flight are not persisted (canal's stock configurations keep
+ * them in memory too): after a restart batch ids start at 1 again and unacked entries are re-delivered.
+ *
+ * <p>Implementations keep the state in memory and persist it in their own rhythm; {@link #stop()} persists
+ * whatever is pending.
+ */
+public interface MetaStore {
+
+    String destination();
+
+    /** Loads what was persisted. */
+    void start();
+
+    /** Persists what is pending and releases resources. */
+    void stop();
+
+    List<Subscription> subscriptions();
+
+    /** Adds the client, or updates its filter. */
+    void subscribe(ClientIdentity client, String filter);
+
+    /** Removes the client with its cursor. */
+    void unsubscribe(ClientIdentity client);
+
+    Optional<ClientCursor> cursor(ClientIdentity client);
+
+    void updateCursor(ClientIdentity client, ClientCursor cursor);
+
+    /**
+     * Where the destination's sources restart: per source, the earliest cursor of the subscribed clients
+     * (canal's rule); clients without a cursor do not count. Empty when no client acked anything.
+     */
+    default SourcePositions restartPositions() {
+        SourcePositions min = null;
+        for (Subscription s : subscriptions()) {
+            Optional<ClientCursor> c = cursor(s.client());
+            if (c.isPresent()) {
+                min = min == null ? c.get().resume() : min.min(c.get().resume());
+            }
+        }
+        return min == null ? SourcePositions.NONE : min;
+    }
+}

@@ -1,0 +1,13 @@
+package io.sluice.server.meta;
+
+import io.sluice.server.instance.ClientIdentity;
+import java.util.Objects;
+
+/** A subscribed client and the filter it subscribed with ("" = none). */
+public record Subscription(ClientIdentity client, String filter) {
+
+    public Subscription {
+        Objects.requireNonNull(client, "client");
+        filter = filter == null ? "" : filter;
+    }
+}

@@ -1,0 +1,271 @@
+package io.sluice.server.meta;
+
+import io.sluice.server.instance.ClientIdentity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meta in ZooKeeper with canal's layout (CANAL-PROTOCOL.md §5), so that canal's tools and cluster clients
+ * read it: {@code /otter/canal/destinations/<dest>/<clientId>} per subscribed client, its {@code filter}
+ * (plain text) and its {@code cursor} (LogPosition JSON with {@code @type}, plus Sluice's resume points).
+ * Subscriptions are written at once; cursors every {@code canal.zookeeper.flush.period} ms when changed, and
+ * at stop.
+ *
+ * <p>Cursor writes are fenced, which canal's are not: each write names the znode version this store last
+ * read or wrote, so a server that lost the destination to another (whose writes moved the version on)
+ * cannot overwrite the newer position. Such a write fails with {@link StaleCursorException}, is reported to
+ * the listener given at construction, and the store writes no more cursors.
+ */
+public final class ZooKeeperMetaStore implements MetaStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMetaStore.class);
+    public static final String DESTINATIONS = "/otter/canal/destinations";
+
+    private final MemoryMetaStore memory;
+    private final CuratorFramework zk;
+    private final long flushPeriodMs;
+    private final Consumer<StaleCursorException> onFenced;
+    private final Object writeLock = new Object();
+    /** Known znode version of each client's cursor; absent = no cursor node seen. */
+    private final Map<Short, Integer> cursorVersions = new HashMap<>();
+    private final Map<Short, ClientCursor> writtenCursors = new HashMap<>();
+    private ScheduledExecutorService flusher;
+    private volatile boolean fenced;
+
+    public ZooKeeperMetaStore(String destination, CuratorFramework zk, long flushPeriodMs,
+                              Consumer<StaleCursorException> onFenced) {
+        this.memory = new MemoryMetaStore(destination);
+        this.zk = zk;
+        this.flushPeriodMs = flushPeriodMs;
+        this.onFenced = onFenced == null ? e -> { } : onFenced;
+    }
+
+    public static String destinationPath(String destination) {
+        return DESTINATIONS + "/" + destination;
+    }
+
+    public static String clientPath(String destination, short clientId) {
+        return destinationPath(destination) + "/" + clientId;
+    }
+
+    @Override
+    public String destination() {
+        return memory.destination();
+    }
+
+    public boolean isFenced() {
+        return fenced;
+    }
+
+    @Override
+    public synchronized void start() {
+        fenced = false;
+        List<MemoryMetaStore.ClientData> data = new ArrayList<>();
+        synchronized (writeLock) {
+            cursorVersions.clear();
+            writtenCursors.clear();
+            String dest = destinationPath(destination());
+            try {
+                if (zk.checkExists().forPath(dest) != null) {
+                    for (String child : zk.getChildren().forPath(dest)) {
+                        Short clientId = parseClientId(child);
+                        if (clientId != null) {
+                            data.add(loadClient(clientId));
+                        }
+                    }
+                }
+            } catch (MetaStoreException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new MetaStoreException("cannot read " + dest + " from ZooKeeper: " + e, e);
+            }
+        }
+        memory.load(data);
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meta-zk-flush-" + destination());
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(this::periodicFlush, flushPeriodMs, flushPeriodMs, TimeUnit.MILLISECONDS);
+    }
+
+    private MemoryMetaStore.ClientData loadClient(short clientId) throws Exception {
+        String path = clientPath(destination(), clientId);
+        String filter = "";
+        if (zk.checkExists().forPath(path + "/filter") != null) {
+            filter = new String(zk.getData().forPath(path + "/filter"), StandardCharsets.UTF_8);
+        }
+        ClientCursor cursor = null;
+        Stat stat = new Stat();
+        if (zk.checkExists().forPath(path + "/cursor") != null) {
+            byte[] json = zk.getData().storingStatIn(stat).forPath(path + "/cursor");
+            try {
+                cursor = MetaJson.readCursorNode(json);
+            } catch (java.io.IOException e) {
+                throw new MetaStoreException("cursor " + path + "/cursor is unreadable (" + e.getMessage()
+                        + "): " + new String(json, StandardCharsets.UTF_8), e);
+            }
+            cursorVersions.put(clientId, stat.getVersion());
+            writtenCursors.put(clientId, cursor);
+        }
+        return new MemoryMetaStore.ClientData(
+                new Subscription(new ClientIdentity(destination(), clientId), filter), cursor);
+    }
+
+    private static Short parseClientId(String child) {
+        try {
+            return Short.parseShort(child);
+        } catch (NumberFormatException e) {
+            return null; // running, cluster, parse: canal's other nodes
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (flusher != null) {
+            flusher.shutdown();
+            try {
+                if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("ZooKeeper meta flusher of {} did not end within 10 s", destination());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            flusher = null;
+        }
+        if (!fenced) {
+            flush();
+        }
+    }
+
+    @Override
+    public List<Subscription> subscriptions() {
+        return memory.subscriptions();
+    }
+
+    @Override
+    public void subscribe(ClientIdentity client, String filter) {
+        memory.subscribe(client, filter);
+        String path = clientPath(destination(), client.clientId());
+        try {
+            if (zk.checkExists().forPath(path) == null) {
+                try {
+                    zk.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+                } catch (KeeperException.NodeExistsException raced) {
+                    // another writer created it first: the node is what we wanted
+                }
+            }
+            String f = filter == null ? "" : filter;
+            if (!f.isBlank()) {
+                byte[] bytes = f.getBytes(StandardCharsets.UTF_8);
+                if (zk.checkExists().forPath(path + "/filter") == null) {
+                    zk.create().forPath(path + "/filter", bytes);
+                } else {
+                    zk.setData().forPath(path + "/filter", bytes);
+                }
+            } else if (zk.checkExists().forPath(path + "/filter") != null) {
+                zk.delete().forPath(path + "/filter");
+            }
+        } catch (Exception e) {
+            throw new MetaStoreException("cannot write subscription " + path + " to ZooKeeper: " + e, e);
+        }
+    }
+
+    @Override
+    public void unsubscribe(ClientIdentity client) {
+        memory.unsubscribe(client);
+        String path = clientPath(destination(), client.clientId());
+        synchronized (writeLock) {
+            cursorVersions.remove(client.clientId());
+            writtenCursors.remove(client.clientId());
+            try {
+                if (zk.checkExists().forPath(path) != null) {
+                    zk.delete().deletingChildrenIfNeeded().forPath(path);
+                }
+            } catch (KeeperException.NoNodeException gone) {
+                // already removed
+            } catch (Exception e) {
+                throw new MetaStoreException("cannot delete " + path + " from ZooKeeper: " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<ClientCursor> cursor(ClientIdentity client) {
+        return memory.cursor(client);
+    }
+
+    @Override
+    public void updateCursor(ClientIdentity client, ClientCursor cursor) {
+        memory.updateCursor(client, cursor);
+    }
+
+    private void periodicFlush() {
+        if (fenced) {
+            return;
+        }
+        try {
+            flush();
+        } catch (StaleCursorException e) {
+            // reported through onFenced in flush
+        } catch (MetaStoreException e) {
+            LOG.error("cursors of {} not written to ZooKeeper, will retry: {}", destination(), e.getMessage(), e);
+        }
+    }
+
+    /** Writes every cursor that changed since it was last written. */
+    public void flush() {
+        synchronized (writeLock) {
+            if (fenced) {
+                throw new StaleCursorException("cursor writes of " + destination() + " are fenced");
+            }
+            for (MemoryMetaStore.ClientData c : memory.snapshot().clients()) {
+                short id = c.subscription().client().clientId();
+                if (c.cursor() == null || c.cursor().equals(writtenCursors.get(id))) {
+                    continue;
+                }
+                writeCursor(id, c.cursor());
+            }
+        }
+    }
+
+    private void writeCursor(short clientId, ClientCursor cursor) {
+        String path = clientPath(destination(), clientId) + "/cursor";
+        byte[] json = MetaJson.cursorNode(cursor);
+        Integer version = cursorVersions.get(clientId);
+        try {
+            Stat stat = new Stat();
+            if (version == null) {
+                zk.create().storingStatIn(stat).creatingParentsIfNeeded().forPath(path, json);
+            } else {
+                stat = zk.setData().withVersion(version).forPath(path, json);
+            }
+            cursorVersions.put(clientId, stat.getVersion());
+            writtenCursors.put(clientId, cursor);
+        } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                 | KeeperException.NoNodeException e) {
+            fenced = true;
+            StaleCursorException stale = new StaleCursorException(path + " was changed by another writer since this"
+                    + " server last read it (" + e.code() + "); not overwriting it, cursor writes of "
+                    + destination() + " stop here");
+            LOG.error(stale.getMessage());
+            onFenced.accept(stale);
+            throw stale;
+        } catch (Exception e) {
+            throw new MetaStoreException("cannot write " + path + " to ZooKeeper: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.sluice.server.parser;
+
+import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.sink.TableFilter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A plain SQL connection to the master, next to the replication stream: settings checks, the current position,
+ * the binlog file list, and table structures. Opened per (re)connection of the parser.
+ */
+final class MasterConnection implements AutoCloseable {
+
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+    private static final int ER_ACCESS_DENIED = 1045;
+    private static final int ER_TABLEACCESS_DENIED = 1142;
+    private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_BAD_DB = 1049;
+
+    private final Connection connection;
+    private final ParserSettings settings;
+    private final String version;
+
+    private MasterConnection(Connection connection, ParserSettings settings, String version) {
+        this.connection = connection;
+        this.settings = settings;
+        this.version = version;
+    }
+
+    static MasterConnection open(ParserSettings settings) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", settings.username());
+        p.setProperty("password", settings.password());
+        p.setProperty("connectTimeout", Long.toString(settings.connectTimeout().toMillis()));
+        p.setProperty("socketTimeout", Long.toString(Math.max(settings.readTimeout().toMillis(), 30_000)));
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        p.setProperty("permitMysqlScheme", "true");
+        String url = "jdbc:mariadb://" + settings.host() + ":" + settings.port() + "/";
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, p);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_ACCESS_DENIED) {
+                throw new ReplicationPrivilegeException("login to " + settings.host() + ":" + settings.port()
+                        + " as '" + settings.username() + "' refused: " + e.getMessage()
+                        + " (check canal.instance.dbUsername / dbPassword)", e);
+            }
+            throw e;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            return new MasterConnection(c, settings, rs.getString(1));
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    boolean isMariadb() {
+        return version.toLowerCase().contains("mariadb");
+    }
+
+    String version() {
+        return version;
+    }
+
+    /** Refuses a master that logs statements: rows would be missing from the stream. */
+    void checkRowFormat() throws SQLException {
+        String format = variable("binlog_format");
+        if (format == null) {
+            throw new UnsupportedBinlogFormatException("master " + address() + " has no binary log (log_bin is OFF): "
+                    + "enable it with log_bin and binlog_format=ROW");
+        }
+        if (!format.equalsIgnoreCase("ROW")) {
+            throw new UnsupportedBinlogFormatException("master " + address() + " has binlog_format=" + format
+                    + "; Sluice reads row-based binlogs only: set binlog_format=ROW (SET GLOBAL binlog_format='ROW' "
+                    + "and binlog_format=ROW in the server's configuration)");
+        }
+    }
+
+    String variable(String name) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SHOW GLOBAL VARIABLES LIKE ?")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(2) : null;
+            }
+        }
+    }
+
+    /** The master's current position with the GTID set executed up to it. */
+    BinlogPosition currentPosition() throws SQLException {
+        String sql = !isMariadb() && atLeastMysql84() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new UnsupportedBinlogFormatException("master " + address() + " returns no binlog position ("
+                        + sql + " is empty): binary logging is off");
+            }
+            String gtid = isMariadb() ? variable("gtid_binlog_pos") : variable("gtid_executed");
+            return new BinlogPosition(rs.getString(1), rs.getLong(2), gtid == null ? "" : gtid.replace("\n", ""), 0,
+                    System.currentTimeMillis());
+        } catch (SQLException e) {
+            throw denied(e, "REPLICATION CLIENT (BINLOG MONITOR on MariaDB 10.5+)");
+        }
+    }
+
+    /** {@code SHOW BINARY LOGS}: the files still on the master, oldest first. */
+    List<String> binaryLogs() throws SQLException {
+        List<String> files = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                files.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw denied(e, "REPLICATION CLIENT (BINLOG MONITOR on MariaDB 10.5+)");
+        }
+        return files;
+    }
+
+    String showCreateTable(String schema, String table) {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(schema) + "." + quote(table))) {
+            return rs.next() ? rs.getString(2) : null;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB) {
+                return null;
+            }
+            throw new ParserException("SHOW CREATE TABLE " + schema + "." + table + " on " + address() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Base tables outside the system schemas that the filter accepts. */
+    List<String[]> tables(TableFilter filter) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
+                        + "AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
+            while (rs.next()) {
+                if (filter.accepts(rs.getString(1), rs.getString(2))) {
+                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** Default charset of every database. */
+    Map<String, String> databaseCharsets() throws SQLException {
+        Map<String, String> charsets = new LinkedHashMap<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA")) {
+            while (rs.next()) {
+                charsets.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return charsets;
+    }
+
+    private boolean atLeastMysql84() {
+        String[] parts = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = Integer.parseInt(parts[1]);
+            return major > 8 || (major == 8 && minor >= 4);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private SQLException denied(SQLException e, String grant) {
+        if (e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_TABLEACCESS_DENIED) {
+            throw new ReplicationPrivilegeException("'" + settings.username() + "' on " + address() + " lacks the "
+                    + grant + " privilege: GRANT " + grant.replaceAll(" \\(.*", "") + " ON *.* TO '"
+                    + settings.username() + "'@'%' (" + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    String address() {
+        return settings.host() + ":" + settings.port();
+    }
+
+    private static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing a connection the master may already have dropped: nothing to recover
+            org.slf4j.LoggerFactory.getLogger(MasterConnection.class).debug("closing the master connection: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.sluice.server.sink;
+
+import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.ParsedEntry;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Decides whether one entry (other than BEGIN/END, which {@link StoreSink} handles per transaction) reaches
+ * the store, by canal's rules: the table filter for rows and table DDL; {@code filter.query.ddl} for DDL,
+ * {@code filter.query.dcl} for other statements (CREATE DATABASE, GRANT: canal types them QUERY with isDdl),
+ * {@code filter.query.dml} for DML carried as text (statement binlog, ROWS_QUERY / ANNOTATE_ROWS), and
+ * {@code filter.rows} / {@code filter.dml.*} for row changes. Heartbeats and GTID entries never pass.
+ */
+final class EntryFilter {
+
+    private static final Set<CanalEntry.EventType> DDL = EnumSet.of(CanalEntry.EventType.CREATE,
+            CanalEntry.EventType.ALTER, CanalEntry.EventType.ERASE, CanalEntry.EventType.RENAME,
+            CanalEntry.EventType.TRUNCATE, CanalEntry.EventType.CINDEX, CanalEntry.EventType.DINDEX);
+
+    private final FilterSettings settings;
+    private final CanalRegexFilter tables;
+
+    EntryFilter(FilterSettings settings) {
+        this.settings = settings;
+        this.tables = new CanalRegexFilter(settings.include(), settings.exclude());
+    }
+
+    CanalRegexFilter tables() {
+        return tables;
+    }
+
+    boolean accepts(ParsedEntry e) {
+        CanalEntry.EntryType type = e.entryType();
+        if (type == CanalEntry.EntryType.HEARTBEAT || type == CanalEntry.EntryType.GTIDLOG) {
+            return false;
+        }
+        if (type != CanalEntry.EntryType.ROWDATA || !(e.payload() instanceof CanalEntry.RowChange rc)) {
+            return true;
+        }
+        CanalEntry.EventType event = rc.getEventType();
+        if (rc.getIsDdl()) {
+            if (DDL.contains(event)) {
+                return !settings.dropDdl() && (e.table().isEmpty() || tables.accepts(e.schema(), e.table()));
+            }
+            return !settings.dropDcl();
+        }
+        if (rc.getRowDatasCount() == 0) {
+            return switch (event) {
+                case INSERT, UPDATE, DELETE, QUERY -> !settings.dropDmlQueries();
+                default -> true; // XA COMMIT / XA ROLLBACK markers
+            };
+        }
+        if (settings.dropRows()) {
+            return false;
+        }
+        switch (event) {
+            case INSERT -> {
+                if (settings.dropInserts()) {
+                    return false;
+                }
+            }
+            case UPDATE -> {
+                if (settings.dropUpdates()) {
+                    return false;
+                }
+            }
+            case DELETE -> {
+                if (settings.dropDeletes()) {
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        return tables.accepts(e.schema(), e.table());
+    }
+}

@@ -1,0 +1,218 @@
+package io.sluice.server.meta;
+
+import static io.sluice.server.meta.MetaFixtures.C1001;
+import static io.sluice.server.meta.MetaFixtures.C1002;
+import static io.sluice.server.meta.MetaFixtures.cursor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.position.ResumePoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class FileMetaStoreTest {
+
+    @TempDir
+    Path data;
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeEach
+    void captureLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(FileMetaStore.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        ((Logger) LoggerFactory.getLogger(FileMetaStore.class)).detachAppender(logs);
+    }
+
+    private FileMetaStore store() {
+        return new FileMetaStore("example", data, 60_000);
+    }
+
+    private Path metaDat() {
+        return data.resolve("example").resolve("meta.dat");
+    }
+
+    @Test
+    void writesCanalsMetaDatShapeWithSluiceResumeAsAnExtraKey() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.subscribe(C1002, "test\\..*");
+        s.updateCursor(C1001, cursor(4567, 2));
+        s.stop();
+        assertThat(Files.readString(metaDat())).isEqualTo("{\"clientDatas\":[{\"clientIdentity\":{\"clientId\":1001,"
+                + "\"destination\":\"example\",\"filter\":\"\"},\"cursor\":{\"identity\":{\"slaveId\":-1,\"sourceAddress\":"
+                + "{\"address\":\"10.0.0.21\",\"port\":3306}},\"postion\":{\"gtid\":\"\",\"included\":false,\"journalName\":"
+                + "\"mysql-bin.000003\",\"position\":4567,\"serverId\":1,\"timestamp\":1700000000000}},\"sluiceResume\":"
+                + "[{\"gtid\":\"\",\"journalName\":\"mysql-bin.000003\",\"position\":4467,\"serverId\":1,\"skipEntries\":2,"
+                + "\"source\":\"\",\"timestamp\":1700000000000}]},{\"clientIdentity\":{\"clientId\":1002,\"destination\":"
+                + "\"example\",\"filter\":\"test\\\\..*\"}}],\"destination\":\"example\"}");
+    }
+
+    @Test
+    void stateSurvivesARestart() {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "a\\.b");
+        s.updateCursor(C1001, cursor(900, 0));
+        s.stop();
+        FileMetaStore again = store();
+        again.start();
+        assertThat(again.subscriptions()).containsExactly(new Subscription(C1001, "a\\.b"));
+        assertThat(again.cursor(C1001)).contains(cursor(900, 0));
+        again.stop();
+    }
+
+    @Test
+    void readsAMetaDatWrittenByCanalInAnyLayout() throws IOException {
+        Files.createDirectories(metaDat().getParent());
+        Files.writeString(metaDat(), """
+                {
+                  "destination" : "example",
+                  "clientDatas" : [ {
+                    "cursor" : {
+                      "postion" : {"timestamp":1700000000000,"serverId":1,"position":4567,"journalName":"mysql-bin.000003",
+                                   "included":false,"gtid":""},
+                      "identity" : {"sourceAddress":{"port":3306,"address":"10.0.0.21"},"slaveId":-1}
+                    },
+                    "clientIdentity" : {"filter":"","destination":"example","clientId":1001}
+                  } ]
+                }
+                """);
+        FileMetaStore s = store();
+        s.start();
+        BinlogPosition p = new BinlogPosition("mysql-bin.000003", 4567, "", 1, 1700000000000L);
+        assertThat(s.cursor(C1001)).contains(new ClientCursor(new LogPosition("10.0.0.21", 3306, p),
+                SourcePositions.of("", ResumePoint.at(p))));
+        s.stop();
+    }
+
+    @Test
+    void truncatedTempFileFromACrashMidWriteLeavesTheLastGoodPosition() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(1000, 0));
+        s.flush();
+        s.updateCursor(C1001, cursor(2000, 0));
+        // simulate the crash: the next write got as far as half a temp file, no rename
+        byte[] next = Files.readAllBytes(metaDat());
+        Files.write(metaDat().resolveSibling("meta.dat.tmp"), java.util.Arrays.copyOf(next, next.length / 2));
+
+        FileMetaStore afterCrash = store();
+        afterCrash.start();
+        assertThat(afterCrash.cursor(C1001)).contains(cursor(1000, 0));
+        assertThat(metaDat().resolveSibling("meta.dat.tmp")).doesNotExist();
+        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("meta.dat.tmp left by an interrupted write"));
+        afterCrash.stop();
+    }
+
+    @Test
+    void corruptMetaDatIsReportedWithItsPathAndTheBackupIsUsed() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(1000, 0));
+        s.flush();
+        s.updateCursor(C1001, cursor(2000, 0));
+        s.flush();
+        assertThat(metaDat().resolveSibling("meta.dat.bak")).content(StandardCharsets.UTF_8).contains("\"position\":1000");
+        s.stop();
+        byte[] good = Files.readAllBytes(metaDat());
+        Files.write(metaDat(), java.util.Arrays.copyOf(good, 40)); // truncated by a disk or an editor
+
+        FileMetaStore reloaded = store();
+        reloaded.start();
+        assertThat(reloaded.cursor(C1001)).as("the previous good copy").contains(cursor(1000, 0));
+        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().startsWith(metaDat() + " is unreadable"));
+        try (Stream<Path> files = Files.list(metaDat().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("meta.dat.corrupt-"));
+        }
+        reloaded.stop();
+        assertThat(metaDat()).as("rewritten from the recovered state").content(StandardCharsets.UTF_8)
+                .contains("\"position\":1000");
+    }
+
+    @Test
+    void corruptMetaDatWithoutAUsableBackupFailsStartNamingBothFiles() throws IOException {
+        Files.createDirectories(metaDat().getParent());
+        Files.writeString(metaDat(), "{\"clientDatas\":[{\"clientIdentity\":");
+        Files.writeString(metaDat().resolveSibling("meta.dat.bak"), "garbage");
+        assertThatThrownBy(() -> store().start()).isInstanceOf(MetaStoreException.class)
+                .hasMessageContaining(metaDat().toString())
+                .hasMessageContaining(metaDat().resolveSibling("meta.dat.bak").toString());
+    }
+
+    @Test
+    void cursorChangesAreFlushedPeriodically() throws IOException {
+        FileMetaStore s = new FileMetaStore("example", data, 50);
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(3333, 0));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(metaDat()).contains("\"position\":3333"));
+        s.stop();
+    }
+
+    @Test
+    void unsubscribeIsWrittenAtOnce() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.subscribe(C1002, "");
+        assertThat(Files.readString(metaDat())).contains("1002");
+        s.unsubscribe(C1002);
+        assertThat(Files.readString(metaDat())).doesNotContain("1002");
+        s.stop();
+    }
+
+    @Test
+    void restartPositionIsTheEarliestClientCursor() {
+        MemoryMetaStore m = new MemoryMetaStore("example");
+        m.subscribe(C1001, "");
+        m.subscribe(C1002, "");
+        assertThat(m.restartPositions()).isEqualTo(SourcePositions.NONE);
+        m.updateCursor(C1001, cursor(5000, 3));
+        m.updateCursor(C1002, cursor(5000, 1));
+        assertThat(m.restartPositions()).isEqualTo(cursor(5000, 1).resume());
+        m.updateCursor(C1002, cursor(7000, 0));
+        assertThat(m.restartPositions()).isEqualTo(cursor(5000, 3).resume());
+        m.unsubscribe(C1001);
+        assertThat(m.restartPositions()).isEqualTo(cursor(7000, 0).resume());
+    }
+
+    @Test
+    void mergedDestinationsKeepOneResumePointPerSource() {
+        BinlogPosition a = BinlogPosition.of("a-bin.000001", 100);
+        BinlogPosition b = BinlogPosition.of("b-bin.000007", 900);
+        ClientCursor c = new ClientCursor(new LogPosition("a", 3306, a),
+                SourcePositions.of("shard1", ResumePoint.at(a)).with("shard2", new ResumePoint(b, 4)));
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, c);
+        s.stop();
+        FileMetaStore again = store();
+        again.start();
+        assertThat(again.cursor(C1001)).contains(c);
+        again.stop();
+    }
+}
