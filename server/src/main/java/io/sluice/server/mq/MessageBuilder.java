@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,7 @@ final class MessageBuilder {
             return single;
         }
         List<String> hashColumns = rule.mode() == PartitionRules.Mode.PRIMARY_KEY ? m.pkNames() : rule.columns();
-        Map<Integer, List<Integer>> rowsByPartition = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> rowsByPartition = new TreeMap<>();
         for (int i = 0; i < m.data().size(); i++) {
             int hash = settings.databaseHash() ? m.database().hashCode() : 0;
             if (hashColumns != null) {
