@@ -1,9 +1,11 @@
 package io.sluice.client;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
 import io.sluice.protocol.entry.CanalEntry;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,7 +21,7 @@ public final class Message {
 
     Message(long id, List<ByteString> rawEntries, long session) {
         this.id = id;
-        this.rawEntries = List.copyOf(rawEntries);
+        this.rawEntries = Collections.unmodifiableList(rawEntries);
         this.session = session;
     }
 
@@ -35,7 +37,10 @@ public final class Message {
         return rawEntries.size();
     }
 
-    /** Each element is one serialized {@code CanalEntry.Entry}. */
+    /**
+     * Each element is one serialized {@code CanalEntry.Entry}, a view of the received frame (as is every parsed
+     * entry's {@code storeValue}): holding any of them holds the whole batch in memory.
+     */
     public List<ByteString> rawEntries() {
         return rawEntries;
     }
@@ -63,12 +68,15 @@ public final class Message {
         List<CanalEntry.Entry> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             try {
-                out.add(CanalEntry.Entry.parseFrom(raw.get(i)));
-            } catch (InvalidProtocolBufferException e) {
+                // aliasing: storeValue (most of an entry) stays a view of the received frame instead of a copy
+                CodedInputStream in = raw.get(i).newCodedInput();
+                in.enableAliasing(true);
+                out.add(CanalEntry.Entry.parseFrom(in));
+            } catch (IOException e) {
                 throw new SluiceClientException("entry " + i + " of the batch is not a canal Entry", e);
             }
         }
-        return List.copyOf(out);
+        return Collections.unmodifiableList(out);
     }
 
     @Override

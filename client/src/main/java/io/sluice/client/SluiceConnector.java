@@ -326,6 +326,10 @@ public final class SluiceConnector implements AutoCloseable {
                 address = locator.locate();
                 start(CanalConnection.open(address, settings));
                 return connection;
+            } catch (RuntimeException e) {
+                // refused credentials, a server error on re-subscribing: the session is not usable, report it
+                drop();
+                throw e;
             } catch (IOException e) {
                 drop();
                 last = e;

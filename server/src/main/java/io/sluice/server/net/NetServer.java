@@ -58,8 +58,9 @@ public final class NetServer implements AutoCloseable {
                 transport.ioHandlers());
         workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("sluice-net-io"),
                 transport.ioHandlers());
-        requestExecutor = new ThreadPoolExecutor(settings.blockingThreads(), settings.blockingThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("sluice-net-request", true));
+        int threads = settings.blockingThreads();
+        requestExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("sluice-net-request", true));
         requestExecutor.allowCoreThreadTimeOut(true);
         connections = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
 

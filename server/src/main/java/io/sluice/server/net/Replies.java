@@ -75,7 +75,8 @@ final class Replies {
         }
         int prefixSize = CodedOutputStream.computeInt32Size(VERSION_FIELD, VERSION)
                 + CodedOutputStream.computeEnumSize(TYPE_FIELD, PacketType.MESSAGES_VALUE)
-                + CodedOutputStream.computeTagSize(BODY_FIELD) + CodedOutputStream.computeUInt32SizeNoTag((int) bodySize)
+                + CodedOutputStream.computeTagSize(BODY_FIELD)
+                + CodedOutputStream.computeUInt32SizeNoTag((int) bodySize)
                 + (batch.id() == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_ID_FIELD, batch.id()));
         int framingSize = prefixSize + count * (entryTagSize + 5);
 

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * with a MariaDB-fed instance takes its place.
  *
  * <p>Arguments: {@code --port P} (0 = any), {@code --user U --passwd HASH}, {@code --transactions N},
- * {@code --rows R}, {@code --no-quickack}, {@code --nio}. Every destination whose name starts with
+ * {@code --rows R}, {@code --no-quickack}, {@code --nio}, {@code --wide-rows N} (instead of transactions: N
+ * bench-shaped rows, 20 per entry). Every destination whose name starts with
  * {@code example} exists, each with its own fresh copy of the entries; other names are unknown. Prints
  * {@code SLUICE_READY port=<p> transport=<t>} once listening. Reads commands on stdin: {@code heap} prints
  * {@code HEAP used=<bytes> connections=<n>} after a GC; end of input or {@code stop} stops the server.
@@ -35,6 +36,7 @@ public final class FixedEntriesServer {
         int rows = 2;
         boolean quickAck = true;
         boolean nativeTransport = true;
+        int wideRows = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -44,17 +46,20 @@ public final class FixedEntriesServer {
                 case "--rows" -> rows = Integer.parseInt(args[++i]);
                 case "--no-quickack" -> quickAck = false;
                 case "--nio" -> nativeTransport = false;
+                case "--wide-rows" -> wideRows = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         int count = transactions;
         int perTransaction = rows;
+        int wide = wideRows;
         Map<String, Destination> destinations = new ConcurrentHashMap<>();
         NetServerSettings settings = NetServerSettings.open("127.0.0.1", port).withCredentials(user, passwd)
                 .withQuickAck(quickAck).withNativeTransport(nativeTransport);
         NetServer server = new NetServer(settings, name -> name.startsWith("example")
                 ? Optional.of(destinations.computeIfAbsent(name,
-                        n -> new ListDestination(n, SampleEntries.transactions(count, perTransaction))))
+                        n -> new ListDestination(n, wide > 0 ? SampleEntries.wide(wide / 20, 20)
+                                : SampleEntries.transactions(count, perTransaction))))
                 : Optional.empty());
         server.start();
         System.out.println("SLUICE_READY port=" + server.localAddress().getPort() + " transport="

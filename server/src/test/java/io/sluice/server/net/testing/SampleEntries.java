@@ -42,6 +42,50 @@ public final class SampleEntries {
         return out;
     }
 
+    /**
+     * Entries shaped like the bench table's rows ({@code ../shared/bench}: 9 columns, ~0.5 KB per row), as few
+     * distinct arrays repeated, so that millions of rows cost little memory: {@code entries} ROWDATA entries of
+     * {@code rowsPerEntry} rows each.
+     */
+    public static List<StoredEntry> wide(int entries, int rowsPerEntry) {
+        List<StoredEntry> distinct = List.of(wideEntry(0, rowsPerEntry), wideEntry(1, rowsPerEntry),
+                wideEntry(2, rowsPerEntry), wideEntry(3, rowsPerEntry));
+        List<StoredEntry> out = new ArrayList<>(entries);
+        for (int i = 0; i < entries; i++) {
+            out.add(distinct.get(i % distinct.size()));
+        }
+        return out;
+    }
+
+    private static StoredEntry wideEntry(int seed, int rowsPerEntry) {
+        CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder().setTableId(70)
+                .setEventType(CanalEntry.EventType.INSERT);
+        for (int r = 0; r < rowsPerEntry; r++) {
+            long id = seed * 1000L + r;
+            String[][] columns = {
+                {"id", "-5", "bigint(20)", Long.toString(id)},
+                {"c_int", "4", "int(11)", Long.toString(id * 7919 % 1_000_000)},
+                {"c_name", "12", "varchar(64)", "name-" + Long.toHexString(id * 0x9E3779B97F4A7C15L)},
+                {"c_desc", "12", "varchar(255)", ("description " + id + " ").repeat(8)},
+                {"c_amount", "3", "decimal(12,2)", (id % 100_000) + ".25"},
+                {"c_dt", "93", "datetime(3)", "2024-05-01 12:34:56.789"},
+                {"c_ts", "93", "timestamp", "2024-05-01 12:34:56"},
+                {"c_double", "8", "double", Double.toString(id / 3.0)},
+                {"c_flag", "-6", "tinyint(4)", Long.toString(id % 2)},
+            };
+            CanalEntry.RowData.Builder row = CanalEntry.RowData.newBuilder();
+            for (int c = 0; c < columns.length; c++) {
+                row.addAfterColumns(CanalEntry.Column.newBuilder().setIndex(c)
+                        .setSqlType(Integer.parseInt(columns[c][1])).setName(columns[c][0]).setIsKey(c == 0)
+                        .setUpdated(true).setIsNull(false).setValue(columns[c][3]).setMysqlType(columns[c][2]));
+            }
+            change.addRowDatas(row);
+        }
+        CanalEntry.Header header = header(seed + 1, 1).setSchemaName("bench").setTableName("t")
+                .setEventType(CanalEntry.EventType.INSERT).build();
+        return encode(header, CanalEntry.EntryType.ROWDATA, change.build(), seed + 1, 1, StoredEntry.Kind.ROW_DATA);
+    }
+
     static StoredEntry begin(int i) {
         CanalEntry.TransactionBegin begin = CanalEntry.TransactionBegin.newBuilder().setThreadId(i).build();
         return encode(header(i, 0).build(), CanalEntry.EntryType.TRANSACTIONBEGIN, begin, i, 0,
