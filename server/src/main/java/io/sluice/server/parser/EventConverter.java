@@ -118,7 +118,11 @@ final class EventConverter {
 
     void accept(Event event) throws InterruptedException {
         BinlogEventHeader h = (BinlogEventHeader) event.getHeader();
-        counters.lastEventMillis = h.getTimestamp();
+        if (h.typeCode() == BinlogEventTypes.HEARTBEAT || h.typeCode() == BinlogEventTypes.HEARTBEAT_V2) {
+            counters.lastEventMillis = System.currentTimeMillis(); // the master had nothing newer to send: caught up
+        } else if (h.getTimestamp() > 0) {
+            counters.lastEventMillis = h.getTimestamp(); // artificial events (rotate on connect) carry 0
+        }
         switch (h.typeCode()) {
             case BinlogEventTypes.ROTATE -> rotate(h, (RotateEventData) event.getData());
             case BinlogEventTypes.FORMAT_DESCRIPTION, BinlogEventTypes.STOP, BinlogEventTypes.HEARTBEAT,

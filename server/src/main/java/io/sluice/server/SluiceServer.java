@@ -1,0 +1,282 @@
+package io.sluice.server;
+
+import io.sluice.server.config.ConfigException;
+import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.ServerConfig;
+import io.sluice.server.config.ServerMode;
+import io.sluice.server.ha.HaCoordinator;
+import io.sluice.server.ha.HaSettings;
+import io.sluice.server.instance.DestinationInstance;
+import io.sluice.server.instance.DestinationRegistry;
+import io.sluice.server.metrics.DestinationStats;
+import io.sluice.server.metrics.SluiceMetrics;
+import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.net.NetServer;
+import io.sluice.server.net.NetServerSettings;
+import io.sluice.server.parser.ParserStatus;
+import io.sluice.server.store.RingBufferStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * One Sluice server: the destinations of a conf dir, canal's client protocol (or MQ publishing), the metrics and
+ * status endpoint and, with {@code canal.zkServers}, HA through ZooKeeper. {@code main} is what
+ * {@code bin/startup.sh} runs: {@code -Dsluice.conf=<dir>} (default {@code conf}), {@code -Dsluice.logs=<dir>}.
+ *
+ * <p>Stopping (SIGTERM, {@code bin/stop.sh}) closes the client port first, then stops every destination (their
+ * positions are flushed), then gives up HA ownership so that standbys take over at once.
+ */
+public final class SluiceServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+
+    private final ServerConfig config;
+    private final ConfigLoader loader;
+    private final Path readyFile;
+    private final long startedAt = System.currentTimeMillis();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private CuratorFramework zk;
+    private HaCoordinator ha;
+    private BinlogSourceFactory sources;
+    private DestinationRegistry registry;
+    private NetServer net;
+    private io.sluice.server.mq.MqPublishers publishers;
+    private StatusServer status;
+    private io.sluice.server.metrics.ProgressLog progress;
+    private boolean closed;
+
+    public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
+        this.config = config;
+        this.loader = loader;
+        this.readyFile = readyFile;
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger(); // mysql-binlog-connector-java logs through JUL
+        SLF4JBridgeHandler.install();
+        Path conf = Path.of(System.getProperty("sluice.conf", args.length > 0 ? args[0] : "conf"));
+        Path logs = Path.of(System.getProperty("sluice.logs", "logs"));
+        ConfigLoader loader = ConfigLoader.fromEnvironment();
+        SluiceServer server;
+        try {
+            ServerConfig config = loader.loadServer(conf.resolve("canal.properties"));
+            server = new SluiceServer(config, loader, logs.resolve("sluice.ready"));
+        } catch (ConfigException e) {
+            log.error("Sluice cannot start: {}", e.getMessage());
+            System.err.println("Sluice cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+        try {
+            server.start();
+        } catch (Exception e) {
+            String reason = e instanceof ConfigException ? e.getMessage() : e.toString();
+            log.error("Sluice cannot start: {}", reason, e instanceof ConfigException ? null : e);
+            System.err.println("Sluice cannot start: " + reason);
+            server.close();
+            System.exit(1);
+        }
+        // one machine-readable line for scripts and test harnesses that start the server as a child process
+        System.out.println("SLUICE_READY port=" + server.clientPort() + " status=" + server.statusPort());
+        System.out.flush();
+        server.awaitStop();
+    }
+
+    public synchronized void start() throws Exception {
+        log.info("Sluice starting with {}", config);
+        sources = new BinlogSourceFactory(config.fileDataDir());
+        if (config.hasZooKeeper()) {
+            zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
+                    .sessionTimeoutMs(config.ha().sessionTimeoutMs())
+                    .connectionTimeoutMs(Math.min(15_000, config.ha().sessionTimeoutMs()))
+                    .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000)).build();
+            zk.start();
+            if (!zk.blockUntilConnected(30, TimeUnit.SECONDS)) {
+                throw new IOException("cannot reach ZooKeeper at " + config.zkServers() + " (canal.zkServers) within 30 s");
+            }
+            ha = new HaCoordinator(zk, new HaSettings(advertisedAddress(),
+                    Duration.ofMillis(config.ha().takeoverDelayMs()), Duration.ofSeconds(1), config.ha().rebalance(),
+                    Duration.ofSeconds(10)));
+        }
+        registry = new DestinationRegistry(config, loader, sources, zk, ha);
+        registry.start();
+
+        String listening;
+        if (config.serverMode() == ServerMode.TCP && !config.withoutNetty()) {
+            net = new NetServer(new NetServerSettings(config.ip(), config.port(), config.user(), config.passwordHash(),
+                    NetServerSettings.DEFAULT_MAX_FRAME, 0, NetServerSettings.DEFAULT_BLOCKING_THREADS,
+                    NetServerSettings.DEFAULT_AUTH_TIMEOUT, true, true), registry);
+            net.start();
+            listening = "canal protocol on " + net.localAddress().getHostString() + ":" + net.localAddress().getPort();
+        } else if (config.serverMode() == ServerMode.TCP) {
+            listening = "no client port (canal.withoutNetty=true)";
+        } else {
+            publishers = new io.sluice.server.mq.MqPublishers(registry);
+            publishers.start();
+            listening = "publishing to " + config.serverMode();
+        }
+        SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> net == null ? 0 : net.connectionCount());
+        if (config.metricsPort() > 0) {
+            status = new StatusServer(config.ip(), config.metricsPort(), metrics, this::serverInfo, this::stats);
+            status.start();
+        }
+        progress = new io.sluice.server.metrics.ProgressLog(this::stats, Duration.ofSeconds(5));
+        progress.start();
+        String ready = listening + (status == null ? "" : ", status on port " + status.port());
+        writeReadyFile(ready);
+        log.info("Sluice started: {} destination(s) {}; {}", registry.instances().size(),
+                registry.instances().stream().map(DestinationInstance::name).toList(), ready);
+    }
+
+    /** Where clients and ZooKeeper find this server: canal.register.ip (or canal.ip, or this host) and canal.port. */
+    private String advertisedAddress() throws IOException {
+        String ip = config.registerIp().isEmpty() ? InetAddress.getLocalHost().getHostAddress() : config.registerIp();
+        return ip + ":" + config.port();
+    }
+
+    private void writeReadyFile(String text) throws IOException {
+        if (readyFile != null) {
+            Files.createDirectories(readyFile.toAbsolutePath().getParent());
+            Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+            Files.writeString(tmp, text + System.lineSeparator(), StandardCharsets.UTF_8);
+            Files.move(tmp, readyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public DestinationRegistry registry() {
+        return registry;
+    }
+
+    /** The client port actually bound (0 when none), e.g. when canal.port is 0 in tests. */
+    public int clientPort() {
+        return net == null ? 0 : net.localAddress().getPort();
+    }
+
+    public int statusPort() {
+        return status == null ? 0 : status.port();
+    }
+
+    Map<String, Object> serverInfo() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("server", "sluice");
+        info.put("version", SluiceServer.class.getPackage().getImplementationVersion() == null ? "dev"
+                : SluiceServer.class.getPackage().getImplementationVersion());
+        info.put("mode", config.serverMode().toString());
+        info.put("clientPort", clientPort());
+        info.put("connections", net == null ? 0 : net.connectionCount());
+        info.put("zooKeeper", config.zkServers());
+        info.put("haAddress", ha == null ? "" : ha.address());
+        info.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000);
+        return info;
+    }
+
+    /** A snapshot of every destination this server knows, for metrics, the status view and progress lines. */
+    List<DestinationStats> stats() {
+        DestinationRegistry r = registry;
+        if (r == null) {
+            return List.of();
+        }
+        long now = System.currentTimeMillis();
+        List<DestinationStats> out = new ArrayList<>();
+        for (DestinationInstance i : r.instances()) {
+            List<ParserStatus> parsers = i.isRunning() ? sources.status(i.name()) : List.of();
+            long rows = 0;
+            long txns = 0;
+            long entries = 0;
+            long reconnects = 0;
+            long delay = 0;
+            String position = "";
+            String error = "";
+            for (ParserStatus p : parsers) {
+                rows += p.rows();
+                txns += p.transactions();
+                entries += p.entriesPut();
+                reconnects += p.reconnects();
+                delay = Math.max(delay, p.delayMillis(now));
+                position = position.isEmpty() ? String.valueOf(p.position()) : position + ", " + p.position();
+                if (p.lastError() != null && !p.lastError().isEmpty()) {
+                    error = p.lastError();
+                }
+            }
+            RingBufferStore store = i.store().orElse(null);
+            DestinationInstance.ClientCounters c = i.clientCounters();
+            String state = i.isRunning() ? (i.hasFailedSource() ? "FAILED" : "RUNNING")
+                    : ha != null ? "STANDBY" : "STOPPED";
+            String active = ha == null ? (i.isRunning() ? "local" : "") : ha.activeServer(i.name()).orElse("");
+            out.add(new DestinationStats(i.name(), state, active, position,
+                    i.oldestAck().map(String::valueOf).orElse(""), delay, rows, txns, entries, reconnects,
+                    store == null ? 0 : store.heldEntries(), store == null ? 0 : store.heldBytes(),
+                    store == null ? 0 : store.settings().capacity(),
+                    store == null ? 0 : store.settings().byteCapacity(),
+                    store == null ? 0 : store.putSequence(), store == null ? 0 : store.releasedSequence(),
+                    c.batchesServed(), c.batchesAcked(), c.rollbacks(), error));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("Sluice stopping");
+        if (progress != null) {
+            progress.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+        if (publishers != null) {
+            publishers.close();
+        }
+        if (registry != null) {
+            registry.close(); // stops every destination; each flushes its positions
+        }
+        if (ha != null) {
+            ha.close();
+        }
+        if (status != null) {
+            status.close();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+        try {
+            if (readyFile != null) {
+                Files.deleteIfExists(readyFile);
+            }
+        } catch (IOException e) {
+            log.debug("could not delete {}: {}", readyFile, e.getMessage());
+        }
+        log.info("Sluice stopped");
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,86 @@
+package io.sluice.server.mq;
+
+import io.sluice.server.instance.Destination;
+import io.sluice.server.instance.DestinationInstance;
+import io.sluice.server.instance.DestinationRegistry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MQ mode ({@code canal.serverMode = kafka / rabbitMQ}): one {@link DestinationPublisher} for every destination
+ * that runs on this server, kept in step with the registry (destinations added or removed by auto-scan, won or
+ * lost in an HA election). A publisher is closed before its destination stops being served here.
+ */
+public final class MqPublishers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MqPublishers.class);
+
+    private final DestinationRegistry registry;
+    private final Map<String, DestinationPublisher> running = new ConcurrentHashMap<>();
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mq-publishers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public MqPublishers(DestinationRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::reconcile, 0, 1, TimeUnit.SECONDS);
+    }
+
+    synchronized void reconcile() {
+        try {
+            for (DestinationInstance instance : registry.instances()) {
+                String name = instance.name();
+                Optional<Destination> served = registry.find(name);
+                DestinationPublisher publisher = running.get(name);
+                if (served.isPresent() && publisher == null) {
+                    start(name, served.get(), instance);
+                } else if (served.isEmpty() && publisher != null) {
+                    running.remove(name).close();
+                    log.info("{}: publisher stopped (destination not served here)", name);
+                }
+            }
+            for (String name : running.keySet()) {
+                if (registry.instance(name).isEmpty()) {
+                    running.remove(name).close();
+                    log.info("{}: publisher stopped (destination removed)", name);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("MQ publisher supervision failed: {}", e.toString(), e);
+        }
+    }
+
+    private void start(String name, Destination destination, DestinationInstance instance) {
+        MqPublishSettings settings;
+        try {
+            settings = MqPublishSettings.fromProperties(instance.config().asProperties());
+        } catch (MqSettingsException e) {
+            if (!e.getMessage().equals(refused.put(name, e.getMessage()))) {
+                log.error("{}: not published: {}", name, e.getMessage());
+            }
+            return;
+        }
+        refused.remove(name);
+        running.put(name, new DestinationPublisher(destination, settings, MqProducer.create(settings)).start());
+        log.info("{}: publishing with {}", name, settings);
+    }
+
+    @Override
+    public synchronized void close() {
+        timer.shutdownNow();
+        running.values().forEach(DestinationPublisher::close);
+        running.clear();
+    }
+}
