@@ -48,7 +48,8 @@ final class ChunkSplicer implements EntrySink {
 
     private boolean holding;
     private BinlogPosition barrier;
-    private boolean parserWaiting;
+    /** Position of the entry the parser is waiting with, or null when it is not waiting. */
+    private BinlogPosition parserWaitingAt;
     private boolean closed;
 
     /**
@@ -160,12 +161,12 @@ final class ChunkSplicer implements EntrySink {
                         downstream.put(out);
                         out = new ArrayList<>();
                     }
-                    parserWaiting = true;
+                    parserWaitingAt = e.position();
                     notifyAll();
                     try {
                         wait();
                     } finally {
-                        parserWaiting = false;
+                        parserWaitingAt = null;
                     }
                 }
                 out.add(tables.isEmpty() ? e : e.withResume(e.resume().withSnapshot(mark())));
@@ -233,7 +234,9 @@ final class ChunkSplicer implements EntrySink {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (!closed) {
             BinlogPosition b = boundary();
-            if (parserWaiting || (b != null && b.compareTo(at) >= 0)) {
+            // the parser may still be waiting from before the barrier was placed, with an entry that may pass:
+            // only an entry at or after the barrier proves that everything before it has passed
+            if ((parserWaitingAt != null && parserWaitingAt.compareTo(at) >= 0) || (b != null && b.compareTo(at) >= 0)) {
                 return true;
             }
             long left = (deadline - System.nanoTime()) / 1_000_000;

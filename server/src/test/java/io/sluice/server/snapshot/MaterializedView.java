@@ -44,6 +44,8 @@ final class MaterializedView {
     /** Key of every snapshot row, in arrival order, per table. */
     final Map<String, List<String>> snapshotKeyOrder = new HashMap<>();
     int entries;
+    /** Per table and key, what arrived for it (for failure messages). */
+    private final Map<String, List<String>> history = new HashMap<>();
 
     MaterializedView(TableSpec... tables) {
         for (TableSpec t : tables) {
@@ -72,9 +74,15 @@ final class MaterializedView {
         } else {
             binlogRowHeaders.add(e.getHeader());
         }
+        String at = e.getHeader().getLogfileName() + ":" + e.getHeader().getLogfileOffset();
         for (CanalEntry.RowData row : rc.getRowDatasList()) {
             Map<String, String> before = columns(row.getBeforeColumnsList());
             Map<String, String> after = columns(row.getAfterColumnsList());
+            if (!spec.key().isEmpty()) {
+                Map<String, String> image = rc.getEventType() == CanalEntry.EventType.DELETE ? before : after;
+                history.computeIfAbsent(spec.name() + "/" + key(spec, image), x -> new ArrayList<>())
+                        .add((snapshot ? "snapshot " : "") + rc.getEventType() + " at " + at + " " + image);
+            }
             if (snapshot) {
                 if (rc.getEventType() != CanalEntry.EventType.INSERT) {
                     throw new AssertionError("snapshot row of " + table + " is a " + rc.getEventType());
@@ -177,11 +185,27 @@ final class MaterializedView {
             }
             Map<String, Map<String, String>> actual = keyed.getOrDefault(spec.name(), Map.of());
             if (!expected.equals(actual)) {
+                String k = firstDifference(expected, actual);
                 out.add(spec.name() + ": " + expected.size() + " rows expected, view has " + actual.size() + " "
-                        + sample(expected, actual));
+                        + sample(expected, actual) + "; history of that key: "
+                        + history.getOrDefault(spec.name() + "/" + k, List.of()));
             }
         }
         return out;
+    }
+
+    private static <V> String firstDifference(Map<String, V> expected, Map<String, V> actual) {
+        for (Map.Entry<String, V> e : expected.entrySet()) {
+            if (!e.getValue().equals(actual.get(e.getKey()))) {
+                return e.getKey();
+            }
+        }
+        for (String k : actual.keySet()) {
+            if (!expected.containsKey(k)) {
+                return k;
+            }
+        }
+        return "";
     }
 
     private static <V> String sample(Map<String, V> expected, Map<String, V> actual) {
