@@ -230,9 +230,11 @@ public final class SnapshotSource implements ChangeSource {
                 start = ResumePoint.at(initialSnapshot(s, false));
             }
             startParser(s, start == null ? null : start.withoutSnapshot());
+            ParserException handled = null;
             while (!stopping) {
                 ParserException f = parser.failure();
-                if (f != null) {
+                if (f != null && f != handled) { // a restarted parser still reports the failure it was restarted after
+                    handled = f;
                     if (f instanceof BinlogPurgedException && settings.mode() == SnapshotMode.WHEN_NEEDED) {
                         LOG.warn("{}: {}; sluice.snapshot.mode=when_needed: taking a new snapshot and streaming on "
                                 + "from its position", destination, f.getMessage());
@@ -408,7 +410,7 @@ public final class SnapshotSource implements ChangeSource {
             if (s.awaitReached(at, STALL_CHECK_MILLIS)) {
                 return true;
             }
-            if (parser.failure() != null || !parser.isRunning()) {
+            if (!parser.isRunning()) {
                 return false;
             }
             BinlogPosition b = s.boundary();
