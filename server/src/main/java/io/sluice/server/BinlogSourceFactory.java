@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BinlogSourceFactory implements ChangeSourceFactory {
 
     private final Path dataDir;
-    private final Map<String, BinlogParser> live = new ConcurrentHashMap<>();
+    /** destination → source name → its latest parser. */
+    private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
 
     BinlogSourceFactory(Path dataDir) {
         this.dataDir = dataDir;
@@ -38,6 +39,15 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
 
     @Override
     public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
+        ParserSettings settings = settingsFor(instance, source);
+        BinlogParser parser = new BinlogParser(settings, new SchemaHistory(historyStore(instance, settings.destination())),
+                filter, sink);
+        live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), parser);
+        return parser;
+    }
+
+    /** canal's instance keys as parser settings; a merged destination's sources are named {@code <dest>-<source>}. */
+    static ParserSettings settingsFor(InstanceConfig instance, SourceConfig source) {
         String name = source.name().isEmpty() ? instance.destination() : instance.destination() + "-" + source.name();
         StartPosition start = source.start();
         ParserSettings.Builder b = ParserSettings.builder(name, source.host(), source.port(), source.username(),
@@ -65,9 +75,7 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
             Duration read = Duration.ofSeconds(soTimeoutSeconds);
             b.readTimeout(read).heartbeatPeriod(read.dividedBy(3));
         }
-        BinlogParser parser = new BinlogParser(b.build(), new SchemaHistory(historyStore(instance, name)), filter, sink);
-        live.put(name, parser);
-        return parser;
+        return b.build();
     }
 
     private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {
@@ -79,9 +87,7 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
 
     /** Status of every parser of a destination (one, or one per merged source). */
     List<ParserStatus> status(String destination) {
-        return live.entrySet().stream()
-                .filter(e -> e.getKey().equals(destination) || e.getKey().startsWith(destination + "-"))
-                .map(e -> e.getValue().status())
-                .toList();
+        Map<String, BinlogParser> parsers = live.get(destination);
+        return parsers == null ? List.of() : parsers.values().stream().map(BinlogParser::status).toList();
     }
 }

@@ -220,7 +220,9 @@ public final class SluiceServer implements AutoCloseable {
                 entries += p.entriesPut();
                 reconnects += p.reconnects();
                 delay = Math.max(delay, p.delayMillis(now));
-                position = position.isEmpty() ? String.valueOf(p.position()) : position + ", " + p.position();
+                if (p.position() != null) {
+                    position = position.isEmpty() ? p.position().toString() : position + ", " + p.position();
+                }
                 if (p.lastError() != null && !p.lastError().isEmpty()) {
                     error = p.lastError();
                 }

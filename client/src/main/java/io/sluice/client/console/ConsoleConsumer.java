@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code bin/console.sh}: prints a destination's row changes, one line each, acknowledging as it goes.
@@ -35,30 +36,31 @@ public final class ConsoleConsumer {
                 .withClientId(Short.parseShort(opts.getOrDefault("client-id", "1001")));
         int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
         SluiceConnector connector = new SluiceConnector(new InetSocketAddress(host, port), settings);
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             main.interrupt();
             connector.close();
         }, "console-shutdown"));
-        connector.connect();
-        connector.subscribe(opts.getOrDefault("filter", ""));
-        System.out.println("-- consuming " + settings.destination() + " from " + host + ":" + port + " (Ctrl-C to stop)");
-        while (!Thread.currentThread().isInterrupted()) {
-            Message message;
-            try {
-                message = connector.getWithoutAck(batch, 1, TimeUnit.SECONDS);
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    break;
+        try {
+            connector.connect();
+            connector.subscribe(opts.getOrDefault("filter", ""));
+            System.out.println("-- consuming " + settings.destination() + " from " + host + ":" + port + " (Ctrl-C to stop)");
+            while (!stopping.get()) {
+                Message message = connector.getWithoutAck(batch, 1, TimeUnit.SECONDS);
+                for (CanalEntry.Entry entry : message.entries()) {
+                    RowPrinter.lines(entry).forEach(System.out::println);
                 }
-                throw e;
+                System.out.flush();
+                if (!message.isEmpty()) {
+                    connector.ack(message);
+                }
             }
-            for (CanalEntry.Entry entry : message.entries()) {
-                RowPrinter.lines(entry).forEach(System.out::println);
-            }
-            System.out.flush();
-            if (!message.isEmpty()) {
-                connector.ack(message);
+        } catch (RuntimeException e) {
+            if (!stopping.get()) {
+                System.err.println("console consumer stopped: " + e.getMessage());
+                System.exit(1);
             }
         }
     }

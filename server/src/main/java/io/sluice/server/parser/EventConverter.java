@@ -112,6 +112,12 @@ final class EventConverter {
         return boundary;
     }
 
+    private static boolean isFileHousekeeping(int type) {
+        return type == BinlogEventTypes.FORMAT_DESCRIPTION || type == BinlogEventTypes.ROTATE
+                || type == BinlogEventTypes.PREVIOUS_GTIDS || type == BinlogEventTypes.MARIADB_GTID_LIST
+                || type == BinlogEventTypes.BINLOG_CHECKPOINT;
+    }
+
     boolean inUnit() {
         return inUnit;
     }
@@ -120,8 +126,10 @@ final class EventConverter {
         BinlogEventHeader h = (BinlogEventHeader) event.getHeader();
         if (h.typeCode() == BinlogEventTypes.HEARTBEAT || h.typeCode() == BinlogEventTypes.HEARTBEAT_V2) {
             counters.lastEventMillis = System.currentTimeMillis(); // the master had nothing newer to send: caught up
-        } else if (h.getTimestamp() > 0) {
-            counters.lastEventMillis = h.getTimestamp(); // artificial events (rotate on connect) carry 0
+        } else if (h.getTimestamp() > 0 && !isFileHousekeeping(h.typeCode())) {
+            // artificial events (rotate on connect) carry 0, and a file's opening events carry the time the file
+            // was opened, not the time of any change: neither says how far behind the master we are
+            counters.lastEventMillis = h.getTimestamp();
         }
         switch (h.typeCode()) {
             case BinlogEventTypes.ROTATE -> rotate(h, (RotateEventData) event.getData());
