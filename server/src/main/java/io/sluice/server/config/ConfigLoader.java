@@ -1,6 +1,8 @@
 package io.sluice.server.config;
 
 import io.sluice.server.meta.MetaMode;
+import io.sluice.server.sink.lookup.LookupSettings;
+import io.sluice.server.sink.rows.RowContentFilter;
 import io.sluice.server.sink.CanalRegexFilter;
 import io.sluice.server.sink.ColumnSelection;
 import io.sluice.server.sink.FilterSettings;
@@ -361,9 +363,30 @@ public final class ConfigLoader {
             properties.putAll(instanceLayer.values());
         }
         properties.replaceAll((k, val) -> val.trim());
+
+        // row filters and lookups are validated here so that a bad change is refused before anything restarts
+        RowContentFilter rowFilter;
+        try {
+            rowFilter = RowContentFilter.parse(v.string("sluice.filter.rows", ""),
+                    v.bool("sluice.filter.rows.transitions", false));
+        } catch (IllegalArgumentException e) {
+            throw v.error("sluice.filter.rows", v.find("sluice.filter.rows"), "is invalid: " + e.getMessage());
+        }
+        List<LookupSettings> lookups;
+        try {
+            Properties all = new Properties();
+            all.putAll(properties);
+            SourceConfig master = sources.get(0);
+            lookups = LookupSettings.fromProperties(all, "jdbc:mariadb://" + master.address()
+                    + "/?permitMysqlScheme&allowPublicKeyRetrieval=true", master.username(), master.password());
+        } catch (IllegalArgumentException e) {
+            // the message names the full key and its value
+            throw new ConfigException(instanceLayer != null ? instanceLayer.origin() : server.canalProperties().toString(),
+                    e.getMessage(), null);
+        }
         return new InstanceConfig(destination, file, sources, standby, routeFrom, mergeWait, defaultDb, charset,
                 gtidOn, filters, tableError, store, metaMode, lazy, transforms, canalValues, zone, network,
-                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties);
+                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups);
     }
 
     private void reportUnknown(ConfigValues v, Set<String> instanceKeys) {
