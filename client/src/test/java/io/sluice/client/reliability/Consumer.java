@@ -6,6 +6,7 @@ import io.sluice.client.SluiceClientException;
 import io.sluice.client.SluiceConnector;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -22,17 +23,17 @@ final class Consumer implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final String destination;
-    private final Ledger ledger;
+    private final List<Ledger> ledgers;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long worstRecoveryMillis;
     private volatile long reconnects;
     private volatile long batches;
     private Thread thread;
 
-    Consumer(InetSocketAddress address, String destination, Ledger ledger) {
+    Consumer(InetSocketAddress address, String destination, Ledger... ledgers) {
         this.address = address;
         this.destination = destination;
-        this.ledger = ledger;
+        this.ledgers = List.of(ledgers);
     }
 
     void start() {
@@ -57,15 +58,15 @@ final class Consumer implements AutoCloseable {
                         worstRecoveryMillis = Math.max(worstRecoveryMillis, System.currentTimeMillis() - failedAt);
                         failedAt = 0;
                     }
-                    ledger.received(message.entries());
+                    ledgers.forEach(l -> l.received(message.entries()));
                     if (!message.isEmpty()) {
                         batches++;
-                        ledger.acking();
+                        ledgers.forEach(Ledger::acking);
                         connector.ack(message);
                     }
                 }
             } catch (SluiceClientException e) {
-                ledger.connectionLost();
+                ledgers.forEach(Ledger::connectionLost);
                 if (failedAt == 0) {
                     failedAt = System.currentTimeMillis();
                     reconnects++;
@@ -79,7 +80,7 @@ final class Consumer implements AutoCloseable {
     }
 
     Ledger ledger() {
-        return ledger;
+        return ledgers.get(0);
     }
 
     long worstRecoveryMillis() {

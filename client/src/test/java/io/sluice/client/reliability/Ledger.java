@@ -36,7 +36,7 @@ final class Ledger {
     }
 
     /** A batch arrived on a connection: any ack sent before it on that connection was handled. */
-    synchronized void received(List<CanalEntry.Entry> entries) {
+    synchronized List<String> received(List<CanalEntry.Entry> entries) {
         acked.addAll(pendingAck);
         pendingAck.clear();
         batch.clear();
@@ -60,6 +60,7 @@ final class Ledger {
                 apply(change.getEventType(), row);
             }
         }
+        return new ArrayList<>(batch);
     }
 
     private void apply(CanalEntry.EventType type, CanalEntry.RowData row) {
@@ -113,6 +114,11 @@ final class Ledger {
             out.put(c.getName().toLowerCase(), c.getValue());
         }
         return out;
+    }
+
+    /** A batch received earlier (its keys as {@link #received} returned them) is being acked. */
+    synchronized void acking(List<String> keys) {
+        pendingAck.addAll(keys);
     }
 
     /** The last received batch is being acked. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,18 +40,31 @@ final class SluiceProcess implements AutoCloseable {
      */
     static SluiceProcess configure(Path home, TestDatabase db, String tableRegex, long flushPeriodMs,
                                    List<String> jvmArgs, Map<String, String> extraInstance) {
+        Map<String, String> instance = new LinkedHashMap<>(source(db, tableRegex));
+        instance.putAll(extraInstance);
+        return configure(home, flushPeriodMs, jvmArgs, Map.of(DESTINATION, instance));
+    }
+
+    /** Instance keys reading {@code db} from its current master position with a table filter. */
+    static Map<String, String> source(TestDatabase db, String tableRegex) {
         TestDatabase.BinlogCoordinates start = db.masterStatus();
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("canal.instance.master.address", db.address());
+        keys.put("canal.instance.master.journal.name", start.file());
+        keys.put("canal.instance.master.position", String.valueOf(start.position()));
+        keys.put("canal.instance.dbUsername", "canal");
+        keys.put("canal.instance.dbPassword", "canal");
+        keys.put("canal.instance.filter.regex", tableRegex);
+        return keys;
+    }
+
+    /** A conf dir with these destinations (name → instance.properties keys). */
+    static SluiceProcess configure(Path home, long flushPeriodMs, List<String> jvmArgs,
+                                   Map<String, Map<String, String>> destinations) {
         Path conf = home.resolve("conf");
-        StringBuilder instance = new StringBuilder()
-                .append("canal.instance.master.address = ").append(db.address()).append('\n')
-                .append("canal.instance.master.journal.name = ").append(start.file()).append('\n')
-                .append("canal.instance.master.position = ").append(start.position()).append('\n')
-                .append("canal.instance.dbUsername = canal\ncanal.instance.dbPassword = canal\n")
-                .append("canal.instance.filter.regex = ").append(tableRegex).append('\n');
-        extraInstance.forEach((k, v) -> instance.append(k).append(" = ").append(v).append('\n'));
         try {
-            Files.createDirectories(conf.resolve(DESTINATION));
             SluiceProcess process = new SluiceProcess(home, jvmArgs);
+            Files.createDirectories(conf);
             Files.writeString(conf.resolve("canal.properties"), String.join("\n",
                     "canal.ip = 127.0.0.1",
                     "canal.port = " + process.port,
@@ -58,10 +72,15 @@ final class SluiceProcess implements AutoCloseable {
                     "canal.serverMode = tcp",
                     "canal.file.data.dir = " + home.resolve("data"),
                     "canal.file.flush.period = " + flushPeriodMs,
-                    "canal.destinations = " + DESTINATION,
+                    "canal.destinations = " + String.join(",", destinations.keySet()),
                     "canal.auto.scan = false",
-                    "") );
-            Files.writeString(conf.resolve(DESTINATION).resolve("instance.properties"), instance.toString());
+                    ""));
+            for (Map.Entry<String, Map<String, String>> d : destinations.entrySet()) {
+                StringBuilder text = new StringBuilder();
+                d.getValue().forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+                Files.createDirectories(conf.resolve(d.getKey()));
+                Files.writeString(conf.resolve(d.getKey()).resolve("instance.properties"), text.toString());
+            }
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
