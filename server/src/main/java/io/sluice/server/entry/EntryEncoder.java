@@ -16,6 +16,9 @@ public final class EntryEncoder {
     private static final int ENTRY_TYPE_FIELD = CanalEntry.Entry.ENTRYTYPE_FIELD_NUMBER;
     private static final int STORE_VALUE_FIELD = CanalEntry.Entry.STOREVALUE_FIELD_NUMBER;
 
+    /** Scratch of the row-change writer, per encoding thread (the parser's, or a merge thread). */
+    private static final ThreadLocal<RowChangeWriter> ROW_CHANGES = ThreadLocal.withInitial(RowChangeWriter::new);
+
     private EntryEncoder() {
     }
 
@@ -26,7 +29,12 @@ public final class EntryEncoder {
 
     public static byte[] toBytes(ParsedEntry entry) {
         int headerSize = entry.header().getSerializedSize();
-        int payloadSize = entry.payload().getSerializedSize();
+        RowChangeWriter rows = entry.payload() instanceof CanalEntry.RowChange ? ROW_CHANGES.get() : null;
+        int payloadSize = rows == null ? RowChangeWriter.UNSUPPORTED : rows.size((CanalEntry.RowChange) entry.payload());
+        if (payloadSize == RowChangeWriter.UNSUPPORTED) {
+            rows = null;
+            payloadSize = entry.payload().getSerializedSize();
+        }
         int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
                 + headerSize
                 + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entry.entryType().getNumber())
@@ -39,7 +47,11 @@ public final class EntryEncoder {
             cos.writeEnum(ENTRY_TYPE_FIELD, entry.entryType().getNumber());
             cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
             cos.writeUInt32NoTag(payloadSize);
-            entry.payload().writeTo(cos);
+            if (rows != null) {
+                rows.write((CanalEntry.RowChange) entry.payload(), cos);
+            } else {
+                entry.payload().writeTo(cos);
+            }
             cos.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("entry serialization into a sized array failed", e);
