@@ -16,9 +16,6 @@ public final class EntryEncoder {
     private static final int ENTRY_TYPE_FIELD = CanalEntry.Entry.ENTRYTYPE_FIELD_NUMBER;
     private static final int STORE_VALUE_FIELD = CanalEntry.Entry.STOREVALUE_FIELD_NUMBER;
 
-    /** Scratch of the row-change writer, per encoding thread (the parser's, or a merge thread). */
-    private static final ThreadLocal<RowChangeWriter> ROW_CHANGES = ThreadLocal.withInitial(RowChangeWriter::new);
-
     private EntryEncoder() {
     }
 
@@ -29,12 +26,9 @@ public final class EntryEncoder {
 
     public static byte[] toBytes(ParsedEntry entry) {
         int headerSize = entry.header().getSerializedSize();
-        RowChangeWriter rows = entry.payload() instanceof CanalEntry.RowChange ? ROW_CHANGES.get() : null;
-        int payloadSize = rows == null ? RowChangeWriter.UNSUPPORTED : rows.size((CanalEntry.RowChange) entry.payload());
-        if (payloadSize == RowChangeWriter.UNSUPPORTED) {
-            rows = null;
-            payloadSize = entry.payload().getSerializedSize();
-        }
+        int payloadSize = entry.payload().getSerializedSize();
+        CanalEntry.RowChange rows = entry.payload() instanceof CanalEntry.RowChange rc && RowChangeWriter.handles(rc)
+                ? rc : null;
         int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
                 + headerSize
                 + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entry.entryType().getNumber())
@@ -48,7 +42,7 @@ public final class EntryEncoder {
             cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
             cos.writeUInt32NoTag(payloadSize);
             if (rows != null) {
-                rows.write((CanalEntry.RowChange) entry.payload(), cos);
+                RowChangeWriter.write(rows, cos);
             } else {
                 entry.payload().writeTo(cos);
             }
