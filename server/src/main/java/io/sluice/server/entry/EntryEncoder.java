@@ -27,6 +27,8 @@ public final class EntryEncoder {
     public static byte[] toBytes(ParsedEntry entry) {
         int headerSize = entry.header().getSerializedSize();
         int payloadSize = entry.payload().getSerializedSize();
+        CanalEntry.RowChange rows = entry.payload() instanceof CanalEntry.RowChange rc && RowChangeWriter.handles(rc)
+                ? rc : null;
         int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
                 + headerSize
                 + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entry.entryType().getNumber())
@@ -39,7 +41,11 @@ public final class EntryEncoder {
             cos.writeEnum(ENTRY_TYPE_FIELD, entry.entryType().getNumber());
             cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
             cos.writeUInt32NoTag(payloadSize);
-            entry.payload().writeTo(cos);
+            if (rows != null) {
+                RowChangeWriter.write(rows, cos);
+            } else {
+                entry.payload().writeTo(cos);
+            }
             cos.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("entry serialization into a sized array failed", e);
