@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SnapshotProgress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.Map;
  * canal's meta JSON (CANAL-PROTOCOL.md §5, §8): {@code meta.dat} and the ZooKeeper cursor node. Written
  * compact with keys in alphabetical order as canal's fastjson writes them; read leniently (any key order,
  * whitespace, extra keys, a missing {@code @type}). Sluice's resume points travel as the extra key
- * {@code sluiceResume}, which canal ignores.
+ * {@code sluiceResume}, which canal ignores; a running table snapshot's progress rides in it as
+ * {@code snapshot} (absent in files written before snapshots existed, which load as before).
  */
 final class MetaJson {
 
@@ -124,8 +126,53 @@ final class MetaJson {
             n.put("skipEntries", e.getValue().skipEntries());
             n.put("source", e.getKey());
             n.put("timestamp", p.timestampMillis());
+            SnapshotProgress snapshot = e.getValue().snapshot();
+            if (snapshot != null) {
+                n.set("snapshot", snapshot(snapshot));
+            }
         }
         return list;
+    }
+
+    /** {@code {"epoch":..,"lastKey":[..],"rows":..,"seq":..,"tables":[["schema","table"],..]}}. */
+    private static ObjectNode snapshot(SnapshotProgress p) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("epoch", p.epoch());
+        ArrayNode key = n.putArray("lastKey");
+        p.lastKey().forEach(key::add);
+        n.put("rows", p.rowsDone());
+        n.put("seq", p.seq());
+        ArrayNode tables = n.putArray("tables");
+        for (SnapshotProgress.Table t : p.tables()) {
+            tables.addArray().add(t.schema()).add(t.table());
+        }
+        return n;
+    }
+
+    private static SnapshotProgress snapshot(JsonNode n) throws IOException {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        List<SnapshotProgress.Table> tables = new ArrayList<>();
+        JsonNode t = n.get("tables");
+        if (t != null && t.isArray()) {
+            for (JsonNode pair : t) {
+                if (!pair.isArray() || pair.size() != 2) {
+                    throw new IOException("snapshot table " + pair + " is not [schema, table]");
+                }
+                tables.add(new SnapshotProgress.Table(pair.get(0).asText(), pair.get(1).asText()));
+            }
+        }
+        List<String> lastKey = new ArrayList<>();
+        JsonNode k = n.get("lastKey");
+        if (k != null && k.isArray()) {
+            k.forEach(v -> lastKey.add(v.asText()));
+        }
+        JsonNode epoch = n.get("epoch");
+        JsonNode seq = n.get("seq");
+        JsonNode rows = n.get("rows");
+        return new SnapshotProgress(epoch == null ? 0 : epoch.asLong(), seq == null ? 0 : seq.asLong(), tables,
+                lastKey, rows == null ? 0 : Math.max(0, rows.asLong()));
     }
 
     private static ClientCursor cursor(JsonNode logPosition, JsonNode resume) throws IOException {
@@ -142,7 +189,7 @@ final class MetaJson {
                 JsonNode source = r.get("source");
                 JsonNode skip = r.get("skipEntries");
                 bySource.put(source == null ? "" : source.asText(),
-                        new ResumePoint(position(r), skip == null ? 0 : skip.asInt()));
+                        new ResumePoint(position(r), skip == null ? 0 : skip.asInt(), snapshot(r.get("snapshot"))));
             }
         } else {
             // written by canal: its cursor is an ack point (a transaction end, a DDL, or a begin), so

@@ -1,6 +1,7 @@
 package io.sluice.server.meta;
 
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SnapshotProgress;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
@@ -12,15 +13,20 @@ import java.util.TreeMap;
  * not compare and each master's parser must restart at its own transaction boundary.
  *
  * <p>Persisted beside canal's cursor as the extra key {@code sluiceResume} (a list of
- * {@code {source, journalName, position, gtid, serverId, timestamp, skipEntries}}), which canal ignores.
+ * {@code {source, journalName, position, gtid, serverId, timestamp, skipEntries}}, plus {@code snapshot} while
+ * a table snapshot runs), which canal ignores.
  */
 public record SourcePositions(Map<String, ResumePoint> bySource) {
 
     public static final SourcePositions NONE = new SourcePositions(Map.of());
 
-    /** Entries of one source are ordered by resume point: boundary position, then entries skipped in it. */
+    /**
+     * Entries of one source are ordered by resume point: boundary position, then entries skipped in it, then
+     * snapshot progress (snapshot rows emitted at one boundary follow it, in the order they were emitted).
+     */
     public static final Comparator<ResumePoint> ORDER =
-            Comparator.comparing(ResumePoint::position).thenComparingInt(ResumePoint::skipEntries);
+            Comparator.comparing(ResumePoint::position).thenComparingInt(ResumePoint::skipEntries)
+                    .thenComparing(ResumePoint::snapshot, Comparator.nullsFirst(SnapshotProgress.ORDER));
 
     public SourcePositions {
         bySource = Collections.unmodifiableMap(new TreeMap<>(bySource));
