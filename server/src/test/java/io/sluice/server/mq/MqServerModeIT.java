@@ -83,6 +83,12 @@ class MqServerModeIT {
                     // until the first confirmed batch is acked there is no stored position to resume from: a first
                     // start that dies before its first ack starts again at the master's then-current position
                     awaitRecords(broker.bootstrap(), "sluice_mq");
+                    Path meta = conf.resolve("mqd/meta.dat");
+                    long wait = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (!(Files.exists(meta) && Files.readString(meta).contains("postion")) && System.nanoTime() < wait) {
+                        Thread.sleep(100);
+                    }
+                    assertThat(Files.readString(meta)).as("a first ack was stored").contains("postion");
                 }
                 server.kill(); // SIGKILL while publishing
                 server = start(conf, "server-" + (round + 2));
