@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.alibaba.otter.canal.client.CanalConnector;
 import com.alibaba.otter.canal.client.CanalConnectors;
+import com.alibaba.otter.canal.client.impl.ClusterCanalConnector;
 import com.alibaba.otter.canal.protocol.CanalEntry;
 import com.alibaba.otter.canal.protocol.Message;
 import io.sluice.testkit.FreePort;
@@ -240,10 +241,15 @@ class ClusterCanalConnectorFailoverIT {
 
     /**
      * Consumer on canal's connector: applies row changes of {@code ha.t} to a map, acks after applying, counts
-     * redelivered row changes (keyed by binlog file, offset and row index) and those of acked batches apart.
+     * redelivered row changes (keyed by binlog file, offset and row index) and those of acked batches apart. canal's
+     * ack has no reply, so an ack counts as processed only once a later GET on the same underlying connection
+     * (the cluster connector opens a new one on every restart) was answered: a server handles a connection's
+     * requests in order.
      */
     private static final class Mirror implements Runnable {
-        final CanalConnector connector;
+        final ClusterCanalConnector connector;
+        List<String> unconfirmed = List.of();
+        Object unconfirmedConnection;
         final Map<Integer, Integer> rows = new HashMap<>();
         final Set<String> seen = new HashSet<>();
         final Set<String> acked = new HashSet<>();
@@ -254,7 +260,7 @@ class ClusterCanalConnectorFailoverIT {
         volatile long ackedRedelivered;
 
         Mirror(CanalConnector connector) {
-            this.connector = connector;
+            this.connector = (ClusterCanalConnector) connector;
         }
 
         @Override
@@ -274,6 +280,12 @@ class ClusterCanalConnectorFailoverIT {
                         Thread.sleep(100);
                         continue;
                     }
+                    synchronized (this) {
+                        if (connector.getCurrentConnector() == unconfirmedConnection) {
+                            acked.addAll(unconfirmed);
+                        }
+                        unconfirmed = List.of();
+                    }
                     if (message.getId() == -1 || message.getEntries().isEmpty()) {
                         continue;
                     }
@@ -286,7 +298,8 @@ class ClusterCanalConnectorFailoverIT {
                         continue;
                     }
                     synchronized (this) {
-                        acked.addAll(keys);
+                        unconfirmed = keys;
+                        unconfirmedConnection = connector.getCurrentConnector();
                     }
                 }
                 connector.disconnect();
