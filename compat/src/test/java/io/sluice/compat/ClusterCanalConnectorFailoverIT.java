@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * canal's official {@code ClusterCanalConnector} (canal.client 1.1.8, unchanged, default retry settings: 3 tries,
  * 5 s apart) against two real Sluice servers (child JVMs, ZooKeeper meta) on a three-node ZooKeeper ensemble, the
  * private MariaDB under a writer loop: the active server is killed with SIGKILL, alternately, and the consumer's
- * copy of the table must end equal to the source. {@code -Dsluice.ha.rounds=N} runs N rounds instead of 3.
+ * copy of the table must end equal to the source. {@code -Dsluice.ha.rounds=N} runs N rounds instead of 3,
+ * {@code -Dsluice.ha.session.ms=4000} uses the servers' default session timeout instead of 2000 ms.
  */
 @ExtendWith(TestDatabaseExtension.class)
 class ClusterCanalConnectorFailoverIT {
@@ -170,7 +171,7 @@ class ClusterCanalConnectorFailoverIT {
                 "canal.metrics.pull.port = 0", "canal.zkServers = " + zkServers, "canal.destinations = " + DEST,
                 "canal.auto.scan = false", "canal.file.data.dir = " + conf.resolveSibling("data"),
                 "canal.instance.global.spring.xml = classpath:spring/default-instance.xml",
-                "sluice.zookeeper.session.timeout.ms = 2000", "sluice.ha.rebalance = false", ""),
+                "sluice.zookeeper.session.timeout.ms = " + Integer.getInteger("sluice.ha.session.ms", 2000), "sluice.ha.rebalance = false", ""),
                 StandardCharsets.UTF_8);
         Path instance = Files.createDirectories(conf.resolve(DEST));
         Files.writeString(instance.resolve("instance.properties"), String.join("\n",
