@@ -174,6 +174,33 @@ class ClusterFailoverIT {
         }
     }
 
+    @Test
+    void destinationsSettleOnTheirPreferredServersSoBothServersWork(TestDatabase db) throws Exception {
+        List<String> destinations = List.of("d1", "d2", "d3", "d4", "d5", "d6");
+        try (SluiceCluster cluster = new SluiceCluster(dir, db, 2, "", destinations)) {
+            // the first server alone takes every destination; the second one joins later and gets its share back
+            cluster.servers.get(0).start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> destinations.stream()
+                    .allMatch(d -> cluster.active(d).filter(s -> s == cluster.servers.get(0)).isPresent()));
+            cluster.servers.get(1).start();
+            List<String> members = cluster.servers.stream().map(SluiceCluster.Server::address).toList();
+            Map<String, String> expected = new HashMap<>();
+            for (String d : destinations) {
+                expected.put(d, io.sluice.server.ha.DestinationElection.preferredMember(d, members));
+            }
+            Map<String, String> placed = new HashMap<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (String d : destinations) {
+                    placed.put(d, cluster.active(d).map(SluiceCluster.Server::address).orElse("none"));
+                }
+                assertThat(placed).isEqualTo(expected);
+            });
+            long onSecond = placed.values().stream().filter(a -> a.equals(members.get(1))).count();
+            System.out.printf("HA_RESULT test=load-spreading destinations=%d on_first=%d on_second=%d%n",
+                    destinations.size(), destinations.size() - onSecond, onSecond);
+        }
+    }
+
     private static SluiceCluster.Server awaitActive(SluiceCluster cluster) {
         return await().atMost(Duration.ofSeconds(60)).until(cluster::active, Optional::isPresent).get();
     }

@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A consumer that applies the row changes of {@code ha.t} to an in-memory copy and acks each batch after applying
  * it. Every row change is keyed by its binlog place (file, offset, row index), so redeliveries are counted, and
- * those of a batch that had been acked are counted apart: those must never happen.
+ * those of a batch whose ack the server had processed are counted apart: those must never happen.
+ *
+ * <p>canal's ack has no reply, and the connector drops an ack of a batch whose session ended (the server rolled
+ * it back). So an ack counts as processed only once a later request of the same session was answered: the
+ * server handles a connection's requests in order, and under HA writes the ack to ZooKeeper before it goes on.
  */
 final class MirrorConsumer implements Runnable, AutoCloseable {
 
@@ -26,6 +30,9 @@ final class MirrorConsumer implements Runnable, AutoCloseable {
     private final Map<Integer, Integer> rows = new HashMap<>();
     private final Set<String> seen = new HashSet<>();
     private final Set<String> acked = new HashSet<>();
+    /** Keys of acks sent but not yet confirmed by a later answer in the same session, and that session. */
+    private List<String> unconfirmed = List.of();
+    private long unconfirmedSession;
     final List<Served> served = new CopyOnWriteArrayList<>();
     private volatile boolean stop;
     private volatile Throwable failure;
@@ -61,6 +68,7 @@ final class MirrorConsumer implements Runnable, AutoCloseable {
                     Thread.sleep(50);
                     continue;
                 }
+                confirm(message.session());
                 if (message.isEmpty()) {
                     continue;
                 }
@@ -75,12 +83,20 @@ final class MirrorConsumer implements Runnable, AutoCloseable {
                     continue; // not acked: the batch comes again
                 }
                 synchronized (this) {
-                    acked.addAll(keys);
+                    unconfirmed = keys;
+                    unconfirmedSession = message.session();
                 }
             }
         } catch (Throwable t) {
             failure = t;
         }
+    }
+
+    private synchronized void confirm(long session) {
+        if (session == unconfirmedSession) {
+            acked.addAll(unconfirmed);
+        }
+        unconfirmed = List.of();
     }
 
     private synchronized List<String> apply(Message message) throws Exception {

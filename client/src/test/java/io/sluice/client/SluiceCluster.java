@@ -30,7 +30,8 @@ final class SluiceCluster implements AutoCloseable {
     static final String DEST = "example";
     /** ZooKeeper grants sessions of 2 to 20 ticks; 500 ms ticks allow the 2 s sessions the servers ask for. */
     static final int TICK_MILLIS = 500;
-    static final int SESSION_MILLIS = 2000;
+    /** The servers' sluice.zookeeper.session.timeout.ms; {@code -Dsluice.ha.session.ms=4000} measures the default. */
+    static final int SESSION_MILLIS = Integer.getInteger("sluice.ha.session.ms", 2000);
 
     final TestingCluster zookeeper;
     final CuratorFramework zk;
@@ -88,6 +89,11 @@ final class SluiceCluster implements AutoCloseable {
     }
 
     SluiceCluster(Path dir, TestDatabase db, int serverCount, String extraServerProperties) throws Exception {
+        this(dir, db, serverCount, extraServerProperties, List.of(DEST));
+    }
+
+    SluiceCluster(Path dir, TestDatabase db, int serverCount, String extraServerProperties, List<String> destinations)
+            throws Exception {
         this.dir = dir;
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
@@ -111,22 +117,24 @@ final class SluiceCluster implements AutoCloseable {
                     "canal.port = " + server.port,
                     "canal.metrics.pull.port = 0",
                     "canal.zkServers = " + zookeeper.getConnectString(),
-                    "canal.zookeeper.flush.period = 200",
-                    "canal.destinations = " + DEST,
+                    "canal.zookeeper.flush.period = 1000", // canal's default; under HA acks are written at once
+                    "canal.destinations = " + String.join(",", destinations),
                     "canal.auto.scan = false",
                     "canal.file.data.dir = " + conf.resolveSibling("data"),
                     "canal.instance.global.spring.xml = classpath:spring/default-instance.xml",
                     "sluice.zookeeper.session.timeout.ms = " + SESSION_MILLIS,
                     extraServerProperties, ""), StandardCharsets.UTF_8);
-            Path instance = Files.createDirectories(conf.resolve(DEST));
-            Files.writeString(instance.resolve("instance.properties"), String.join("\n",
-                    "canal.instance.master.address = " + db.address(),
-                    "canal.instance.dbUsername = canal",
-                    "canal.instance.dbPassword = canal",
-                    "canal.instance.master.journal.name = " + start.file(),
-                    "canal.instance.master.position = " + start.position(),
-                    "canal.instance.filter.regex = ha\\\\..*",
-                    ""), StandardCharsets.UTF_8);
+            for (String destination : destinations) {
+                Path instance = Files.createDirectories(conf.resolve(destination));
+                Files.writeString(instance.resolve("instance.properties"), String.join("\n",
+                        "canal.instance.master.address = " + db.address(),
+                        "canal.instance.dbUsername = canal",
+                        "canal.instance.dbPassword = canal",
+                        "canal.instance.master.journal.name = " + start.file(),
+                        "canal.instance.master.position = " + start.position(),
+                        "canal.instance.filter.regex = ha\\\\..*",
+                        ""), StandardCharsets.UTF_8);
+            }
             servers.add(server);
         }
     }
@@ -141,8 +149,12 @@ final class SluiceCluster implements AutoCloseable {
 
     /** The server the destination's running node names, if there is one now. */
     Optional<Server> active() {
+        return active(DEST);
+    }
+
+    Optional<Server> active(String destination) {
         try {
-            byte[] data = zk.getData().forPath("/otter/canal/destinations/" + DEST + "/running");
+            byte[] data = zk.getData().forPath("/otter/canal/destinations/" + destination + "/running");
             String json = new String(data, StandardCharsets.UTF_8);
             return servers.stream().filter(s -> json.contains("\"" + s.address() + "\"")).findFirst();
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.alibaba.otter.canal.client.CanalConnector;
 import com.alibaba.otter.canal.client.CanalConnectors;
+import com.alibaba.otter.canal.client.impl.ClusterCanalConnector;
 import com.alibaba.otter.canal.protocol.CanalEntry;
 import com.alibaba.otter.canal.protocol.Message;
 import io.sluice.testkit.FreePort;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * canal's official {@code ClusterCanalConnector} (canal.client 1.1.8, unchanged, default retry settings: 3 tries,
  * 5 s apart) against two real Sluice servers (child JVMs, ZooKeeper meta) on a three-node ZooKeeper ensemble, the
  * private MariaDB under a writer loop: the active server is killed with SIGKILL, alternately, and the consumer's
- * copy of the table must end equal to the source. {@code -Dsluice.ha.rounds=N} runs N rounds instead of 3.
+ * copy of the table must end equal to the source. {@code -Dsluice.ha.rounds=N} runs N rounds instead of 3,
+ * {@code -Dsluice.ha.session.ms=4000} uses the servers' default session timeout instead of 2000 ms.
  */
 @ExtendWith(TestDatabaseExtension.class)
 class ClusterCanalConnectorFailoverIT {
@@ -169,7 +171,7 @@ class ClusterCanalConnectorFailoverIT {
                 "canal.metrics.pull.port = 0", "canal.zkServers = " + zkServers, "canal.destinations = " + DEST,
                 "canal.auto.scan = false", "canal.file.data.dir = " + conf.resolveSibling("data"),
                 "canal.instance.global.spring.xml = classpath:spring/default-instance.xml",
-                "sluice.zookeeper.session.timeout.ms = 2000", "sluice.ha.rebalance = false", ""),
+                "sluice.zookeeper.session.timeout.ms = " + Integer.getInteger("sluice.ha.session.ms", 2000), "sluice.ha.rebalance = false", ""),
                 StandardCharsets.UTF_8);
         Path instance = Files.createDirectories(conf.resolve(DEST));
         Files.writeString(instance.resolve("instance.properties"), String.join("\n",
@@ -240,10 +242,15 @@ class ClusterCanalConnectorFailoverIT {
 
     /**
      * Consumer on canal's connector: applies row changes of {@code ha.t} to a map, acks after applying, counts
-     * redelivered row changes (keyed by binlog file, offset and row index) and those of acked batches apart.
+     * redelivered row changes (keyed by binlog file, offset and row index) and those of acked batches apart. canal's
+     * ack has no reply, so an ack counts as processed only once a later GET on the same underlying connection
+     * (the cluster connector opens a new one on every restart) was answered: a server handles a connection's
+     * requests in order.
      */
     private static final class Mirror implements Runnable {
-        final CanalConnector connector;
+        final ClusterCanalConnector connector;
+        List<String> unconfirmed = List.of();
+        Object unconfirmedConnection;
         final Map<Integer, Integer> rows = new HashMap<>();
         final Set<String> seen = new HashSet<>();
         final Set<String> acked = new HashSet<>();
@@ -254,7 +261,7 @@ class ClusterCanalConnectorFailoverIT {
         volatile long ackedRedelivered;
 
         Mirror(CanalConnector connector) {
-            this.connector = connector;
+            this.connector = (ClusterCanalConnector) connector;
         }
 
         @Override
@@ -274,6 +281,12 @@ class ClusterCanalConnectorFailoverIT {
                         Thread.sleep(100);
                         continue;
                     }
+                    synchronized (this) {
+                        if (connector.getCurrentConnector() == unconfirmedConnection) {
+                            acked.addAll(unconfirmed);
+                        }
+                        unconfirmed = List.of();
+                    }
                     if (message.getId() == -1 || message.getEntries().isEmpty()) {
                         continue;
                     }
@@ -286,7 +299,8 @@ class ClusterCanalConnectorFailoverIT {
                         continue;
                     }
                     synchronized (this) {
-                        acked.addAll(keys);
+                        unconfirmed = keys;
+                        unconfirmedConnection = connector.getCurrentConnector();
                     }
                 }
                 connector.disconnect();

@@ -344,8 +344,11 @@ public final class DestinationElection implements AutoCloseable {
         return members.isEmpty() || settings.address().equals(preferredMember(destination, members));
     }
 
-    /** Rendezvous hashing: each destination prefers the live member with the highest score. */
-    static String preferredMember(String destination, List<String> members) {
+    /**
+     * Rendezvous hashing: each destination prefers the live member with the highest score. Public so that
+     * operators' tools and end-to-end tests can tell where a destination should settle.
+     */
+    public static String preferredMember(String destination, List<String> members) {
         return members.stream().max((a, b) -> Long.compare(score(destination, a), score(destination, b))).orElse(null);
     }
 
