@@ -112,6 +112,12 @@ class ZooKeeperConfigIT {
         db.execute("INSERT INTO zkconf.a VALUES (6)", "INSERT INTO zkconf.b VALUES (6)");
         assertThat(receiveUntil(second, "zkconf.b:6")).as("the standby resumes after the last ack, same filter")
                 .containsExactly("zkconf.b:5", "zkconf.b:6");
+
+        store.push("zkconf2", base, -1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.registry().find("zkconf2").isPresent());
+        store.delete(DEST);
+        await().atMost(Duration.ofSeconds(30)).until(() -> second.registry().instance(DEST).isEmpty());
+        assertThat(second.registry().find("zkconf2")).as("a new node started, a deleted one stopped").isPresent();
     }
 
     private static String filterOf(SluiceServer server) {
