@@ -91,6 +91,10 @@ if [[ "${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}" == 1 ]]; then
     echo "Host load while it ran: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the end)."
     echo
     sed 's/^# CDC catch-up bench, /Run of /' "$summary"
+    # the profile notes are written by hand (see bench/README.md); they stay when the table is replaced
+    if [[ -f "$REPO/docs/performance.md" ]]; then
+      sed -n '/^## Profile/,$p' "$REPO/docs/performance.md" | sed '1s/^/\n/'
+    fi
   } > "$REPO/docs/performance.md.new"
   mv "$REPO/docs/performance.md.new" "$REPO/docs/performance.md"
   echo "docs/performance.md updated" >&2
