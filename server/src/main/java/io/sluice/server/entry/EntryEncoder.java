@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Serializes a {@link ParsedEntry} into canal {@code Entry} bytes in one pass: the header and the payload are
- * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder.
+ * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder; a
+ * {@code RowChange} payload is written by {@link RowChangeWriter} with its memoized sizes.
  * The result is byte-identical to building {@code Entry{header, entryType, storeValue=payload.toByteString()}}.
  */
 public final class EntryEncoder {
