@@ -20,10 +20,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input beside a healthy destination: a malformed instance.properties, a corrupt meta.dat, a purged start
- * position and a STATEMENT-format master each get a clear log line naming the destination and the cause, and the
- * server keeps serving its healthy destination, whose consumer gets every change. A malformed canal.properties
- * stops the server at start with the key named.
+ * Bad input beside a healthy destination: a corrupt meta.dat, a purged start position and a STATEMENT-format
+ * master each get a clear log line naming the destination and the cause, and the server keeps serving its healthy
+ * destination, whose consumer gets every change. A malformed canal.properties or instance.properties stops the
+ * server at start with the file and key named (DestinationRegistry's fail-fast contract at start; a bad file found
+ * later by canal.auto.scan is reported and skipped instead).
  */
 @Tag("reliability")
 @ExtendWith(TestDatabaseExtension.class)
@@ -40,9 +41,6 @@ class BadInputIT {
         try (LocalMariaDb statementMaster = LocalMariaDb.launch("--binlog-format=STATEMENT")) {
             Map<String, Map<String, String>> destinations = new LinkedHashMap<>();
             destinations.put(SluiceProcess.DESTINATION, SluiceProcess.source(db, "rel\\." + table));
-            Map<String, String> badConf = new LinkedHashMap<>(SluiceProcess.source(db, "rel\\..*"));
-            badConf.put("canal.instance.memory.buffer.size", "1000");
-            destinations.put("bad_conf", badConf);
             destinations.put("bad_meta", SluiceProcess.source(db, "rel\\..*"));
             Map<String, String> purged = new LinkedHashMap<>(SluiceProcess.source(db, "rel\\..*"));
             purged.put("canal.instance.master.journal.name", "mysql-bin.999999");
@@ -64,14 +62,28 @@ class BadInputIT {
                 assertThat(ledger.violations()).isEmpty();
                 assertThat(ledger.changes()).isEqualTo(writer.changes());
                 String log = server.log();
-                assertThat(log).as(log).containsPattern("(ERROR|WARN).*bad_conf.*canal.instance.memory.buffer.size");
                 assertThat(log).as(log).containsPattern("(ERROR|WARN).*bad_meta.*meta.dat");
                 assertThat(log).as(log).containsPattern("(ERROR|WARN).*bad_purged.*mysql-bin.999999");
                 assertThat(log).as(log).containsPattern("(?i)(ERROR|WARN).*bad_statement.*(STATEMENT|binlog_format)");
                 assertThat(log).doesNotContain("Exception in thread");
-                Figures.record("5 bad input (bad instance.properties, corrupt meta.dat, purged position, STATEMENT "
-                        + "master) beside a healthy destination", 1, writer.changes(), 0, ledger.duplicates(), 0);
+                Figures.record("5 bad input (corrupt meta.dat, purged position, STATEMENT master) beside a healthy "
+                        + "destination", 1, writer.changes(), 0, ledger.duplicates(), 0);
             }
+        }
+    }
+
+    @Test
+    void aMalformedInstancePropertiesStopsTheStartNamingFileAndKey(TestDatabase db) throws Exception {
+        Map<String, String> bad = new LinkedHashMap<>(SluiceProcess.source(db, "rel\\..*"));
+        bad.put("canal.instance.memory.buffer.size", "1000");
+        SluiceProcess configured = SluiceProcess.configure(home, 0, List.of(),
+                Map.of(SluiceProcess.DESTINATION, SluiceProcess.source(db, "rel\\..*"), "bad_conf", bad));
+        try (ChildJvm jvm = ChildJvm.start("sluice-bad-instance", "io.sluice.server.SluiceServer",
+                ChildJvm.currentClasspath(), List.of("-Dsluice.conf=" + configured.conf(),
+                        "-Dsluice.logs=" + home.resolve("logs")), List.of(), Map.of(), home.resolve("bad-inst.log"))) {
+            jvm.awaitLog("Sluice cannot start", Duration.ofSeconds(60));
+            assertThat(jvm.output()).containsPattern("bad_conf.instance\\.properties: canal\\.instance\\.memory\\."
+                    + "buffer\\.size=1000 must be a power of 2");
         }
     }
 
