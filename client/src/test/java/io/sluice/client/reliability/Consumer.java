@@ -24,6 +24,7 @@ final class Consumer implements AutoCloseable {
     private final InetSocketAddress address;
     private final String destination;
     private final List<Ledger> ledgers;
+    private final Duration soTimeout;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long worstRecoveryMillis;
     private volatile long reconnects;
@@ -31,6 +32,12 @@ final class Consumer implements AutoCloseable {
     private Thread thread;
 
     Consumer(InetSocketAddress address, String destination, Ledger... ledgers) {
+        this(address, destination, Duration.ofSeconds(10), ledgers);
+    }
+
+    /** {@code soTimeout}: how long a silent connection is waited on before it counts as lost. */
+    Consumer(InetSocketAddress address, String destination, Duration soTimeout, Ledger... ledgers) {
+        this.soTimeout = soTimeout;
         this.address = address;
         this.destination = destination;
         this.ledgers = List.of(ledgers);
@@ -48,7 +55,7 @@ final class Consumer implements AutoCloseable {
         while (running.get()) {
             SluiceConnector connector = new SluiceConnector(address, ConnectorSettings.of(destination)
                     .withReconnect(0, Duration.ofMillis(100))
-                    .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofHours(1)));
+                    .withTimeouts(soTimeout, Duration.ofSeconds(2), Duration.ofHours(1)));
             try {
                 connector.connect();
                 connector.subscribe();

@@ -61,6 +61,12 @@ final class SluiceProcess implements AutoCloseable {
     /** A conf dir with these destinations (name → instance.properties keys). */
     static SluiceProcess configure(Path home, long flushPeriodMs, List<String> jvmArgs,
                                    Map<String, Map<String, String>> destinations) {
+        return configure(home, flushPeriodMs, jvmArgs, destinations, 0);
+    }
+
+    /** As above, with the status endpoint ({@code /metrics}, {@code /status}) on {@code statusPort} (0 = none). */
+    static SluiceProcess configure(Path home, long flushPeriodMs, List<String> jvmArgs,
+                                   Map<String, Map<String, String>> destinations, int statusPort) {
         Path conf = home.resolve("conf");
         try {
             SluiceProcess process = new SluiceProcess(home, jvmArgs);
@@ -68,7 +74,7 @@ final class SluiceProcess implements AutoCloseable {
             Files.writeString(conf.resolve("canal.properties"), String.join("\n",
                     "canal.ip = 127.0.0.1",
                     "canal.port = " + process.port,
-                    "canal.metrics.pull.port = 0",
+                    "canal.metrics.pull.port = " + statusPort,
                     "canal.serverMode = tcp",
                     "canal.file.data.dir = " + home.resolve("data"),
                     "canal.file.flush.period = " + flushPeriodMs,

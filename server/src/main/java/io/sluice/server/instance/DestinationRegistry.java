@@ -83,7 +83,8 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     /**
      * Starts every configured destination; a destination whose configuration does not load fails the
-     * start (the operator sees the named key at once). Then starts the scanner.
+     * start (the operator sees the named key at once), one that fails to start for another reason is logged and
+     * left stopped while the others run. Then starts the scanner.
      */
     public synchronized void start() {
         definitions = server.configSource() == ConfigSource.ZOOKEEPER
@@ -95,7 +96,15 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         }
         Set<String> leaders = leaders(configs.values());
         for (InstanceConfig c : configs.values()) {
-            launch(c, leaders, configs);
+            try {
+                launch(c, leaders, configs);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // state that is not configuration (a corrupt meta.dat, an unreachable ZooKeeper) stops only this
+                // destination: the others keep serving, and this one stays registered, not running, until fixed
+                LOG.error("destination {} did not start: {}", c.destination(), e.getMessage());
+            }
         }
         scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "destination-scan");
