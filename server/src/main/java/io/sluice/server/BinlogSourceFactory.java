@@ -15,6 +15,7 @@ import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.snapshot.SnapshotSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,18 +33,31 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     private final Path dataDir;
     /** destination → source name → its latest parser. */
     private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
+    /** destination → source name → its latest snapshot source. */
+    private final Map<String, Map<String, SnapshotSource>> sources = new ConcurrentHashMap<>();
 
     BinlogSourceFactory(Path dataDir) {
         this.dataDir = dataDir;
     }
 
+    /**
+     * The parser wrapped in its snapshot source, which runs the initial snapshot (sluice.snapshot.mode) before
+     * the parser starts and incremental snapshots while it streams.
+     */
     @Override
     public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
         ParserSettings settings = settingsFor(instance, source);
-        BinlogParser parser = new BinlogParser(settings, new SchemaHistory(historyStore(instance, settings.destination())),
-                filter, sink);
-        live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), parser);
-        return parser;
+        SnapshotSource snapshots = SnapshotSource.create(instance, settings,
+                new SchemaHistory(historyStore(instance, settings.destination())), filter, sink);
+        live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots.parser());
+        sources.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots);
+        return snapshots;
+    }
+
+    /** The snapshot sources of a destination (one, or one per merged source), for operator requests. */
+    List<SnapshotSource> snapshotSources(String destination) {
+        Map<String, SnapshotSource> s = sources.get(destination);
+        return s == null ? List.of() : List.copyOf(s.values());
     }
 
     /** canal's instance keys as parser settings; a merged destination's sources are named {@code <dest>-<source>}. */

@@ -14,6 +14,7 @@ import io.sluice.server.metrics.StatusServer;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.net.NetServerSettings;
 import io.sluice.server.parser.ParserStatus;
+import io.sluice.server.snapshot.SnapshotService;
 import io.sluice.server.store.RingBufferStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -136,6 +137,7 @@ public final class SluiceServer implements AutoCloseable {
         SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> net == null ? 0 : net.connectionCount());
         if (config.metricsPort() > 0) {
             status = new StatusServer(config.ip(), config.metricsPort(), metrics, this::serverInfo, this::stats);
+            status.addHandler("/snapshot", new SnapshotService(sources::snapshotSources).httpHandler());
             status.start();
         }
         progress = new io.sluice.server.metrics.ProgressLog(this::stats, Duration.ofSeconds(5));

@@ -43,6 +43,10 @@ public record ParsedEntry(CanalEntry.Header header, CanalEntry.EntryType entryTy
         return new ParsedEntry(header, entryType, newPayload, position, resume, kind);
     }
 
+    public ParsedEntry withResume(ResumePoint newResume) {
+        return new ParsedEntry(header, entryType, payload, position, newResume, kind);
+    }
+
     public ParsedEntry withHeader(CanalEntry.Header newHeader) {
         return new ParsedEntry(newHeader, entryType, payload, position, resume, kind);
     }

@@ -1,0 +1,55 @@
+package io.sluice.server.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code bin/snapshot.sh <destination> <schema.table> [host:port]}: asks a running server for an incremental
+ * snapshot of a table ({@code POST /snapshot} on its status port) and prints the answer; exits 0 when queued.
+ */
+public final class SnapshotCommand {
+
+    private SnapshotCommand() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: snapshot.sh <destination> <schema.table> [host:port]");
+            System.exit(2);
+            return;
+        }
+        String url = "http://" + args[2] + "/snapshot?destination=" + URLEncoder.encode(args[0], StandardCharsets.UTF_8)
+                + "&table=" + URLEncoder.encode(args[1], StandardCharsets.UTF_8);
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            System.err.println("no Sluice status port at " + args[2] + " (" + e.getClass().getSimpleName()
+                    + "): is the server running with canal.metrics.pull.port set?");
+            System.exit(1);
+            return;
+        }
+        String message = response.body();
+        try {
+            JsonNode n = new ObjectMapper().readTree(response.body());
+            message = n.path("message").asText(response.body());
+        } catch (java.io.IOException e) {
+            // not JSON: print the body as it is
+        }
+        if (response.statusCode() == 202) {
+            System.out.println(message);
+        } else {
+            System.err.println(message);
+            System.exit(1);
+        }
+    }
+}
