@@ -147,12 +147,24 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a crash: nothing is flushed, ZooKeeper notices only when the session expires. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Test mains stop on "stop" from stdin; the real {@code SluiceServer} ignores stdin and stops on SIGTERM, so
+     * that follows when the child is still there.
+     */
     @Override
     public void close() throws InterruptedException {
         commands.println("stop");
         commands.close();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -196,6 +196,10 @@ public final class SluiceServer implements AutoCloseable {
         info.put("zooKeeper", config.zkServers());
         info.put("haAddress", ha == null ? "" : ha.address());
         info.put("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000);
+        // lets an operator (and the overload test) see that a full store keeps the heap bounded
+        Runtime rt = Runtime.getRuntime();
+        info.put("heapUsedBytes", rt.totalMemory() - rt.freeMemory());
+        info.put("heapMaxBytes", rt.maxMemory());
         return info;
     }
 

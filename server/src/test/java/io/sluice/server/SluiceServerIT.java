@@ -106,4 +106,54 @@ class SluiceServerIT {
         assertThat(conf.resolve("sluice.ready")).doesNotExist();
         assertThat(Files.readString(conf.resolve("metrics/meta.dat"))).contains("\"clientId\":1001").contains("postion");
     }
+
+    /**
+     * Drop-in for canal: a canal meta.dat (no Sluice keys) whose cursor is canal's ack point — the XID event that
+     * ended the acknowledged transaction — resumes right after that transaction.
+     */
+    @Test
+    void aCanalMetaDatResumesAfterItsAckPoint(TestDatabase db) throws Exception {
+        db.execute("CREATE DATABASE IF NOT EXISTS srv", "DROP TABLE IF EXISTS srv.m",
+                "CREATE TABLE srv.m (id INT PRIMARY KEY)", "INSERT INTO srv.m VALUES (1)");
+        TestDatabase.BinlogCoordinates afterFirst = db.masterStatus();
+        db.execute("INSERT INTO srv.m VALUES (2)", "INSERT INTO srv.m VALUES (3)");
+        int port = FreePort.find();
+        Files.createDirectories(conf.resolve("migrated"));
+        Files.writeString(conf.resolve("canal.properties"), "canal.port = " + port
+                + "\ncanal.metrics.pull.port = 0\ncanal.destinations = migrated\n");
+        Files.writeString(conf.resolve("migrated/instance.properties"), "canal.instance.master.address = " + db.address()
+                + "\ncanal.instance.dbUsername = canal\ncanal.instance.dbPassword = canal\n"
+                + "canal.instance.filter.regex = srv\\\\.m\n");
+        // canal 1.1.8's meta.dat: the cursor is the start of the XID event (31 bytes with CRC32) of transaction 1
+        long xidStart = afterFirst.position() - 31;
+        Files.writeString(conf.resolve("migrated/meta.dat"), "{\"clientDatas\":[{\"clientIdentity\":{\"clientId\":1001,"
+                + "\"destination\":\"migrated\",\"filter\":\"\"},\"cursor\":{\"identity\":{\"slaveId\":-1,\"sourceAddress\":"
+                + "{\"address\":\"127.0.0.1\",\"port\":" + db.port() + "}},\"postion\":{\"gtid\":\"\",\"included\":false,"
+                + "\"journalName\":\"" + afterFirst.file() + "\",\"position\":" + xidStart + ",\"serverId\":1,"
+                + "\"timestamp\":1700000000000}}}],\"destination\":\"migrated\"}");
+        ConfigLoader loader = ConfigLoader.fromEnvironment();
+        try (SluiceServer server = new SluiceServer(loader.loadServer(conf.resolve("canal.properties")), loader, null)) {
+            server.start();
+            try (RawCanalClient client = RawCanalClient.open(new InetSocketAddress("127.0.0.1", port))) {
+                client.send(PacketType.SUBSCRIPTION, CanalPacket.Sub.newBuilder().setDestination("migrated").setClientId("1001").build());
+                assertThat(client.readAck().getErrorCode()).isZero();
+                java.util.List<String> ids = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (ids.size() < 2 && System.nanoTime() < deadline) {
+                    client.send(PacketType.GET, CanalPacket.Get.newBuilder().setDestination("migrated").setClientId("1001")
+                            .setFetchSize(100).setTimeout(500).setUnit(2).build());
+                    CanalPacket.Messages messages = CanalPacket.Messages.parseFrom(client.read().getBody());
+                    for (var bytes : messages.getMessagesList()) {
+                        CanalEntry.Entry e = CanalEntry.Entry.parseFrom(bytes);
+                        if (e.getEntryType() == CanalEntry.EntryType.ROWDATA) {
+                            for (CanalEntry.RowData row : CanalEntry.RowChange.parseFrom(e.getStoreValue()).getRowDatasList()) {
+                                ids.add(row.getAfterColumns(0).getValue());
+                            }
+                        }
+                    }
+                }
+                assertThat(ids).containsExactly("2", "3");
+            }
+        }
+    }
 }

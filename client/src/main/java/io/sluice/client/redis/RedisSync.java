@@ -1,5 +1,6 @@
 package io.sluice.client.redis;
 
+import io.sluice.client.ClientRunningMonitor;
 import io.sluice.client.Message;
 import io.sluice.client.SluiceClientException;
 import io.sluice.client.SluiceConnector;
@@ -40,12 +41,31 @@ public final class RedisSync implements AutoCloseable {
     private final AtomicLong redisFailures = new AtomicLong();
     private volatile boolean running = true;
     private volatile SluiceConnector connector;
+    /** With ZooKeeper: which copy of this consumer is the active one; null without. */
+    private volatile ClientRunningMonitor monitor;
 
     public RedisSync(RedisSyncSettings settings) {
         this.settings = settings;
         this.mapper = new ChangeMapper(settings);
         this.writer = new RedisWriter(settings);
         this.thread = new Thread(this::run, "redis-sync-" + settings.connector().destination());
+    }
+
+    /** How the running node names this copy: canal writes the client's ip:port; a process id tells copies apart. */
+    private static String copyAddress() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            host = "127.0.0.1";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    /** True while this copy pulls (always, without ZooKeeper). */
+    public boolean isActive() {
+        ClientRunningMonitor m = monitor;
+        return settings.hasZooKeeper() ? m != null && m.isActive() : thread.isAlive();
     }
 
     public RedisSync start() {
@@ -70,13 +90,22 @@ public final class RedisSync implements AutoCloseable {
         log.info("mirroring {} into Redis {}:{}/{}", settings.tables().keySet(), settings.redisHost(),
                 settings.redisPort(), settings.redisDatabase());
         Duration backoff = settings.retryBackoff();
+        if (settings.hasZooKeeper()) {
+            monitor = ClientRunningMonitor.start(settings.zkServers(), Duration.ofSeconds(10),
+                    settings.connector().destination(), settings.connector().clientId(), copyAddress());
+        }
         try {
             while (running) {
                 try {
+                    if (monitor != null && !monitor.awaitActive(1, TimeUnit.SECONDS)) {
+                        closeConnector(); // standby: another copy pulls
+                        continue;
+                    }
                     if (connector == null) {
-                        InetSocketAddress server = new InetSocketAddress(settings.server().getHostString(),
-                                settings.server().getPort());
-                        SluiceConnector c = new SluiceConnector(server, settings.connector());
+                        SluiceConnector c = settings.server() == null
+                                ? SluiceConnector.cluster(settings.zkServers(), settings.connector())
+                                : new SluiceConnector(new InetSocketAddress(settings.server().getHostString(),
+                                        settings.server().getPort()), settings.connector());
                         connector = c;
                         c.connect();
                         c.subscribe(settings.subscribeFilter());
@@ -85,10 +114,19 @@ public final class RedisSync implements AutoCloseable {
                     if (message.isEmpty()) {
                         continue;
                     }
+                    if (monitor != null && !monitor.isActive()) {
+                        closeConnector(); // no longer the active copy: the batch goes to the new one
+                        continue;
+                    }
                     List<RedisChange> changes = mapper.map(message.entries());
                     applyUntilConfirmed(changes);
                     if (!running) {
                         return; // stopped while Redis was away: the batch stays unacked and comes again
+                    }
+                    if (monitor != null && !monitor.isActive()) {
+                        // written (puts and deletes are idempotent) but not acked: the new active copy writes it again
+                        closeConnector();
+                        continue;
                     }
                     connector.ack(message.id());
                     ackedBatches.incrementAndGet();
@@ -98,8 +136,8 @@ public final class RedisSync implements AutoCloseable {
                     if (!running) {
                         return;
                     }
-                    log.warn("Sluice server {}:{}: {}; reconnecting in {} ms", settings.server().getHostString(),
-                            settings.server().getPort(), e.getMessage(), backoff.toMillis());
+                    log.warn("Sluice server {}: {}; reconnecting in {} ms", settings.serverName(), e.getMessage(),
+                            backoff.toMillis());
                     closeConnector();
                     Thread.sleep(backoff.toMillis());
                     backoff = next(backoff);
@@ -109,6 +147,9 @@ public final class RedisSync implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeConnector();
+            if (monitor != null) {
+                monitor.close();
+            }
             writer.close();
             stopped.countDown();
         }
@@ -142,8 +183,7 @@ public final class RedisSync implements AutoCloseable {
             try {
                 c.close();
             } catch (SluiceClientException e) {
-                log.warn("closing the connection to {}:{}: {}", settings.server().getHostString(), settings.server().getPort(),
-                        e.getMessage());
+                log.warn("closing the connection to {}: {}", settings.serverName(), e.getMessage());
             }
         }
     }

@@ -13,7 +13,9 @@ import java.util.Properties;
 /**
  * The Redis sync consumer's properties file:
  * <pre>
- * sluice.address=127.0.0.1:11111        # the Sluice (or canal) server
+ * sluice.address=127.0.0.1:11111        # the Sluice (or canal) server; optional with sluice.zkServers
+ * sluice.zkServers=zk1:2181,zk2:2181    # optional: find the active server through ZooKeeper, and run as one of
+ *                                       # several copies of which one is active (canal's client running node)
  * sluice.destination=example
  * sluice.username= / sluice.password=   # canal.user / plain password, when the server checks them
  * sluice.client.id=1001
@@ -30,20 +32,24 @@ import java.util.Properties;
 public record RedisSyncSettings(InetSocketAddress server, ConnectorSettings connector, int batchSize, String redisHost,
                                 int redisPort, String redisPassword, int redisDatabase, Duration redisTimeout,
                                 Map<String, TableMapping> tables, String keySeparator, Duration retryBackoff,
-                                Duration retryBackoffMax) {
+                                Duration retryBackoffMax, String zkServers) {
 
     public RedisSyncSettings {
         tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables)); // file order, for the filter and logs
     }
 
     public static RedisSyncSettings fromProperties(Properties p) {
-        String address = required(p, "sluice.address");
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new RedisSyncSettingsException("sluice.address", address, "is not host:port");
+        String zkServers = value(p, "sluice.zkServers", "");
+        InetSocketAddress server = null;
+        if (zkServers.isEmpty() || !value(p, "sluice.address", "").isEmpty()) {
+            String address = required(p, "sluice.address");
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new RedisSyncSettingsException("sluice.address", address, "is not host:port");
+            }
+            server = InetSocketAddress.createUnresolved(address.substring(0, colon),
+                    integer(p, "sluice.address", address.substring(colon + 1), 1, 65535));
         }
-        InetSocketAddress server = InetSocketAddress.createUnresolved(address.substring(0, colon),
-                integer(p, "sluice.address", address.substring(colon + 1), 1, 65535));
         String password = value(p, "sluice.password", "");
         ConnectorSettings connector = ConnectorSettings.of(required(p, "sluice.destination"))
                 .withCredentials(value(p, "sluice.username", ""), password.isEmpty() ? null : password)
@@ -80,7 +86,17 @@ public record RedisSyncSettings(InetSocketAddress server, ConnectorSettings conn
                 value(p, "redis.password", ""),
                 integer(p, "redis.database", value(p, "redis.database", "0"), 0, Integer.MAX_VALUE),
                 Duration.ofMillis(integer(p, "redis.timeout.ms", value(p, "redis.timeout.ms", "5000"), 1, Integer.MAX_VALUE)),
-                tables, value(p, "sync.key.separator", ":"), backoff, backoffMax);
+                tables, value(p, "sync.key.separator", ":"), backoff, backoffMax, zkServers);
+    }
+
+    public boolean hasZooKeeper() {
+        return !zkServers.isEmpty();
+    }
+
+    /** For log lines: the server address, or the ZooKeeper ensemble it is found through. */
+    public String serverName() {
+        return server != null ? server.getHostString() + ":" + server.getPort()
+                : "(active server of " + connector.destination() + " in ZooKeeper " + zkServers + ")";
     }
 
     /** canal's subscribe filter for the mirrored tables: escaped, anchored names, comma-separated. */
@@ -120,7 +136,7 @@ public record RedisSyncSettings(InetSocketAddress server, ConnectorSettings conn
 
     @Override
     public String toString() {
-        return "RedisSyncSettings[" + server + " " + connector + ", redis=" + redisHost + ":" + redisPort + "/"
+        return "RedisSyncSettings[" + serverName() + " " + connector + ", redis=" + redisHost + ":" + redisPort + "/"
                 + redisDatabase + (redisPassword.isEmpty() ? "" : " password=<set>") + ", tables=" + tables.keySet() + "]";
     }
 }

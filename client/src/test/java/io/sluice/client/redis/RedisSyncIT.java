@@ -100,6 +100,50 @@ class RedisSyncIT {
         }
     }
 
+    @Test
+    void withZooKeeperOneCopyMirrorsAndAnotherTakesOverWhenItStops(TestDatabase db) throws Exception {
+        db.execute("FLUSH BINARY LOGS");
+        String firstFile = db.masterStatus().file();
+        db.execute("DROP DATABASE IF EXISTS rsync", "CREATE DATABASE rsync",
+                "CREATE TABLE rsync.item (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NULL,"
+                        + " price DECIMAL(8,2) NULL, note TEXT NULL)",
+                "CREATE TABLE rsync.pair (a INT, b VARCHAR(10), v VARCHAR(20) NULL, PRIMARY KEY (a, b))",
+                "CREATE TABLE rsync.ignored (id INT PRIMARY KEY, v INT)");
+        workload(db, new Random(20261126), 400);
+        db.execute("FLUSH BINARY LOGS");
+        List<StoredEntry> entries = decode(db, firstFile);
+
+        ListDestination destination = new ListDestination("rs", List.of());
+        try (org.apache.curator.test.TestingServer zookeeper = new org.apache.curator.test.TestingServer(true);
+             NetServer server = new NetServer(NetServerSettings.open("127.0.0.1", 0), n -> Optional.of(destination));
+             RedisServer redis = RedisServer.start()) {
+            server.start();
+            Properties p = properties(server.localAddress().getPort(), redis.port());
+            p.setProperty("sluice.zkServers", zookeeper.getConnectString());
+            RedisSyncSettings settings = RedisSyncSettings.fromProperties(p);
+            RedisSync one = new RedisSync(settings).start();
+            RedisSync two = new RedisSync(settings).start();
+            try {
+                destination.append(entries.subList(0, entries.size() / 2));
+                await().atMost(Duration.ofSeconds(30)).until(() -> one.isActive() || two.isActive());
+                RedisSync active = one.isActive() ? one : two;
+                RedisSync standby = active == one ? two : one;
+                await().atMost(Duration.ofSeconds(60)).until(() -> destination.acked(CLIENT) >= entries.size() / 4);
+                assertThat(standby.isActive()).isFalse();
+                assertThat(standby.ackedBatches()).as("the standby pulled nothing").isZero();
+                destination.append(entries.subList(entries.size() / 2, entries.size()));
+                active.close(); // mid-stream: its running node goes, the standby takes over after the last ack
+                await().atMost(Duration.ofSeconds(30)).until(standby::isActive);
+                await().atMost(Duration.ofSeconds(60)).until(() -> destination.acked(CLIENT) == entries.size());
+                assertThat(standby.ackedBatches()).isPositive();
+            } finally {
+                one.close();
+                two.close();
+            }
+            assertThat(redisContent(redis.port())).isEqualTo(expectedContent(db));
+        }
+    }
+
     private static Properties properties(int serverPort, int redisPort) {
         Properties p = new Properties();
         p.setProperty("sluice.address", "127.0.0.1:" + serverPort);

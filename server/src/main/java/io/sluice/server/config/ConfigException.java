@@ -23,6 +23,13 @@ public class ConfigException extends RuntimeException {
         this.key = null;
     }
 
+    /** A source of values other than a file (a ZooKeeper node) that cannot be read as a whole. */
+    public ConfigException(String origin, String problem, Throwable cause) {
+        super(origin + ": " + problem, cause);
+        this.origin = origin;
+        this.key = null;
+    }
+
     /** The file (or "system property" / "environment") the value came from. */
     public String origin() {
         return origin;

@@ -1,6 +1,8 @@
 package io.sluice.server.config;
 
 import io.sluice.server.meta.MetaMode;
+import io.sluice.server.sink.lookup.LookupSettings;
+import io.sluice.server.sink.rows.RowContentFilter;
 import io.sluice.server.sink.CanalRegexFilter;
 import io.sluice.server.sink.ColumnSelection;
 import io.sluice.server.sink.FilterSettings;
@@ -124,14 +126,19 @@ public final class ConfigLoader {
                 v.longValue("sluice.ha.takeover.delay.ms", 300, 0, 600_000),
                 v.bool("sluice.ha.rebalance", true));
 
+        ConfigSource configSource = v.enumValue("sluice.config.source", ConfigSource.class, ConfigSource.FILE);
+        if (configSource == ConfigSource.ZOOKEEPER && zkServers.isEmpty()) {
+            throw v.error("sluice.config.source", v.find("sluice.config.source"), "needs canal.zkServers to be set");
+        }
+
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values(), ha);
+                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination) and learn which keys are instance keys before reporting unknown ones
         ConfigValues probe = ConfigValues.of(new Properties(), Map.of(), List.of(layer));
-        readInstance(probe, server, "", null);
+        readInstance(probe, server, "", null, null);
         Set<String> known = new LinkedHashSet<>(probe.fileKeys(file.toString()));
         known.removeAll(probe.unreadFileKeys().keySet());
         reportUnknown(v, known);
@@ -142,18 +149,31 @@ public final class ConfigLoader {
     public InstanceConfig loadInstance(ServerConfig server, String destination) {
         checkDestinationName(server.canalProperties().toString(), destination);
         Path file = server.instanceProperties(destination);
+        ConfigValues.Layer instanceLayer = Files.isRegularFile(file) ? ConfigValues.readFile(file) : null;
+        return loadInstance(server, destination, instanceLayer, instanceLayer == null ? null : file);
+    }
+
+    /**
+     * Reads a destination's instance.properties given as text (e.g. kept in ZooKeeper) over canal.properties,
+     * with the same validation as a file; {@code origin} names the text in error messages.
+     */
+    public InstanceConfig loadInstance(ServerConfig server, String destination, String origin, String text) {
+        checkDestinationName(server.canalProperties().toString(), destination);
+        return loadInstance(server, destination, ConfigValues.readText(origin, text), null);
+    }
+
+    private InstanceConfig loadInstance(ServerConfig server, String destination, ConfigValues.Layer instanceLayer,
+                                        Path file) {
         List<ConfigValues.Layer> layers = new ArrayList<>();
-        ConfigValues.Layer instanceLayer = null;
-        if (Files.isRegularFile(file)) {
-            instanceLayer = ConfigValues.readFile(file);
+        if (instanceLayer != null) {
             layers.add(instanceLayer);
         }
         layers.add(new ConfigValues.Layer(server.canalProperties().toString(), server.fileValues(), true));
         ConfigValues v = ConfigValues.of(system, env, layers);
-        InstanceConfig config = readInstance(v, server, destination, instanceLayer == null ? null : file);
+        InstanceConfig config = readInstance(v, server, destination, file, instanceLayer);
         if (instanceLayer != null) {
             for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
-                if (!e.getValue().equals(file.toString())
+                if (!e.getValue().equals(instanceLayer.origin())
                         || READ_ELSEWHERE_PREFIXES.stream().anyMatch(e.getKey()::startsWith)) {
                     continue;
                 }
@@ -196,7 +216,8 @@ public final class ConfigLoader {
         }
     }
 
-    private InstanceConfig readInstance(ConfigValues v, ServerConfig server, String destination, Path file) {
+    private InstanceConfig readInstance(ConfigValues v, ServerConfig server, String destination, Path file,
+                                        ConfigValues.Layer instanceLayer) {
         // store
         int bufferSize = v.integer("canal.instance.memory.buffer.size", 16384, 1, 1 << 30);
         if (Integer.bitCount(bufferSize) != 1) {
@@ -338,13 +359,34 @@ public final class ConfigLoader {
                 v.string("canal.mq.partitionHash", ""), v.string("canal.mq.dynamicTopicPartitionNum", ""));
 
         Map<String, String> properties = new LinkedHashMap<>(server.fileValues());
-        if (file != null) {
-            properties.putAll(ConfigValues.readFile(file).values());
+        if (instanceLayer != null) {
+            properties.putAll(instanceLayer.values());
         }
         properties.replaceAll((k, val) -> val.trim());
+
+        // row filters and lookups are validated here so that a bad change is refused before anything restarts
+        RowContentFilter rowFilter;
+        try {
+            rowFilter = RowContentFilter.parse(v.string("sluice.filter.rows", ""),
+                    v.bool("sluice.filter.rows.transitions", false));
+        } catch (IllegalArgumentException e) {
+            throw v.error("sluice.filter.rows", v.find("sluice.filter.rows"), "is invalid: " + e.getMessage());
+        }
+        List<LookupSettings> lookups;
+        try {
+            Properties all = new Properties();
+            all.putAll(properties);
+            SourceConfig master = sources.get(0);
+            lookups = LookupSettings.fromProperties(all, "jdbc:mariadb://" + master.address()
+                    + "/?permitMysqlScheme&allowPublicKeyRetrieval=true", master.username(), master.password());
+        } catch (IllegalArgumentException e) {
+            // the message names the full key and its value
+            throw new ConfigException(instanceLayer != null ? instanceLayer.origin() : server.canalProperties().toString(),
+                    e.getMessage(), null);
+        }
         return new InstanceConfig(destination, file, sources, standby, routeFrom, mergeWait, defaultDb, charset,
                 gtidOn, filters, tableError, store, metaMode, lazy, transforms, canalValues, zone, network,
-                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties);
+                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups);
     }
 
     private void reportUnknown(ConfigValues v, Set<String> instanceKeys) {

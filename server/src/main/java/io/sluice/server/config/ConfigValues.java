@@ -75,15 +75,23 @@ final class ConfigValues {
         } catch (CharacterCodingException e) {
             text = new String(bytes, StandardCharsets.ISO_8859_1);
         }
+        return readText(file.toString(), text);
+    }
+
+    /**
+     * Reads properties text held elsewhere than a file (a ZooKeeper node); {@code origin} names it in errors
+     * the way a file path does, and the layer counts as a file (an empty value hides lower layers).
+     */
+    static Layer readText(String origin, String text) {
         Properties p = new Properties();
         try (Reader r = new StringReader(text)) {
             p.load(r);
         } catch (IllegalArgumentException | IOException e) {
-            throw new ConfigException(file, "is not a valid properties file: " + e.getMessage(), e);
+            throw new ConfigException(origin, "is not a valid properties file: " + e.getMessage(), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         p.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, p.getProperty(k)));
-        return new Layer(file.toString(), Collections.unmodifiableMap(values), true);
+        return new Layer(origin, Collections.unmodifiableMap(values), true);
     }
 
     /** The resolved, trimmed, non-empty value, or null. Marks the key as read. */

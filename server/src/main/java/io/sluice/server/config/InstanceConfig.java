@@ -2,6 +2,8 @@ package io.sluice.server.config;
 
 import io.sluice.server.meta.MetaMode;
 import io.sluice.server.sink.FilterSettings;
+import io.sluice.server.sink.lookup.LookupSettings;
+import io.sluice.server.sink.rows.RowContentFilter;
 import io.sluice.server.store.StoreSettings;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -47,6 +49,8 @@ import java.util.Set;
  * @param mq                   MQ routing
  * @param properties           every resolved key of canal.properties and instance.properties (instance
  *                             wins), for transforms that read their own keys
+ * @param rowFilter            {@code sluice.filter.rows} (+ {@code .transitions}): rows kept by their values
+ * @param lookups              {@code sluice.transform.lookup.<name>.*}: lookup (join) enrichments
  */
 public record InstanceConfig(String destination, Path file, List<SourceConfig> sources, SourceConfig standby,
                              String routeFrom, long mergeMaxWaitMillis, String defaultDatabaseName,
@@ -56,7 +60,8 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
                              NetworkSettings network, DetectingSettings detecting, int transactionSize,
                              int fallbackIntervalSeconds, Set<String> binlogFormats, Set<String> binlogImages,
                              boolean tsdbEnable, SslSettings ssl, MqDestinationSettings mq,
-                             Map<String, String> properties) {
+                             Map<String, String> properties, RowContentFilter rowFilter,
+                             List<LookupSettings> lookups) {
 
     public InstanceConfig {
         sources = List.copyOf(sources);
@@ -64,6 +69,7 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
         binlogFormats = Set.copyOf(binlogFormats);
         binlogImages = Set.copyOf(binlogImages);
         properties = Map.copyOf(properties);
+        lookups = List.copyOf(lookups);
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("a destination needs at least one source");
         }
@@ -90,7 +96,7 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
         return new InstanceConfig(destination, file, newSources, standby, routeFrom, mergeMaxWaitMillis,
                 defaultDatabaseName, connectionCharset, gtidOn, filters, filterTableError, store, metaMode, lazy,
                 transforms, canalCompatibleValues, timeZone, network, detecting, transactionSize,
-                fallbackIntervalSeconds, binlogFormats, binlogImages, tsdbEnable, ssl, mq, properties);
+                fallbackIntervalSeconds, binlogFormats, binlogImages, tsdbEnable, ssl, mq, properties, rowFilter, lookups);
     }
 
     /** The resolved keys as {@link Properties}, for a transform's Properties constructor. */

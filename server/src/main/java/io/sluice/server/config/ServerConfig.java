@@ -34,6 +34,7 @@ import java.util.Map;
  * @param fileValues          canal.properties as loaded (instance defaults are read from it per destination)
  * @param ha                  {@code sluice.zookeeper.session.timeout.ms}, {@code sluice.ha.takeover.delay.ms},
  *                            {@code sluice.ha.rebalance}
+ * @param configSource        {@code sluice.config.source}: where instance.properties are read (default FILE)
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
@@ -41,7 +42,7 @@ public record ServerConfig(Path canalProperties, Path confDir, String ip, String
                            long fileFlushPeriodMs, List<String> destinations, boolean autoScan,
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
                            MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
-                           HaConfig ha) {
+                           HaConfig ha, ConfigSource configSource) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);

@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Serializes a {@link ParsedEntry} into canal {@code Entry} bytes in one pass: the header and the payload are
- * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder.
+ * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder; a
+ * {@code RowChange} payload is written by {@link RowChangeWriter} with its memoized sizes.
  * The result is byte-identical to building {@code Entry{header, entryType, storeValue=payload.toByteString()}}.
  */
 public final class EntryEncoder {
@@ -27,6 +28,8 @@ public final class EntryEncoder {
     public static byte[] toBytes(ParsedEntry entry) {
         int headerSize = entry.header().getSerializedSize();
         int payloadSize = entry.payload().getSerializedSize();
+        CanalEntry.RowChange rows = entry.payload() instanceof CanalEntry.RowChange rc && RowChangeWriter.handles(rc)
+                ? rc : null;
         int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
                 + headerSize
                 + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entry.entryType().getNumber())
@@ -39,7 +42,11 @@ public final class EntryEncoder {
             cos.writeEnum(ENTRY_TYPE_FIELD, entry.entryType().getNumber());
             cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
             cos.writeUInt32NoTag(payloadSize);
-            entry.payload().writeTo(cos);
+            if (rows != null) {
+                RowChangeWriter.write(rows, cos);
+            } else {
+                entry.payload().writeTo(cos);
+            }
             cos.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("entry serialization into a sized array failed", e);

@@ -6,7 +6,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorEventType;
+import org.apache.curator.framework.api.CuratorListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -27,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * once: it cannot know whether another server has taken over, and two actives must never serve one destination.
  * After reconnecting with the same session it still owns the node and is activated again (with a new fence).
  *
- * <p>All state changes run on one thread per election; listener calls come from that thread and must return
- * quickly (start or stop the instance asynchronously).
+ * <p>Elections run on one thread per election. Deactivation does not wait for that thread, which may sit in a
+ * ZooKeeper call retrying through the outage: it happens on the thread that reports the trouble, the ZooKeeper
+ * event thread (a disconnect or expiry, seen before Curator's own state events, which come later on another thread)
+ * or Curator's state thread. Activation and deactivation are serialized, and an activation is dropped when a
+ * disconnect was reported after its attempt began. Listener calls must return quickly (start or stop the instance
+ * asynchronously).
  */
 public final class DestinationElection implements AutoCloseable {
 
@@ -48,10 +56,15 @@ public final class DestinationElection implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService thread;
     private final ConnectionStateListener connectionListener = this::connectionChanged;
+    private final CuratorListener sessionListener = this::sessionEvent;
+    /** Serializes activation and deactivation, which come from different threads. */
+    private final Object transition = new Object();
+    /** Counts disconnects and expiries, so that an attempt that straddles one does not activate. */
+    private final AtomicLong troubles = new AtomicLong();
     private final PersistentNode member;
 
+    private volatile boolean active;
     // confined to `thread`
-    private boolean active;
     private boolean closed;
     private long activeSinceNanos;
     private String lastOwner;
@@ -73,6 +86,7 @@ public final class DestinationElection implements AutoCloseable {
     public void start() {
         member.start();
         zk.getConnectionStateListenable().addListener(connectionListener);
+        zk.getCuratorListenable().addListener(sessionListener);
         onThread(() -> {
             watchMembers();
             scheduleAttempt(initialDelayMillis());
@@ -81,7 +95,7 @@ public final class DestinationElection implements AutoCloseable {
 
     /** True while this server is the destination's active server (as far as it can know). */
     public boolean isActive() {
-        return submitAndWait(() -> active);
+        return active;
     }
 
     /** Gives the destination up on purpose (graceful stop): the running node is deleted at once. */
@@ -93,6 +107,7 @@ public final class DestinationElection implements AutoCloseable {
             return null;
         });
         zk.getConnectionStateListenable().removeListener(connectionListener);
+        zk.getCuratorListenable().removeListener(sessionListener);
         try {
             member.close();
         } catch (Exception e) {
@@ -114,11 +129,12 @@ public final class DestinationElection implements AutoCloseable {
             return;
         }
         String path = ZkPaths.running(destination);
+        long troublesBefore = troubles.get();
         try {
             try {
                 zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
                         .forPath(path, new RunningInfo(true, settings.address()).toJson());
-                activate("took the running node");
+                activate("took the running node", troublesBefore);
             } catch (KeeperException.NodeExistsException e) {
                 watchRunning();
             }
@@ -129,6 +145,7 @@ public final class DestinationElection implements AutoCloseable {
 
     /** Reads the running node with a watch; takes it when it is ours (same session), or waits for it to go. */
     private void watchRunning() throws Exception {
+        long troublesBefore = troubles.get();
         Stat stat = new Stat();
         byte[] data;
         try {
@@ -140,7 +157,7 @@ public final class DestinationElection implements AutoCloseable {
         }
         long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
         if (stat.getEphemeralOwner() == session) {
-            activate("still owns the running node");
+            activate("still owns the running node", troublesBefore);
             return;
         }
         RunningInfo owner = RunningInfo.fromJson(data);
@@ -156,8 +173,10 @@ public final class DestinationElection implements AutoCloseable {
                 if (closed || active) {
                     return;
                 }
+                // every standby waits, the preferred one too: the old owner may not have heard yet that its
+                // session is gone (ZooKeeper deletes the node before the old owner's client reports the expiry)
                 boolean wasOurs = settings.address().equals(lastOwner);
-                long delay = wasOurs || isPreferred() ? 0 : settings.takeoverDelay().toMillis();
+                long delay = wasOurs ? 0 : settings.takeoverDelay().toMillis();
                 log.info("{}: running node of {} is gone; trying to take over in {} ms", destination, lastOwner, delay);
                 scheduleAttempt(delay);
             });
@@ -174,13 +193,20 @@ public final class DestinationElection implements AutoCloseable {
         }
     }
 
-    private void activate(String how) throws Exception {
+    private void activate(String how, long troublesBefore) throws Exception {
         Fence fence = bumpEpoch();
-        active = true;
-        activeSinceNanos = System.nanoTime();
-        lastOwner = settings.address();
-        log.info("{}: active on {} ({}, epoch {})", destination, settings.address(), how, fence.version());
-        listener.activated(destination, fence);
+        synchronized (transition) {
+            if (troubles.get() != troublesBefore || !zk.getZookeeperClient().isConnected()) {
+                log.info("{}: not activating: the ZooKeeper connection had trouble meanwhile; trying again", destination);
+                scheduleAttempt(settings.takeoverDelay().toMillis());
+                return;
+            }
+            active = true;
+            activeSinceNanos = System.nanoTime();
+            lastOwner = settings.address();
+            log.info("{}: active on {} ({}, epoch {})", destination, settings.address(), how, fence.version());
+            listener.activated(destination, fence);
+        }
     }
 
     private Fence bumpEpoch() throws Exception {
@@ -201,10 +227,32 @@ public final class DestinationElection implements AutoCloseable {
     }
 
     private void deactivate(String reason) {
-        if (active) {
-            active = false;
-            log.warn("{}: stopped serving: {}", destination, reason);
-            listener.deactivated(destination, reason);
+        synchronized (transition) {
+            if (active) {
+                active = false;
+                log.warn("{}: stopped serving: {}", destination, reason);
+                listener.deactivated(destination, reason);
+            }
+        }
+    }
+
+    /** Raw ZooKeeper session events, delivered on its event thread before Curator's state events. */
+    private void sessionEvent(CuratorFramework client, CuratorEvent event) {
+        if (event.getType() != CuratorEventType.WATCHED || event.getWatchedEvent() == null
+                || event.getWatchedEvent().getType() != Watcher.Event.EventType.None) {
+            return;
+        }
+        switch (event.getWatchedEvent().getState()) {
+            case Disconnected -> {
+                troubles.incrementAndGet();
+                deactivate("ZooKeeper connection lost; another server may take over");
+            }
+            case Expired -> {
+                troubles.incrementAndGet();
+                deactivate("ZooKeeper session lost");
+            }
+            default -> {
+            }
         }
     }
 
@@ -225,20 +273,24 @@ public final class DestinationElection implements AutoCloseable {
     }
 
     private void connectionChanged(CuratorFramework client, ConnectionState state) {
-        onThread(() -> {
-            switch (state) {
-                case SUSPENDED -> deactivate("ZooKeeper connection suspended; another server may take over");
-                case LOST -> deactivate("ZooKeeper session lost");
-                case RECONNECTED -> {
-                    if (!closed) {
-                        watchMembers();
-                        scheduleAttempt(0);
-                    }
-                }
-                default -> {
-                }
+        switch (state) {
+            case SUSPENDED -> {
+                troubles.incrementAndGet();
+                deactivate("ZooKeeper connection suspended; another server may take over");
             }
-        });
+            case LOST -> {
+                troubles.incrementAndGet();
+                deactivate("ZooKeeper session lost");
+            }
+            case RECONNECTED -> onThread(() -> {
+                if (!closed) {
+                    watchMembers();
+                    scheduleAttempt(0);
+                }
+            });
+            default -> {
+            }
+        }
     }
 
     // --- load spreading ---------------------------------------------------------------------------------------
@@ -292,8 +344,11 @@ public final class DestinationElection implements AutoCloseable {
         return members.isEmpty() || settings.address().equals(preferredMember(destination, members));
     }
 
-    /** Rendezvous hashing: each destination prefers the live member with the highest score. */
-    static String preferredMember(String destination, List<String> members) {
+    /**
+     * Rendezvous hashing: each destination prefers the live member with the highest score. Public so that
+     * operators' tools and end-to-end tests can tell where a destination should settle.
+     */
+    public static String preferredMember(String destination, List<String> members) {
         return members.stream().max((a, b) -> Long.compare(score(destination, a), score(destination, b))).orElse(null);
     }
 

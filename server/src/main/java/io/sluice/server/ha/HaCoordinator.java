@@ -40,6 +40,8 @@ public final class HaCoordinator implements AutoCloseable {
         final ExecutorService runner;
         final DestinationElection election;
         volatile boolean active;
+        /** Bumped by every decision, so that a start that finishes after a later stop does not count as active. */
+        private long decisions;
 
         Managed(String destination, Activation activation) {
             this.destination = destination;
@@ -54,10 +56,16 @@ public final class HaCoordinator implements AutoCloseable {
 
         @Override
         public void activated(String dest, Fence fence) {
+            long decision;
+            synchronized (this) {
+                decision = ++decisions;
+            }
             runner.execute(() -> {
                 try {
                     activation.start(fence);
-                    active = true;
+                    synchronized (this) {
+                        active = decisions == decision;
+                    }
                 } catch (RuntimeException e) {
                     log.error("{}: could not start after winning the election: {}", dest, e.toString(), e);
                 }
@@ -66,7 +74,10 @@ public final class HaCoordinator implements AutoCloseable {
 
         @Override
         public void deactivated(String dest, String reason) {
-            active = false;
+            synchronized (this) {
+                decisions++;
+                active = false;
+            }
             runner.execute(() -> {
                 try {
                     activation.stop();

@@ -12,6 +12,8 @@ import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.MergingSink;
 import io.sluice.server.sink.StoreSink;
 import io.sluice.server.sink.TransformLoader;
+import io.sluice.server.sink.lookup.LookupSettings;
+import io.sluice.server.sink.lookup.LookupTransform;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
 import java.util.ArrayList;
@@ -58,13 +60,15 @@ public final class DestinationInstance implements Destination {
         final RingBufferStore store;
         final StoreSink sink;
         final MergingSink merge;
+        final List<LookupTransform> lookups;
         final List<ChangeSource> changeSources = new ArrayList<>();
         final Map<Short, ClientSession> sessions = new ConcurrentHashMap<>();
 
-        Running(RingBufferStore store, StoreSink sink, MergingSink merge) {
+        Running(RingBufferStore store, StoreSink sink, MergingSink merge, List<LookupTransform> lookups) {
             this.store = store;
             this.sink = sink;
             this.merge = merge;
+            this.lookups = lookups;
         }
     }
 
@@ -110,10 +114,15 @@ public final class DestinationInstance implements Destination {
         metaStarted = true;
         RingBufferStore store = new RingBufferStore(config.store());
         StoreSink sink;
+        List<LookupTransform> lookups = new ArrayList<>();
         try {
-            sink = new StoreSink(config.filters(),
+            for (LookupSettings l : config.lookups()) {
+                lookups.add(new LookupTransform(l));
+            }
+            sink = new StoreSink(config.filters(), config.rowFilter(), lookups,
                     TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader()), store);
         } catch (RuntimeException e) {
+            lookups.forEach(LookupTransform::close);
             meta.stop();
             metaStarted = false;
             throw e;
@@ -122,7 +131,7 @@ public final class DestinationInstance implements Destination {
                 ? new MergingSink(name(), List.copyOf(sourcesByName.keySet()), config.mergeMaxWaitMillis(),
                 config.store().capacity(), sink::put)
                 : null;
-        Running r = new Running(store, sink, merge);
+        Running r = new Running(store, sink, merge, List.copyOf(lookups));
         for (Subscription s : meta.subscriptions()) {
             r.sessions.put(s.client().clientId(), newSession(r, s.client(), s.filter()));
         }
@@ -164,6 +173,7 @@ public final class DestinationInstance implements Destination {
             if (r.merge != null) {
                 r.merge.close();
             }
+            r.lookups.forEach(LookupTransform::close);
             r.store.close();
             r.sessions.values().forEach(s -> s.reader.close());
             r.sessions.clear();

@@ -2,6 +2,7 @@ package io.sluice.server.instance;
 
 import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.ConfigSource;
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.ha.Fence;
@@ -10,9 +11,6 @@ import io.sluice.server.meta.FileMetaStore;
 import io.sluice.server.meta.MemoryMetaStore;
 import io.sluice.server.meta.MetaStore;
 import io.sluice.server.meta.ZooKeeperMetaStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * seconds: a new destination directory starts an instance, a removed one stops it, a changed
  * instance.properties restarts it with the new settings (from its last ack). A change that does not load
  * is reported and the instance keeps running with its previous settings. The same pass restarts an
- * instance whose source has failed for good.
+ * instance whose source has failed for good. With {@code sluice.config.source=zookeeper} the destinations and their
+ * instance.properties come from the nodes under {@code /sluice/config/destinations} instead, watched: the same
+ * pass runs at once on every change there.
  */
 public final class DestinationRegistry implements Destinations, AutoCloseable {
 
@@ -61,6 +61,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     private final HaCoordinator ha;
     /** The fence of each destination this server is currently the elected active server of. */
     private final Map<String, Fence> activeFences = new ConcurrentHashMap<>();
+    private DestinationDefinitions definitions;
 
     public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources) {
         this(server, loader, sources, null, null);
@@ -82,16 +83,28 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     /**
      * Starts every configured destination; a destination whose configuration does not load fails the
-     * start (the operator sees the named key at once). Then starts the scanner.
+     * start (the operator sees the named key at once), one that fails to start for another reason is logged and
+     * left stopped while the others run. Then starts the scanner.
      */
     public synchronized void start() {
+        definitions = server.configSource() == ConfigSource.ZOOKEEPER
+                ? new ZooKeeperDefinitions(server, loader, zooKeeper())
+                : new ConfDirDefinitions(server, loader);
         Map<String, InstanceConfig> configs = new LinkedHashMap<>();
-        for (String name : loader.destinations(server)) {
-            configs.put(name, loader.loadInstance(server, name));
+        for (String name : definitions.names()) {
+            configs.put(name, definitions.load(name));
         }
         Set<String> leaders = leaders(configs.values());
         for (InstanceConfig c : configs.values()) {
-            launch(c, leaders, configs);
+            try {
+                launch(c, leaders, configs);
+            } catch (ConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // state that is not configuration (a corrupt meta.dat, an unreachable ZooKeeper) stops only this
+                // destination: the others keep serving, and this one stays registered, not running, until fixed
+                LOG.error("destination {} did not start: {}", c.destination(), e.getMessage());
+            }
         }
         scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "destination-scan");
@@ -100,6 +113,12 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         });
         long period = server.autoScanIntervalSeconds();
         scanner.scheduleWithFixedDelay(this::scanQuietly, period, period, TimeUnit.SECONDS);
+        ScheduledExecutorService s = scanner;
+        definitions.watch(() -> {
+            if (!s.isShutdown()) {
+                s.execute(this::scanQuietly);
+            }
+        });
     }
 
     @Override
@@ -127,6 +146,8 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     private void scanQuietly() {
         try {
             scan();
+        } catch (DefinitionsUnavailableException e) {
+            LOG.warn("destination scan skipped: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("destination scan failed: {}", e.toString(), e);
         }
@@ -134,7 +155,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     /** One pass of auto-scan (when enabled) and of the failed-source check. */
     public synchronized void scan() {
-        if (server.autoScan()) {
+        if (server.autoScan() || server.configSource() == ConfigSource.ZOOKEEPER) {
             rescanConfiguration();
         }
         for (Running r : running.values()) {
@@ -151,10 +172,10 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     }
 
     private void rescanConfiguration() {
-        List<String> names = loader.destinations(server);
+        List<String> names = definitions.names();
         for (String name : List.copyOf(running.keySet())) {
             if (!names.contains(name)) {
-                LOG.info("destination {} was removed from {}; stopping it", name, server.confDir());
+                LOG.info("destination {} was removed from {}; stopping it", name, definitions.describe());
                 if (ha != null) {
                     ha.release(name);
                 }
@@ -166,7 +187,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         Map<String, Boolean> changed = new LinkedHashMap<>();
         for (String name : names) {
             Running r = running.get(name);
-            Long modified = modified(name);
+            Long modified = definitions.fingerprint(name);
             boolean isNew = r == null;
             boolean isChanged = r != null && !Objects.equals(r.fingerprint(), modified);
             if (!isNew && !isChanged) {
@@ -180,7 +201,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
                 continue;
             }
             try {
-                configs.put(name, loader.loadInstance(server, name));
+                configs.put(name, definitions.load(name));
                 changed.put(name, true);
                 reportedBad.remove(name);
             } catch (ConfigException e) {
@@ -202,8 +223,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             if (r == null || changed.containsKey(c.destination()) || leaderChanged || routedLeaderRestarted) {
                 if (r != null) {
                     LOG.info("destination {}: configuration changed; restarting it from its last ack", c.destination());
+                    // stays in running so that launch replaces it in place: with HA the election of the
+                    // destination goes on and the new instance starts only where it is active
                     r.instance().stop();
-                    running.remove(c.destination());
                 }
                 try {
                     launch(c, leaders, configs);
@@ -245,7 +267,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         }
         MetaStore meta = meta(effective);
         DestinationInstance instance = new DestinationInstance(effective, meta, factory);
-        Running previous = running.put(name, new Running(instance, meta, modified(name), leaders.contains(name)));
+        Running previous = running.put(name, new Running(instance, meta, definitions.fingerprint(name), leaders.contains(name)));
         if (ha == null) {
             if (!config.lazy()) {
                 instance.start();
@@ -330,25 +352,6 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         return zk;
     }
 
-    /**
-     * A fingerprint of the destination's instance.properties (null when it has none): its content, not its
-     * mtime, so that two edits within the file system's time resolution are both seen.
-     */
-    private Long modified(String name) {
-        Path file = server.instanceProperties(name);
-        try {
-            if (!Files.exists(file)) {
-                return null;
-            }
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(Files.readAllBytes(file));
-            return crc.getValue();
-        } catch (IOException e) {
-            LOG.warn("{} cannot be read for the change check: {}", file, e.toString());
-            return null;
-        }
-    }
-
     /** Stops the scanner and every instance (positions are flushed by each instance's meta). */
     @Override
     public synchronized void close() {
@@ -360,6 +363,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             scanner = null;
+        }
+        if (definitions != null) {
+            definitions.close();
         }
         if (ha != null) {
             running.keySet().forEach(ha::release); // graceful: standbys take over at once

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * read it: {@code /otter/canal/destinations/<dest>/<clientId>} per subscribed client, its {@code filter}
  * (plain text) and its {@code cursor} (LogPosition JSON with {@code @type}, plus Sluice's resume points).
  * Subscriptions are written at once; cursors every {@code canal.zookeeper.flush.period} ms when changed, and
- * at stop; with a flush period of 0, at every cursor change.
+ * at stop; with a flush period of 0, at every cursor change. Under HA ({@link #useFence}) every cursor change is
+ * written before the call returns, whatever the period: the standby resumes from what is in ZooKeeper, so an ack
+ * answered before it reached ZooKeeper would be delivered again after a kill -9 of the active server (canal's
+ * periodic flush redelivers up to a period of acked batches that way).
  *
  * <p>Cursor writes are fenced, which canal's are not: each write names the znode version this store last
  * read or wrote, so a server that lost the destination to another (whose writes moved the version on)
@@ -227,7 +230,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     @Override
     public void updateCursor(ClientIdentity client, ClientCursor cursor) {
         memory.updateCursor(client, cursor);
-        if (flushPeriodMs == 0 && !fenced) {
+        if ((flushPeriodMs == 0 || epoch != null) && !fenced) {
             flush();
         }
     }

@@ -6,18 +6,33 @@ import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.sink.lookup.LookupTransform;
+import io.sluice.server.sink.rows.RowContentFilter;
 import io.sluice.server.store.RingBufferStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The sink of one destination: filters, column filters, transforms, then serializes the survivors once and
- * puts them into the store in one call (canal's EntryEventSink). Filtering comes first, so filtered rows are
- * never serialized and cost the store nothing.
+ * The sink of one destination: table and kind filters, row-content filter ({@code sluice.filter.rows}), lookup
+ * enrichments ({@code sluice.transform.lookup.*}), column filters, user transforms, then serializes the
+ * survivors once and puts them into the store in one call (canal's EntryEventSink). Filtering comes first, so
+ * filtered rows are never serialized and cost the store nothing. The row filter and the lookups see the row as
+ * the binlog has it; the column filter then shapes what clients get (a field filter must list the columns a
+ * lookup adds to keep them).
+ *
+ * <p>Rows of a table that a lookup reads from reach the lookups for cache invalidation even when the
+ * destination's filter drops them for clients ({@link #tableFilter()} lets the parser decode them).
+ *
+ * <p>When the stages turn one entry into several, every piece but the last resumes before the original entry:
+ * an ack of an early piece must not let a restart skip the later ones (they may come again, never get lost).
  *
  * <p>Transactions left empty by filtering lose their BEGIN and END, as in canal; so that clients of a
  * mostly-filtered stream still have something to ack (and their positions move), one such END is kept every
@@ -30,11 +45,15 @@ public final class StoreSink implements EntrySink {
 
     static final long KEEP_EMPTY_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final int KEEP_EMPTY_EVERY_COUNT = 8192;
+    private static final RowContentFilter NO_ROW_FILTER = new RowContentFilter(Map.of(), false);
 
     private final FilterSettings settings;
     private final EntryFilter filter;
     private final ColumnFilter columns;
     private final List<EntryTransform> transforms;
+    private final RowContentFilter rows;
+    private final List<LookupTransform> lookups;
+    private final Set<String> lookupSources;
     private final RingBufferStore store;
     private final LongSupplier clock;
 
@@ -45,11 +64,32 @@ public final class StoreSink implements EntrySink {
     private int droppedSinceKept;
 
     public StoreSink(FilterSettings settings, List<EntryTransform> transforms, RingBufferStore store) {
-        this(settings, transforms, store, System::nanoTime);
+        this(settings, NO_ROW_FILTER, List.of(), transforms, store, System::nanoTime);
+    }
+
+    /**
+     * @param rows    the row-content filter (empty: every row is kept)
+     * @param lookups lookup enrichments, applied in order; the caller closes them
+     */
+    public StoreSink(FilterSettings settings, RowContentFilter rows, List<LookupTransform> lookups,
+                     List<EntryTransform> transforms, RingBufferStore store) {
+        this(settings, rows, lookups, transforms, store, System::nanoTime);
     }
 
     StoreSink(FilterSettings settings, List<EntryTransform> transforms, RingBufferStore store, LongSupplier clock) {
+        this(settings, NO_ROW_FILTER, List.of(), transforms, store, clock);
+    }
+
+    private StoreSink(FilterSettings settings, RowContentFilter rows, List<LookupTransform> lookups,
+                      List<EntryTransform> transforms, RingBufferStore store, LongSupplier clock) {
         this.settings = settings;
+        this.rows = rows;
+        this.lookups = List.copyOf(lookups);
+        Set<String> sources = new HashSet<>();
+        for (LookupTransform l : lookups) {
+            sources.add(l.fromTable().toLowerCase(Locale.ROOT));
+        }
+        this.lookupSources = Set.copyOf(sources);
         this.filter = new EntryFilter(settings);
         this.columns = new ColumnFilter(ColumnSelection.parse(settings.fields()),
                 ColumnSelection.parse(settings.blackFields()));
@@ -59,9 +99,20 @@ public final class StoreSink implements EntrySink {
         this.lastKeptEndNanos = clock.getAsLong();
     }
 
-    /** What the parser asks at TABLE_MAP: the instance's include and exclude filters. */
-    public CanalRegexFilter tableFilter() {
-        return filter.tables();
+    /**
+     * What the parser asks at TABLE_MAP: the instance's include and exclude filters, plus the tables lookups read
+     * from (decoded for their cache invalidation, dropped before the store).
+     */
+    public TableFilter tableFilter() {
+        CanalRegexFilter tables = filter.tables();
+        if (lookupSources.isEmpty()) {
+            return tables;
+        }
+        return (schema, table) -> tables.accepts(schema, table) || isLookupSource(schema, table);
+    }
+
+    private boolean isLookupSource(String schema, String table) {
+        return lookupSources.contains((schema + "." + table).toLowerCase(Locale.ROOT));
     }
 
     public RingBufferStore store() {
@@ -95,7 +146,7 @@ public final class StoreSink implements EntrySink {
         lastSeen.put(source, entries.get(entries.size() - 1).resume());
     }
 
-    private void accept(String source, ParsedEntry e, List<StoredEntry> out) {
+    private void accept(String source, ParsedEntry e, List<StoredEntry> out) throws InterruptedException {
         CanalEntry.EntryType type = e.entryType();
         if (type == CanalEntry.EntryType.TRANSACTIONBEGIN) {
             // held until something of the transaction survives the filters
@@ -119,19 +170,65 @@ public final class StoreSink implements EntrySink {
             return;
         }
         if (!filter.accepts(e)) {
+            if (type == CanalEntry.EntryType.ROWDATA && isLookupSource(e.schema(), e.table())) {
+                for (LookupTransform l : lookups) {
+                    l.apply(e); // invalidates its cache; the entry itself is not for clients
+                }
+            }
             return;
         }
-        ParsedEntry kept = e;
-        if (!columns.isEmpty() && type == CanalEntry.EntryType.ROWDATA && e.payload() instanceof CanalEntry.RowChange rc
-                && !rc.getIsDdl()) {
-            CanalEntry.RowChange filtered = columns.apply(e.schema(), e.table(), rc);
-            kept = filtered == rc ? e : e.withPayload(filtered);
+        List<ParsedEntry> pieces = List.of(e);
+        if (type == CanalEntry.EntryType.ROWDATA) {
+            if (!rows.isEmpty()) {
+                pieces = rowFiltered(pieces);
+                if (pieces.isEmpty()) {
+                    return; // every row filtered out: nothing of this entry, and no BEGIN for it
+                }
+            }
+            for (LookupTransform l : lookups) {
+                List<ParsedEntry> next = new ArrayList<>(pieces.size());
+                for (ParsedEntry p : pieces) {
+                    next.addAll(l.apply(p));
+                }
+                pieces = next;
+            }
+            if (!columns.isEmpty()) {
+                List<ParsedEntry> next = new ArrayList<>(pieces.size());
+                for (ParsedEntry p : pieces) {
+                    next.add(columnFiltered(p));
+                }
+                pieces = next;
+            }
         }
         ParsedEntry begin = pendingBegin.remove(source);
         if (begin != null && !settings.dropTransactions()) {
             transform(source, begin, out);
         }
-        transform(source, kept, out);
+        if (pieces.size() == 1 && pieces.get(0) == e) {
+            transform(source, e, out);
+            return;
+        }
+        List<ParsedEntry> all = new ArrayList<>();
+        for (ParsedEntry p : pieces) {
+            applyTransforms(0, p, all::add);
+        }
+        encodeAll(source, e, all, out);
+    }
+
+    private List<ParsedEntry> rowFiltered(List<ParsedEntry> pieces) {
+        List<ParsedEntry> next = new ArrayList<>(pieces.size());
+        for (ParsedEntry p : pieces) {
+            next.addAll(rows.apply(p));
+        }
+        return next;
+    }
+
+    private ParsedEntry columnFiltered(ParsedEntry e) {
+        if (e.payload() instanceof CanalEntry.RowChange rc && !rc.getIsDdl()) {
+            CanalEntry.RowChange filtered = columns.apply(e.schema(), e.table(), rc);
+            return filtered == rc ? e : e.withPayload(filtered);
+        }
+        return e;
     }
 
     private boolean keepForProgress() {
@@ -144,15 +241,46 @@ public final class StoreSink implements EntrySink {
             out.add(encode(source, e));
             return;
         }
-        apply(0, source, e, out);
+        List<ParsedEntry> all = new ArrayList<>(1);
+        applyTransforms(0, e, all::add);
+        encodeAll(source, e, all, out);
     }
 
-    private void apply(int index, String source, ParsedEntry e, List<StoredEntry> out) {
+    private void applyTransforms(int index, ParsedEntry e, Consumer<ParsedEntry> out) {
         if (index == transforms.size()) {
-            out.add(encode(source, e));
+            out.accept(e);
             return;
         }
-        transforms.get(index).apply(e, next -> apply(index + 1, source, next, out));
+        transforms.get(index).apply(e, next -> applyTransforms(index + 1, next, out));
+    }
+
+    /** Encodes what the stages made of one original entry, with every piece but the last resuming before it. */
+    private static void encodeAll(String source, ParsedEntry original, List<ParsedEntry> pieces, List<StoredEntry> out) {
+        for (ParsedEntry p : resumeSafely(pieces, original)) {
+            out.add(encode(source, p));
+        }
+    }
+
+    /**
+     * When one entry becomes several, acknowledging the first must not skip the others on resume: every piece
+     * but the last resumes before the original entry (it may then come again, never get lost). The last keeps
+     * the original's resume point, so a full ack of the pieces is a full ack of the entry.
+     */
+    static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
+        if (pieces.size() <= 1) {
+            return pieces;
+        }
+        ResumePoint r = original.resume();
+        ResumePoint before = new ResumePoint(r.position(), Math.max(0, r.skipEntries() - 1));
+        List<ParsedEntry> out = new ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            ParsedEntry p = pieces.get(i);
+            boolean last = i == pieces.size() - 1;
+            ResumePoint resume = last ? r : before;
+            out.add(p.resume().equals(resume) ? p
+                    : new ParsedEntry(p.header(), p.entryType(), p.payload(), p.position(), resume, p.kind()));
+        }
+        return out;
     }
 
     private static StoredEntry encode(String source, ParsedEntry e) {

@@ -429,4 +429,31 @@ class ConfigLoaderTest {
         assertThat(Set.of(m.effectiveSlaveId("example", new byte[] {10, 2, 3, 4}),
                 m.effectiveSlaveId("other", new byte[] {10, 2, 3, 4}))).hasSize(2);
     }
+
+    @Test
+    void instanceTextIsValidatedLikeAFileAndNamedByItsOrigin() throws IOException {
+        ServerConfig s = loader().loadServer(canal("canal.instance.memory.buffer.size = 1024",
+                "canal.zkServers = 127.0.0.1:2181", "sluice.config.source = zookeeper"));
+        assertThat(s.configSource()).isEqualTo(ConfigSource.ZOOKEEPER);
+        InstanceConfig i = loader().loadInstance(s, "orders", "zookeeper:/sluice/config/destinations/orders",
+                "canal.instance.filter.regex = shop\\\\.orders\nsluice.filter.rows = shop.orders: id > 1\n");
+        assertThat(i.file()).isNull();
+        assertThat(i.filters().include()).isEqualTo("shop\\.orders");
+        assertThat(i.store().capacity()).isEqualTo(1024);
+        assertThat(i.properties()).containsEntry("sluice.filter.rows", "shop.orders: id > 1");
+        assertThatThrownBy(() -> loader().loadInstance(s, "orders", "zookeeper:/sluice/config/destinations/orders",
+                "canal.instance.memory.buffer.size = 1000\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("zookeeper:/sluice/config/destinations/orders: canal.instance.memory.buffer.size=1000");
+    }
+
+    @Test
+    void zooKeeperConfigSourceNeedsZkServers() throws IOException {
+        assertThat(loader().loadServer(canal()).configSource()).isEqualTo(ConfigSource.FILE);
+        assertThatThrownBy(() -> loader().loadServer(canal("sluice.config.source = zookeeper")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sluice.config.source=zookeeper")
+                .hasMessageContaining("canal.zkServers");
+        assertThatThrownBy(() -> loader().loadServer(canal("sluice.config.source = consul")))
+                .hasMessageContaining("sluice.config.source=consul is not one of");
+    }
 }

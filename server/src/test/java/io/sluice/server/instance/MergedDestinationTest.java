@@ -72,7 +72,7 @@ class MergedDestinationTest {
 
     private List<StoredEntry> drain(DestinationInstance i, int n) {
         List<StoredEntry> out = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
             Batch b = i.getWithoutAck(C, 100, -1, TimeUnit.MILLISECONDS);
             out.addAll(b.entries());
             if (!b.isEmpty()) {

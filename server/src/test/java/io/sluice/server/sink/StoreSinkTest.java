@@ -281,4 +281,21 @@ class StoreSinkTest {
                 second.stream().map(ParsedEntry::resume).toList());
         assertThat(sink.lastSeen()).isEqualTo(SourcePositions.of("", second.get(2).resume()));
     }
+
+    @Test
+    void piecesOfASplitEntryButTheLastResumeBeforeIt() throws InterruptedException {
+        Duplicate duplicate = new Duplicate(new Properties());
+        List<ParsedEntry> tx = t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1"), x.row("s", "t", INSERT, "id=2")));
+        sink(FilterSettings.NONE, duplicate).put(tx);
+        List<StoredEntry> out = stored();
+        assertThat(out).extracting(StoredEntry::table).containsExactly("", "t", "copy", "t", "copy", "");
+        ParsedEntry first = tx.get(1);
+        ParsedEntry second = tx.get(2);
+        assertThat(out.get(1).resume()).as("acking it must not skip its copy on resume")
+                .isEqualTo(new io.sluice.server.position.ResumePoint(first.resume().position(),
+                        first.resume().skipEntries() - 1));
+        assertThat(out.get(2).resume()).isEqualTo(first.resume());
+        assertThat(out.get(3).resume().skipEntries()).isEqualTo(second.resume().skipEntries() - 1);
+        assertThat(out.get(4).resume()).isEqualTo(second.resume());
+    }
 }

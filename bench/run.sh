@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Sluice side by side with canal 1.1.7 and the binlog decode ceiling, on the shared bench (../shared/bench beside
+# the checkout, read-only: it is copied to a work dir and run there). One command:
+#
+#   bench/run.sh
+#
+# Environment (all optional):
+#   BENCH_N=1000000   workload size (N inserts + N/2 updates + N/10 deletes, 1000 rows per transaction)
+#   RUNS=3            rounds; every system once per round (round-robin), a fresh server process each time
+#   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
+#                     sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode
+#                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
+#                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
+#                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
+#                     and every system of the shared run-all.sh (canal-*, client-ceiling, binlog-connector-*, ...)
+#   BENCH_WORK        work dir to (re)use: the bench copy, its MariaDB datadir marker and the loaded workload are
+#                     kept there, so a second run with the same BENCH_WORK and N skips the load. Default: mktemp -d
+#   BENCH_SHARED      the shared bench (default: $(dirname repo)/shared/bench)
+#   BENCH_JVM_FLAGS   JVM flags of every Java process (default: the shared bench's -Xms2g -Xmx2g G1)
+#   BENCH_PORT        the bench MariaDB's port (default 3307); SLUICE_PORT the Sluice server's (default 11111)
+#   SLUICE_BATCH_MODE store batch mode of the Sluice server (default MEMSIZE, as canal.properties ships)
+#   SLUICE_JFR_DIR    record a JFR profile of every Sluice server run into this dir
+#   SKIP_BUILD=1      do not rebuild Sluice (mvn -B -q -DskipTests package)
+#   UPDATE_DOCS=1     copy the table into docs/performance.md (default: 1 when BENCH_N=1000000 and RUNS>=1)
+#   KEEP_DB=1         leave the bench MariaDB running at the end (default: stopped; its datadir stays for BENCH_WORK)
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHARED="${BENCH_SHARED:-$(dirname "$REPO")/shared/bench}"
+[[ -f "$SHARED/run-all.sh" ]] || { echo "no shared bench at $SHARED (set BENCH_SHARED)" >&2; exit 1; }
+WORK="${BENCH_WORK:-$(mktemp -d -t sluice-bench.XXXXXX)}"
+mkdir -p "$WORK"
+B="$WORK/bench"
+if [[ ! -f "$B/run-all.sh" ]]; then
+  cp -r "$SHARED" "$WORK/"
+  chmod -R u+w "$B"
+fi
+echo "bench work dir: $WORK" >&2
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "building Sluice (mvn -B -q -DskipTests package)..." >&2
+  (cd "$REPO" && mvn -B -q -DskipTests package >&2)
+fi
+
+# Sluice's bench consumer, compiled against the client's jar and libraries
+client_jar="$(ls "$REPO"/client/target/sluice-client-*.jar | grep -v -e '-tests.jar' | head -1)"
+client_cp="$client_jar:$REPO/client/target/lib/*"
+mkdir -p "$WORK/sluice-consumer"
+javac -nowarn -d "$WORK/sluice-consumer" -cp "$client_cp" "$REPO"/bench/java/io/sluice/bench/*.java
+export SLUICE_CONSUMER_CP="$WORK/sluice-consumer:$client_cp"
+export SLUICE_HOME="$REPO"
+
+cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$B/"
+# run-all.sh takes one external server; the Sluice systems are added as cases of its own, and its consumer
+# becomes overridable per system (BENCH_CONSUMER), so canal and Sluice run in the same rounds and the same table.
+cp "$SHARED/run-all.sh" "$B/run-all.sh" # patched afresh each time, so a reused work dir follows this script
+chmod u+w "$B/run-all.sh"
+sed -i 's|"\$HERE/consume.sh" --port|"${BENCH_CONSUMER:-$HERE/consume.sh}" --port|' "$B/run-all.sh"
+grep -q 'BENCH_CONSUMER' "$B/run-all.sh" || { echo "run-all.sh changed shape: cannot add the consumer switch" >&2; exit 1; }
+awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
+  /^      \*\)$/ && !done {
+    print "      sluice-canal-client) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
+    print "      sluice-own-client) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
+    print "      sluice-canal-client-512m) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    done = 1
+  }
+  { print }' "$B/run-all.sh" > "$B/run-all.sh.new"
+grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed shape: cannot add the Sluice systems" >&2; exit 1; }
+mv "$B/run-all.sh.new" "$B/run-all.sh"
+chmod +x "$B/run-all.sh"
+
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode}"
+[[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
+[[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
+export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"
+stop_db() { [[ "${KEEP_DB:-0}" == 1 ]] || "$B/mariadb.sh" stop >/dev/null 2>&1 || true; }
+trap stop_db EXIT
+(cd "$B" && ./run-all.sh)
+
+summary="$(ls -d "$B"/results/*/ | sort | tail -1)summary.md"
+mkdir -p "$REPO/bench/results"
+echo "table: $summary" >&2
+n="${BENCH_N:-1000000}"
+if [[ "${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}" == 1 ]]; then
+  {
+    echo "# Performance"
+    echo
+    echo "Latest full run of \`bench/run.sh\` (see bench/README.md): catch-up of the same binlog range by canal 1.1.7,"
+    echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, and the binlog decode ceiling,"
+    echo "round-robin in one run, a fresh server process each time. Sluice store batch mode: $SLUICE_BATCH_MODE."
+    echo "Host load while it ran: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the end)."
+    echo
+    sed 's/^# CDC catch-up bench, /Run of /' "$summary"
+    # the profile notes are written by hand (see bench/README.md); they stay when the table is replaced
+    if [[ -f "$REPO/docs/performance.md" ]]; then
+      sed -n '/^## Profile/,$p' "$REPO/docs/performance.md" | sed '1s/^/\n/'
+    fi
+  } > "$REPO/docs/performance.md.new"
+  mv "$REPO/docs/performance.md.new" "$REPO/docs/performance.md"
+  echo "docs/performance.md updated" >&2
+fi

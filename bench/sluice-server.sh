@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts Sluice in the foreground for the bench: destination "bench" on 127.0.0.1:$BENCH_PORT (canal/canal), filter
+# bench\..*, from $START_FILE:$START_POS, memory meta (every run starts clean), lazy start (the dump begins at the first
+# subscribe, as the bench's canal runs). Everything else is the shipped conf/canal.properties default.
+# Run by run-all.sh (patched by run.sh) with START_FILE START_POS BENCH_PORT BENCH_JVM_FLAGS exported.
+#   sluice-server.sh [--port 11111] [--xmx 512m] [--jfr <file.jfr>]
+set -euo pipefail
+: "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
+port=11111 xmx="" jfr=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    --xmx) xmx="$2"; shift 2 ;;
+    --jfr) jfr="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+source "$SLUICE_HOME/bin/env.sh"
+cp="$(sluice_classpath server)"
+run="$(mktemp -d -t sluice-bench-server.XXXXXX)"
+trap 'rm -rf "$run"' EXIT
+mkdir -p "$run/conf/bench" "$run/logs" "$run/data"
+cat > "$run/conf/canal.properties" <<PROPS
+canal.port = $port
+canal.metrics.pull.port = 0
+canal.file.data.dir = $run/data
+canal.destinations = bench
+canal.auto.scan = false
+canal.instance.global.lazy = true
+canal.instance.global.spring.xml = classpath:spring/memory-instance.xml
+canal.instance.memory.batch.mode = ${SLUICE_BATCH_MODE:-MEMSIZE}
+canal.instance.detecting.enable = false
+PROPS
+cat > "$run/conf/bench/instance.properties" <<PROPS
+canal.instance.master.address = 127.0.0.1:$BENCH_PORT
+canal.instance.dbUsername = canal
+canal.instance.dbPassword = canal
+canal.instance.master.journal.name = $START_FILE
+canal.instance.master.position = $START_POS
+canal.instance.filter.regex = bench\\\\..*
+PROPS
+flags="${BENCH_JVM_FLAGS:-}"
+if [[ -n "$xmx" ]]; then
+  # the small-heap variant: same flags without the bench's -Xms/-Xmx, then -Xmx<xmx>
+  flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
+fi
+[[ -n "$jfr" ]] && flags="$flags -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+# not exec: the trap removes the temp conf after the server stops (run-all.sh TERMs every process under us)
+# shellcheck disable=SC2086
+"$JAVA" $flags -Dsluice.conf="$run/conf" -Dsluice.logs="$run/logs" \
+  -Dlogback.configurationFile="$SLUICE_HOME/conf/logback.xml" -cp "$cp" io.sluice.server.SluiceServer &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true' TERM INT
+wait "$pid" || true
+wait "$pid" 2>/dev/null || true
