@@ -78,6 +78,11 @@ class SnapshotResumeIT {
             List<String> keys = view.snapshotKeyOrder.get("snapres.b_big");
             lastAckedBigKey = key(keys.get(keys.size() - 1));
             assertThat(bigBeforeKill).isLessThan(BIG / 2);
+            // the progress is in the meta as the consumer acked it: table, last key, rows so far
+            String meta = Files.readString(dir.resolve("data/res/meta.dat"));
+            assertThat(meta).contains("\"lastKey\":[\"" + lastAckedBigKey + "\"]")
+                    .contains("\"tables\":[[\"snapres\",\"b_big\"]]")
+                    .contains("\"rows\":" + bigBeforeKill + ",");
             smallBeforeKill = view.snapshotRows.get("snapres.a_small");
             assertThat(smallBeforeKill).isGreaterThanOrEqualTo(SMALL);
 
