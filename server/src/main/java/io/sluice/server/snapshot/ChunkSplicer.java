@@ -9,6 +9,7 @@ import io.sluice.server.position.SnapshotProgress;
 import io.sluice.server.sink.EntrySink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -41,10 +42,11 @@ final class ChunkSplicer implements EntrySink {
     private long rowsEmitted;
     private long ddlSeen;
 
-    /** Last unit boundary the stream passed (an entry's resume point without skipped entries). */
+    /** Last unit boundary the stream delivered (an entry's resume point without skipped entries). */
     private BinlogPosition boundary;
-    /** Largest entry position passed. */
+    /** Largest position of an entry let through (delivered or being delivered). */
     private BinlogPosition furthest;
+    private final ReentrantLock delivering = new ReentrantLock();
 
     private boolean holding;
     private BinlogPosition barrier;
@@ -153,15 +155,12 @@ final class ChunkSplicer implements EntrySink {
 
     @Override
     public void put(List<ParsedEntry> entries) throws InterruptedException {
-        synchronized (this) {
-            List<ParsedEntry> out = new ArrayList<>(entries.size());
-            for (ParsedEntry e : entries) {
-                while (holding && !closed && (barrier == null || e.position().compareTo(barrier) >= 0)) {
-                    if (!out.isEmpty()) {
-                        downstream.put(out);
-                        out = new ArrayList<>();
-                    }
-                    parserWaitingAt = e.position();
+        int i = 0;
+        while (i < entries.size()) {
+            List<ParsedEntry> out = new ArrayList<>(entries.size() - i);
+            synchronized (this) {
+                while (mustWait(entries.get(i))) {
+                    parserWaitingAt = entries.get(i).position();
                     notifyAll();
                     try {
                         wait();
@@ -169,21 +168,46 @@ final class ChunkSplicer implements EntrySink {
                         parserWaitingAt = null;
                     }
                 }
-                out.add(tables.isEmpty() ? e : e.withResume(e.resume().withSnapshot(mark())));
-                passed(e);
+                for (; i < entries.size() && (out.isEmpty() || !mustWait(entries.get(i))); i++) {
+                    ParsedEntry e = entries.get(i);
+                    out.add(tables.isEmpty() ? e : e.withResume(e.resume().withSnapshot(mark())));
+                    if (furthest == null || e.position().compareTo(furthest) > 0) {
+                        furthest = e.position();
+                    }
+                }
             }
-            if (!out.isEmpty()) {
-                downstream.put(out);
+            deliver(out);
+            synchronized (this) {
+                out.forEach(this::passed);
+                notifyAll();
             }
         }
     }
 
+    private boolean mustWait(ParsedEntry e) {
+        return holding && !closed && (barrier == null || e.position().compareTo(barrier) >= 0);
+    }
+
+    /**
+     * Hands entries to the sink, which blocks while the store is full; never under this object's monitor, so
+     * that progress, requests and stopping never wait for a full store. One hand-off at a time keeps the order.
+     */
+    private void deliver(List<ParsedEntry> out) throws InterruptedException {
+        if (out.isEmpty()) {
+            return;
+        }
+        delivering.lockInterruptibly();
+        try {
+            downstream.put(out);
+        } finally {
+            delivering.unlock();
+        }
+    }
+
+    /** Entries delivered: the stream is past them. */
     private void passed(ParsedEntry e) {
         if (e.kind() == StoredEntry.Kind.DDL) {
             ddlSeen++;
-        }
-        if (furthest == null || e.position().compareTo(furthest) > 0) {
-            furthest = e.position();
         }
         ResumePoint r = e.resume();
         if (r.skipEntries() == 0 && (boundary == null || r.position().compareTo(boundary) > 0)) {
@@ -261,33 +285,35 @@ final class ChunkSplicer implements EntrySink {
      * Emits a chunk read at {@code at} as BEGIN, one ROWDATA entry per piece and END, each resuming at
      * {@code at} with the progress reached after it. A chunk without rows only moves the progress.
      */
-    synchronized void emit(Chunk chunk, BinlogPosition at) throws InterruptedException {
-        if (tables.isEmpty() || !tables.get(0).equals(chunk.table())) {
-            throw new IllegalStateException("chunk of " + chunk.table() + " while the snapshot reads " + tables);
-        }
+    void emit(Chunk chunk, BinlogPosition at) throws InterruptedException {
         List<ParsedEntry> out = new ArrayList<>(chunk.pieces().size() + 2);
-        if (!chunk.pieces().isEmpty()) {
-            out.add(entry(at, CanalEntry.EntryType.TRANSACTIONBEGIN, null, "", "",
-                    CanalEntry.TransactionBegin.newBuilder().build(), StoredEntry.Kind.TRANSACTION_BEGIN, -1));
-            for (Chunk.Piece p : chunk.pieces()) {
-                lastKey = p.lastKey();
-                rowsDone += p.count();
-                rowsEmitted += p.count();
-                out.add(entry(at, CanalEntry.EntryType.ROWDATA, CanalEntry.EventType.INSERT, chunk.table().schema(),
-                        chunk.table().table(), p.rows(), StoredEntry.Kind.ROW_DATA, p.count()));
+        synchronized (this) {
+            if (tables.isEmpty() || !tables.get(0).equals(chunk.table())) {
+                throw new IllegalStateException("chunk of " + chunk.table() + " while the snapshot reads " + tables);
+            }
+            if (!chunk.pieces().isEmpty()) {
+                out.add(entry(at, CanalEntry.EntryType.TRANSACTIONBEGIN, null, "", "",
+                        CanalEntry.TransactionBegin.newBuilder().build(), StoredEntry.Kind.TRANSACTION_BEGIN, -1));
+                for (Chunk.Piece p : chunk.pieces()) {
+                    lastKey = p.lastKey();
+                    rowsDone += p.count();
+                    rowsEmitted += p.count();
+                    out.add(entry(at, CanalEntry.EntryType.ROWDATA, CanalEntry.EventType.INSERT, chunk.table().schema(),
+                            chunk.table().table(), p.rows(), StoredEntry.Kind.ROW_DATA, p.count()));
+                }
+            }
+            if (chunk.tableDone()) {
+                tables = List.copyOf(tables.subList(1, tables.size()));
+                lastKey = List.of();
+                rowsDone = 0;
+            }
+            if (!out.isEmpty()) {
+                out.add(entry(at, CanalEntry.EntryType.TRANSACTIONEND, null, "", "",
+                        CanalEntry.TransactionEnd.newBuilder().setTransactionId("0").build(),
+                        StoredEntry.Kind.TRANSACTION_END, -1));
             }
         }
-        if (chunk.tableDone()) {
-            tables = List.copyOf(tables.subList(1, tables.size()));
-            lastKey = List.of();
-            rowsDone = 0;
-        }
-        if (!out.isEmpty()) {
-            out.add(entry(at, CanalEntry.EntryType.TRANSACTIONEND, null, "", "",
-                    CanalEntry.TransactionEnd.newBuilder().setTransactionId("0").build(),
-                    StoredEntry.Kind.TRANSACTION_END, -1));
-            downstream.put(out);
-        }
+        deliver(out);
     }
 
     private ParsedEntry entry(BinlogPosition at, CanalEntry.EntryType type, CanalEntry.EventType eventType,

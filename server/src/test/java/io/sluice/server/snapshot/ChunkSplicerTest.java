@@ -129,6 +129,26 @@ class ChunkSplicerTest {
     }
 
     @Test
+    void progressRequestsAndStoppingDoNotWaitForAFullStore() throws Exception {
+        java.util.concurrent.CountDownLatch full = new java.util.concurrent.CountDownLatch(1);
+        ChunkSplicer blocked = new ChunkSplicer(entries -> {
+            full.countDown();
+            Thread.sleep(Long.MAX_VALUE); // a store nobody drains
+        }, () -> null, 1);
+        blocked.enqueue(List.of(T));
+        Future<?> emitting = parserThread.submit(() -> {
+            blocked.emit(chunk(1), BinlogPosition.of(FILE, 100));
+            return null;
+        });
+        full.await();
+        assertThat(blocked.progress().lastKey()).containsExactly("1");
+        assertThat(blocked.enqueue(List.of(new SnapshotProgress.Table("shop", "items")))).hasSize(1);
+        blocked.close();
+        emitting.cancel(true);
+        await().atMost(Duration.ofSeconds(5)).until(emitting::isDone);
+    }
+
+    @Test
     void aChunkWhosePositionTheStreamAlreadyPassedIsRefused() throws Exception {
         splicer.streamFrom(ResumePoint.at(BinlogPosition.of(FILE, 4)));
         splicer.put(transaction(100, 200));
