@@ -9,12 +9,15 @@ import io.sluice.server.meta.MemoryMetaStore;
 import io.sluice.testkit.LocalMariaDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Initial-snapshot throughput on a 1M-row table of a private MariaDB: the rows are read in key chunks, rendered
  * by the parser's row decoder, serialized into the store and fetched and acked by one client through the
- * destination (what a canal client over the network waits on, minus the socket). Prints rows/s per chunk size.
+ * destination (what a canal client over the network waits on, minus the socket); then the same table re-read while
+ * streaming (an incremental snapshot, each chunk spliced at its own position). Prints rows/s per chunk size.
  * Run by hand: {@code java -cp <test classpath> io.sluice.server.snapshot.SnapshotThroughputBenchmark [rows]}.
  */
 public final class SnapshotThroughputBenchmark {
@@ -33,22 +36,34 @@ public final class SnapshotThroughputBenchmark {
                             + " FROM bench.seq_1_to_" + rows);
             System.out.printf("loaded %d rows (6 columns, ~%d bytes each on average) in %.1f s%n", rows, 80,
                     (System.nanoTime() - load) / 1e9);
-            System.out.printf("%-10s %12s %10s %12s%n", "chunk", "rows", "seconds", "rows/s");
+            System.out.printf("%-12s %-10s %12s %10s %12s%n", "snapshot", "chunk", "rows", "seconds", "rows/s");
             for (int chunk : new int[] {1024, 4096, 16384}) {
-                run(db, rows, chunk);
+                run(db, rows, chunk, false);
+            }
+            for (int chunk : new int[] {1024, 4096}) {
+                run(db, rows, chunk, true);
             }
         }
     }
 
-    private static void run(LocalMariaDb db, int rows, int chunk) throws Exception {
+    /** @param incremental re-read while streaming (each chunk spliced at its own position) instead of initially */
+    private static void run(LocalMariaDb db, int rows, int chunk, boolean incremental) throws Exception {
         Path conf = Files.createTempDirectory("sluice-snapshot-bench");
+        List<SnapshotSource> sources = new ArrayList<>();
         DestinationInstance instance = new DestinationInstance(TestInstances.config(conf, db, "bench",
-                "canal.instance.filter.regex = bench\\\\..*", "sluice.snapshot.mode = initial",
-                "sluice.snapshot.chunk.size = " + chunk), new MemoryMetaStore("bench"), TestInstances.snapshotSources(db));
+                "canal.instance.filter.regex = bench\\\\..*", "sluice.snapshot.mode = " + (incremental ? "never" : "initial"),
+                "sluice.snapshot.chunk.size = " + chunk), new MemoryMetaStore("bench"), (cfg, source, sink, filter) -> {
+                    SnapshotSource s = (SnapshotSource) TestInstances.snapshotSources(db).create(cfg, source, sink, filter);
+                    sources.add(s);
+                    return s;
+                });
         ClientIdentity client = new ClientIdentity("bench", (short) 1001);
-        long started = System.nanoTime();
         instance.start();
         instance.subscribe(client, "");
+        long started = System.nanoTime();
+        if (incremental) {
+            sources.get(0).request("bench", "orders");
+        }
         long seen = 0;
         long ended;
         try {
@@ -71,6 +86,7 @@ public final class SnapshotThroughputBenchmark {
             instance.stop();
         }
         double seconds = (ended - started) / 1e9;
-        System.out.printf("%-10d %12d %10.1f %12.0f%n", chunk, seen, seconds, seen / seconds);
+        System.out.printf("%-12s %-10d %12d %10.1f %12.0f%n", incremental ? "incremental" : "initial", chunk, seen,
+                seconds, seen / seconds);
     }
 }
