@@ -80,6 +80,8 @@ class IncrementalSnapshotIT {
                 consumer.checkHealthy();
                 return view.snapshotRows.getOrDefault("snapinc.t", 0) > 0 && sources.get(0).status().progress() == null;
             });
+            // keep the writer going long enough for the re-read to have raced with real concurrent changes
+            await().atMost(Duration.ofSeconds(60)).until(() -> writer.statements.get() > 500);
             consumer.delayMillis = 0;
             writer.close();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
