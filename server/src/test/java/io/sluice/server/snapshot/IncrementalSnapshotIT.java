@@ -65,7 +65,9 @@ class IncrementalSnapshotIT {
         try (DestinationConsumer consumer = new DestinationConsumer(instance, view, 50);
              Writer writer = new Writer(db, 13, r -> change(r, version))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> view.entries > 100);
-            consumer.delayMillis = 3; // the stream falls behind the chunks' positions: splicing must wait for it
+            // a slow consumer: the store fills, the stream falls behind the chunks' positions (splicing must wait
+            // for it) and the re-read cannot finish before the writer has changed keys under it
+            consumer.delayMillis = 20;
 
             HttpResponse<String> bad = post(http, "inc", "snapinc.missing");
             assertThat(bad.statusCode()).isEqualTo(400);
