@@ -111,8 +111,7 @@ final class JsonBytes {
     private static Value object(JsonParser p) throws IOException {
         List<byte[]> keys = new ArrayList<>();
         List<Value> values = new ArrayList<>();
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_OBJECT) {
+        while (p.nextToken() != JsonToken.END_OBJECT) {
             keys.add(p.currentName().getBytes(StandardCharsets.UTF_8));
             values.add(value(p, p.nextToken()));
         }

@@ -47,7 +47,6 @@ final class RowImageWriter {
     /** Row images are framed with two-byte lengths for every CHAR and VARCHAR: the metadata says so. */
     private static final int WIDE = 65535;
 
-    private final TableStructure structure;
     private final Column[] columns;
     private final RowImageDecoder decoder;
     private final BitSet present;
@@ -55,8 +54,7 @@ final class RowImageWriter {
     private int length;
     private int rows;
 
-    private RowImageWriter(TableStructure structure, Column[] columns, RowImageDecoder decoder) {
-        this.structure = structure;
+    private RowImageWriter(Column[] columns, RowImageDecoder decoder) {
         this.columns = columns;
         this.decoder = decoder;
         this.present = new BitSet(columns.length);
@@ -80,7 +78,7 @@ final class RowImageWriter {
         nullable.set(0, n);
         TableMapData map = new TableMapData(0, structure.schema(), structure.table(), types, types.clone(), meta,
                 nullable, null, null, null, null, null, null, null);
-        return new RowImageWriter(structure, columns,
+        return new RowImageWriter(columns,
                 RowImageDecoder.create(map, structure, options, new TemporalText(options.timeZone())));
     }
 
@@ -148,14 +146,6 @@ final class RowImageWriter {
             default -> throw new UnsupportedColumnException(table.fullName() + "." + name + " has type " + c.mysqlType()
                     + ", which snapshots cannot read");
         };
-    }
-
-    TableStructure structure() {
-        return structure;
-    }
-
-    int columnCount() {
-        return columns.length;
     }
 
     /** The SELECT list that reads each column in the form {@link #append} writes (one expression per column). */

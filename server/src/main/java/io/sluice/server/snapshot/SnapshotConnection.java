@@ -94,10 +94,6 @@ final class SnapshotConnection implements AutoCloseable {
         return connection;
     }
 
-    boolean isMariadb() {
-        return mariadb;
-    }
-
     /**
      * Starts a consistent-snapshot transaction and returns the binlog position it sees the data at: every
      * transaction committed before it is visible, none after it.
