@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Serializes a {@link ParsedEntry} into canal {@code Entry} bytes in one pass: the header and the payload are
+ * Serializes a {@link ParsedEntry} into canal {@code Entry} bytes in one pass (an entry the parser already encoded
+ * is returned as it is): the header and the payload are
  * written straight into one array, with no intermediate {@code storeValue} copy and no Entry builder; a
  * {@code RowChange} payload is written by {@link RowChangeWriter} with its memoized sizes.
  * The result is byte-identical to building {@code Entry{header, entryType, storeValue=payload.toByteString()}}.
@@ -25,7 +26,12 @@ public final class EntryEncoder {
                 entry.schema(), entry.table());
     }
 
+    /** The entry's bytes: those the parser encoded when nothing replaced them, else written here. */
     public static byte[] toBytes(ParsedEntry entry) {
+        byte[] encoded = entry.encodedEntry();
+        if (encoded != null) {
+            return encoded;
+        }
         int headerSize = entry.header().getSerializedSize();
         int payloadSize = entry.payload().getSerializedSize();
         CanalEntry.RowChange rows = entry.payload() instanceof CanalEntry.RowChange rc && RowChangeWriter.handles(rc)
@@ -47,6 +53,35 @@ public final class EntryEncoder {
             } else {
                 entry.payload().writeTo(cos);
             }
+            cos.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("entry serialization into a sized array failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code Entry{header, entryType, storeValue = payload[0, payloadLength)}} for a payload the parser
+     * wrote straight into wire form; {@link ParsedEntry#encoded} takes the result.
+     *
+     * @return the entry bytes; the payload sits in their last {@code payloadLength} bytes
+     */
+    public static byte[] toBytes(CanalEntry.Header header, CanalEntry.EntryType entryType, byte[] payload,
+                                 int payloadLength) {
+        int headerSize = header.getSerializedSize();
+        int size = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
+                + headerSize
+                + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entryType.getNumber())
+                + CodedOutputStream.computeTagSize(STORE_VALUE_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(payloadLength)
+                + payloadLength;
+        byte[] out = new byte[size];
+        CodedOutputStream cos = CodedOutputStream.newInstance(out);
+        try {
+            cos.writeMessage(HEADER_FIELD, header);
+            cos.writeEnum(ENTRY_TYPE_FIELD, entryType.getNumber());
+            cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            cos.writeUInt32NoTag(payloadLength);
+            cos.writeRawBytes(payload, 0, payloadLength);
             cos.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("entry serialization into a sized array failed", e);

@@ -14,8 +14,10 @@ import com.google.protobuf.MessageLite;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.protocol.entry.CanalEntry.EntryType;
 import io.sluice.protocol.entry.CanalEntry.EventType;
+import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
+import io.sluice.server.entry.WireBuffer;
 import io.sluice.server.parser.event.BinlogEventHeader;
 import io.sluice.server.parser.event.BinlogEventTypes;
 import io.sluice.server.parser.event.PreviousGtidsData;
@@ -55,6 +57,8 @@ final class EventConverter {
     private static final Logger log = LoggerFactory.getLogger(EventConverter.class);
     private static final String UTF_8 = "UTF-8";
     private static final int MARIADB_FL_STANDALONE = 1;
+    /** A rows event is at most binlog_row_event_max_size (8 KiB by default) and encodes to about as much. */
+    private static final int RETAINED_ROWS_BUFFER = 1 << 20;
 
     private final boolean gtidMode;
     private final ValueOptions options;
@@ -68,6 +72,8 @@ final class EventConverter {
     private final Map<Long, TableMapData> tableMaps = new HashMap<>();
     private final Map<Long, RowImageDecoder> decoders = new HashMap<>();
     private final Set<Long> filteredTables = new HashSet<>();
+    /** Where each rows event's RowChange is written before it is copied into its entry's exact-size array. */
+    private WireBuffer rowsBuffer = new WireBuffer(64 * 1024);
     private final Set<String> warned = new HashSet<>();
     /** Tables (schema.table) touched by a DDL the history could not apply: re-read before decoding their rows. */
     private final Set<String> stale = new HashSet<>();
@@ -434,15 +440,19 @@ final class EventConverter {
             case UPDATE -> EventType.UPDATE;
             case DELETE -> EventType.DELETE;
         };
-        CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder()
-                .setTableId(rows.tableId()).setIsDdl(false).setEventType(type);
-        int count = decoder(map, h).decode(rows, change);
+        // the RowChange is written straight into wire form (tableId, eventType, isDdl, then a RowData per row):
+        // no Column objects, and the store gets these bytes unless a filter or transform changes the entry
+        WireBuffer change = rowsBuffer;
+        change.reset();
+        change.writeInt64(CanalEntry.RowChange.TABLEID_FIELD_NUMBER, rows.tableId());
+        change.writeEnum(CanalEntry.RowChange.EVENTTYPE_FIELD_NUMBER, type.getNumber());
+        change.writeBool(CanalEntry.RowChange.ISDDL_FIELD_NUMBER, false);
+        int count = decoder(map, h).encode(rows, change);
         counters.rows += count;
-        CanalEntry.RowChange rowChange = change.build();
-        // protobuf memoizes the sizes of every column, row and the change: computed now, while the columns just
-        // decoded are in the CPU cache, the encoder (at the transaction's end) writes them in one pass over cold memory
-        rowChange.getSerializedSize();
-        add(h, EntryType.ROWDATA, type, map.schema(), map.table(), rowChange, StoredEntry.Kind.ROW_DATA, count, false);
+        add(h, EntryType.ROWDATA, type, map.schema(), map.table(), null, change, StoredEntry.Kind.ROW_DATA, count, false);
+        if (change.array().length > RETAINED_ROWS_BUFFER) {
+            rowsBuffer = new WireBuffer(RETAINED_ROWS_BUFFER); // one huge event does not pin its buffer
+        }
     }
 
     private void end(BinlogEventHeader h, String transactionId, List<CanalEntry.Pair> props) throws InterruptedException {
@@ -486,6 +496,13 @@ final class EventConverter {
     private void add(BinlogEventHeader h, EntryType entryType, EventType eventType, String schema, String table,
                      MessageLite payload, StoredEntry.Kind kind, int rowsCount, boolean endsUnit)
             throws InterruptedException {
+        add(h, entryType, eventType, schema, table, payload, null, kind, rowsCount, endsUnit);
+    }
+
+    /** Builds one entry whose payload is either a message or a RowChange already in wire form. */
+    private void add(BinlogEventHeader h, EntryType entryType, EventType eventType, String schema, String table,
+                     MessageLite payload, WireBuffer encodedRows, StoredEntry.Kind kind, int rowsCount, boolean endsUnit)
+            throws InterruptedException {
         ordinal++;
         String gtidSet = gtidMode ? executed.toString() : "";
         CanalEntry.Header.Builder header = CanalEntry.Header.newBuilder()
@@ -526,7 +543,15 @@ final class EventConverter {
                 ? ResumePoint.at(new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
                         h.getTimestamp()))
                 : new ResumePoint(unitStart, ordinal);
-        out.add(new ParsedEntry(header.build(), entryType, payload, position, resume, kind), ordinal);
+        if (encodedRows != null) {
+            CanalEntry.Header built = header.build();
+            int length = encodedRows.position();
+            byte[] bytes = EntryEncoder.toBytes(built, entryType, encodedRows.array(), length);
+            out.add(ParsedEntry.encoded(built, eventType, rowsCount, bytes, bytes.length - length, length, position,
+                    resume, kind), ordinal);
+        } else {
+            out.add(new ParsedEntry(header.build(), entryType, payload, position, resume, kind), ordinal);
+        }
     }
 
     private void invalidateDecoders() {

@@ -35,17 +35,17 @@ final class EntryFilter {
         if (type == CanalEntry.EntryType.HEARTBEAT || type == CanalEntry.EntryType.GTIDLOG) {
             return false;
         }
-        if (type != CanalEntry.EntryType.ROWDATA || !(e.payload() instanceof CanalEntry.RowChange rc)) {
+        if (type != CanalEntry.EntryType.ROWDATA || !e.isRowChange()) {
             return true;
         }
-        CanalEntry.EventType event = rc.getEventType();
-        if (rc.getIsDdl()) {
+        CanalEntry.EventType event = e.rowChangeEventType();
+        if (e.isDdl()) {
             if (DDL.contains(event)) {
                 return !settings.dropDdl() && (e.table().isEmpty() || tables.accepts(e.schema(), e.table()));
             }
             return !settings.dropDcl();
         }
-        if (rc.getRowDatasCount() == 0) {
+        if (e.rowDataCount() == 0) {
             return switch (event) {
                 case INSERT, UPDATE, DELETE, QUERY -> !settings.dropDmlQueries();
                 default -> true; // XA COMMIT / XA ROLLBACK markers

@@ -27,13 +27,24 @@ public final class DecimalText {
      * only when it is not zero, and {@code 0} after a bare point ({@code 500.0} for 500.00).
      */
     public static String read(byte[] b, int pos, int precision, int scale, boolean canal) {
+        byte[] out = new byte[maxLength(precision, scale)];
+        int n = read(b, pos, precision, scale, canal, out);
+        return new String(out, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The longest text of a DECIMAL(precision, scale): sign, digits, point, canal's extra 0. */
+    public static int maxLength(int precision, int scale) {
+        return 2 + Math.max(precision - scale, 1) + scale + 1;
+    }
+
+    /** {@link #read(byte[], int, int, int, boolean)} as ASCII into {@code out}; returns the length. */
+    public static int read(byte[] b, int pos, int precision, int scale, boolean canal, byte[] out) {
         int intg = precision - scale;
         int intg0 = intg / DIGITS_PER_GROUP;
         int intg0x = intg % DIGITS_PER_GROUP;
         int frac0 = scale / DIGITS_PER_GROUP;
         int frac0x = scale % DIGITS_PER_GROUP;
         int mask = (b[pos] & 0x80) != 0 ? 0 : -1;
-        char[] out = new char[2 + Math.max(intg, 1) + scale + 1];
         int n = 0;
         if (mask != 0) {
             out[n++] = '-';
@@ -84,9 +95,10 @@ public final class DecimalText {
             }
         }
         if (!nonZero && signEnd == 1) {
-            return new String(out, 1, n - 1); // no negative zero
+            System.arraycopy(out, 1, out, 0, n - 1); // no negative zero
+            return n - 1;
         }
-        return new String(out, 0, n);
+        return n;
     }
 
     /** Big-endian group of {@code bytes}, the value's sign bit cleared, complemented back for negative values. */
@@ -102,14 +114,14 @@ public final class DecimalText {
         return bytes == 4 ? x ^ mask : x ^ (mask & ((1 << (bytes * 8)) - 1));
     }
 
-    private static int appendDigits(char[] out, int n, int x, int digits, boolean skipLeadingZeros) {
+    private static int appendDigits(byte[] out, int n, int x, int digits, boolean skipLeadingZeros) {
         for (int i = digits - 1; i >= 0; i--) {
             int d = x / POW10[i] % 10;
             if (skipLeadingZeros && d == 0) {
                 continue;
             }
             skipLeadingZeros = false;
-            out[n++] = (char) ('0' + d);
+            out[n++] = (byte) ('0' + d);
         }
         return n;
     }

@@ -1,9 +1,9 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.WireBuffer;
 import io.sluice.server.parser.event.BinlogFormatException;
 import io.sluice.server.parser.event.ColumnTypes;
 import io.sluice.server.parser.event.RowsEventData;
@@ -38,8 +38,10 @@ public final class RowImageDecoder {
         int meta;
         String name = "";
         String mysqlType;
-        ByteString nameBytes;
-        ByteString mysqlTypeBytes;
+        /** The Column fields that depend only on the column, pre-encoded: index; name and isKey; mysqlType. */
+        byte[] head;
+        byte[] mid;
+        byte[] tail;
         /** Text whose binlog bytes are already UTF-8 (utf8mb3/utf8mb4): copied into the column as they are. */
         boolean utf8;
         boolean key;
@@ -76,6 +78,10 @@ public final class RowImageDecoder {
             }
         }
         this.jsonColumns = json;
+        this.beforePresent = new boolean[specs.length];
+        this.beforeNull = new boolean[specs.length];
+        this.beforeOff = new int[specs.length];
+        this.beforeLen = new int[specs.length];
     }
 
     /**
@@ -238,10 +244,21 @@ public final class RowImageDecoder {
             default -> throw new BinlogFormatException("column " + i + " of " + map.schema() + "." + map.table()
                     + " has binlog type " + ColumnTypes.name(s.type) + ", which Sluice cannot decode");
         }
-        // canal columns are protobuf strings; handing them over as UTF-8 bytes spares the encoder measuring and
-        // re-encoding every name, type and value of every row
-        s.nameBytes = ByteString.copyFromUtf8(s.name);
-        s.mysqlTypeBytes = s.mysqlType == null ? null : ByteString.copyFromUtf8(s.mysqlType);
+        WireBuffer w = new WireBuffer(32);
+        w.writeTag(CanalEntry.Column.INDEX_FIELD_NUMBER, WireBuffer.VARINT);
+        w.writeInt32NoTag(i);
+        s.head = w.toByteArray();
+        w.reset();
+        byte[] name = s.name.getBytes(StandardCharsets.UTF_8);
+        w.writeBytes(CanalEntry.Column.NAME_FIELD_NUMBER, name, 0, name.length);
+        w.writeBool(CanalEntry.Column.ISKEY_FIELD_NUMBER, s.key);
+        s.mid = w.toByteArray();
+        w.reset();
+        if (s.mysqlType != null) {
+            byte[] type = s.mysqlType.getBytes(StandardCharsets.UTF_8);
+            w.writeBytes(CanalEntry.Column.MYSQLTYPE_FIELD_NUMBER, type, 0, type.length);
+        }
+        s.tail = w.toByteArray();
         s.utf8 = s.kind == Kind.TEXT && StandardCharsets.UTF_8.equals(s.charset);
         return s;
     }
@@ -302,11 +319,31 @@ public final class RowImageDecoder {
     }
 
     /**
-     * Decodes every row of a rows event into {@code change}.
+     * Decodes every row of a rows event into {@code change} (for callers that want message objects: snapshots,
+     * tools). The values are exactly those of {@link #encode}: the rows are encoded, then parsed.
      *
      * @return the number of rows (canal's {@code rowsCount})
      */
     public int decode(RowsEventData rows, CanalEntry.RowChange.Builder change) {
+        WireBuffer buffer = new WireBuffer(rows.rowsEnd() - rows.rowsStart() + 256);
+        int count = encode(rows, buffer);
+        try {
+            change.mergeFrom(buffer.array(), 0, buffer.position());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("row images encoded by Sluice do not parse back", e);
+        }
+        return count;
+    }
+
+    /**
+     * Decodes every row of a rows event straight into canal's wire form: one {@code rowDatas} field (12) of a
+     * {@code RowChange} per row, appended to {@code out}. No column objects are built: names, keys and types
+     * are pre-encoded per column, values are rendered into a scratch array or copied from the event as they are.
+     * The bytes are exactly what protobuf writes for the same {@code RowData} messages.
+     *
+     * @return the number of rows (canal's {@code rowsCount})
+     */
+    public int encode(RowsEventData rows, WireBuffer out) {
         byte[] b = rows.rows();
         int p = rows.rowsStart();
         int end = rows.rowsEnd();
@@ -317,17 +354,16 @@ public final class RowImageDecoder {
         }
         int presentBefore = rows.columns().cardinality();
         int presentAfter = rows.columnsAfter() == null ? 0 : rows.columnsAfter().cardinality();
-        CanalEntry.Column[] beforeByIndex = rows.kind() == RowsEventData.Kind.UPDATE ? new CanalEntry.Column[n] : null;
         JsonNode[] beforeJson = rows.partialJson() ? new JsonNode[n] : null;
         int count = 0;
         while (p < end) {
-            CanalEntry.RowData.Builder row = CanalEntry.RowData.newBuilder();
+            int row = out.beginLengthDelimited(ROW_DATAS_FIELD, ROW_LENGTH_RESERVED);
             switch (rows.kind()) {
-                case INSERT -> p = image(b, p, rows.columns(), presentBefore, row, true, null, null, null);
-                case DELETE -> p = image(b, p, rows.columns(), presentBefore, row, false, null, null, null);
+                case INSERT -> p = image(b, p, rows.columns(), presentBefore, out, true, false, null, null);
+                case DELETE -> p = image(b, p, rows.columns(), presentBefore, out, false, false, null, null);
                 case UPDATE -> {
-                    java.util.Arrays.fill(beforeByIndex, null);
-                    p = image(b, p, rows.columns(), presentBefore, row, false, beforeByIndex, beforeJson, null);
+                    java.util.Arrays.fill(beforePresent, false);
+                    p = image(b, p, rows.columns(), presentBefore, out, false, true, beforeJson, null);
                     BitSet partial = null;
                     if (rows.partialJson()) {
                         long options = readPacked(b, p);
@@ -343,17 +379,40 @@ public final class RowImageDecoder {
                             p += bytes;
                         }
                     }
-                    p = image(b, p, rows.columnsAfter(), presentAfter, row, true, beforeByIndex, beforeJson, partial);
+                    p = image(b, p, rows.columnsAfter(), presentAfter, out, true, true, beforeJson, partial);
                 }
             }
-            change.addRowDatas(row);
+            out.endLengthDelimited(row, ROW_LENGTH_RESERVED);
             count++;
         }
         return count;
     }
 
+    private static final int ROW_DATAS_FIELD = CanalEntry.RowChange.ROWDATAS_FIELD_NUMBER;
+    private static final int BEFORE_FIELD = CanalEntry.RowData.BEFORECOLUMNS_FIELD_NUMBER;
+    private static final int AFTER_FIELD = CanalEntry.RowData.AFTERCOLUMNS_FIELD_NUMBER;
+    /** A row of a few hundred bytes to 16 KiB takes two bytes of length; others are moved once. */
+    private static final int ROW_LENGTH_RESERVED = 2;
+    private static final int SQL_TYPE_TAG = CanalEntry.Column.SQLTYPE_FIELD_NUMBER << 3;
+    private static final int UPDATED_TAG = CanalEntry.Column.UPDATED_FIELD_NUMBER << 3;
+    private static final int IS_NULL_TAG = CanalEntry.Column.ISNULL_FIELD_NUMBER << 3;
+    private static final int VALUE_TAG = CanalEntry.Column.VALUE_FIELD_NUMBER << 3 | WireBuffer.LENGTH_DELIMITED;
+
     private int packedEnd;
-    private final java.util.ArrayList<CanalEntry.Column> columns = new java.util.ArrayList<>(64);
+
+    // the value of the column being decoded: a slice of the event, of the scratch array or of a fresh array
+    private byte[] vArr;
+    private int vOff;
+    private int vLen;
+    private int vSqlType;
+    /** Holds a rendered number or date; at least as long as the longest DECIMAL (65 digits, sign, point). */
+    private byte[] scratch = new byte[128];
+
+    // the before image of the UPDATE row being decoded, by column index: where its value sits in the output
+    private final boolean[] beforePresent;
+    private final boolean[] beforeNull;
+    private final int[] beforeOff;
+    private final int[] beforeLen;
 
     private long readPacked(byte[] b, int p) {
         int first = b[p] & 0xFF;
@@ -374,69 +433,84 @@ public final class RowImageDecoder {
      * One row image. {@code after} images go to afterColumns with canal's {@code updated} flags; before images
      * of an UPDATE are remembered by column index for that comparison.
      */
-    private int image(byte[] b, int p, BitSet present, int presentCount, CanalEntry.RowData.Builder row, boolean after,
-                      CanalEntry.Column[] beforeByIndex, JsonNode[] beforeJson, BitSet partial) {
+    private int image(byte[] b, int p, BitSet present, int presentCount, WireBuffer out, boolean after,
+                      boolean update, JsonNode[] beforeJson, BitSet partial) {
         int nulls = p;
         p += (presentCount + 7) >>> 3;
         int k = 0;
-        boolean update = beforeByIndex != null;
+        int field = after ? AFTER_FIELD : BEFORE_FIELD;
         for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
             Spec s = specs[i];
             boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;
             k++;
-            CanalEntry.Column.Builder c = CanalEntry.Column.newBuilder()
-                    .setIndex(i)
-                    .setNameBytes(s.nameBytes)
-                    .setIsKey(s.key);
-            if (s.mysqlTypeBytes != null) {
-                c.setMysqlTypeBytes(s.mysqlTypeBytes);
-            }
+            int sqlType;
             if (isNull) {
-                c.setIsNull(true).setSqlType(s.nullSqlType);
+                sqlType = s.nullSqlType;
+                vLen = 0;
             } else {
-                c.setIsNull(false);
                 if (s.kind == Kind.JSON && after && partial != null && partial.get(s.jsonOrdinal)) {
-                    p = partialJson(b, p, s, c, beforeJson == null ? null : beforeJson[i], i);
+                    p = partialJson(b, p, s, beforeJson == null ? null : beforeJson[i], i);
                 } else {
-                    p = value(b, p, s, c, beforeJson, i);
+                    p = value(b, p, s, beforeJson, i);
                 }
+                sqlType = vSqlType;
             }
-            if (after) {
-                c.setUpdated(!update || changed(c, beforeByIndex[i]));
-            } else {
-                c.setUpdated(false);
-            }
-            CanalEntry.Column column = c.build();
-            columns.add(column);
+            boolean updated = after && (!update || changed(i, isNull, out));
+            int valueAt = column(out, field, s, sqlType, isNull, updated);
             if (!after && update) {
-                beforeByIndex[i] = column;
+                beforePresent[i] = true;
+                beforeNull[i] = isNull;
+                beforeOff[i] = valueAt;
+                beforeLen[i] = vLen;
             }
         }
-        // one addAll sizes the builder's list once instead of growing it column by column
-        if (after) {
-            row.addAllAfterColumns(columns);
-        } else {
-            row.addAllBeforeColumns(columns);
-        }
-        columns.clear();
         return p;
     }
 
-    /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */
-    private static boolean changed(CanalEntry.Column.Builder after, CanalEntry.Column before) {
-        if (before == null) {
-            return true;
+    /**
+     * Writes one Column: index, sqlType, name, isKey, updated, isNull, value (when not NULL), mysqlType — the fields
+     * canal sets, in field order, as protobuf writes them.
+     *
+     * @return where the value's bytes start in {@code out} (-1 for NULL)
+     */
+    private int column(WireBuffer out, int field, Spec s, int sqlType, boolean isNull, boolean updated) {
+        int size = s.head.length + 1 + WireBuffer.int32Size(sqlType) + s.mid.length + 4 + s.tail.length
+                + (isNull ? 0 : 1 + WireBuffer.varint32Size(vLen) + vLen);
+        out.writeTag(field, WireBuffer.LENGTH_DELIMITED);
+        out.writeVarint32(size);
+        out.writeRaw(s.head);
+        out.writeRawByte(SQL_TYPE_TAG);
+        out.writeInt32NoTag(sqlType);
+        out.writeRaw(s.mid);
+        out.writeRawByte(UPDATED_TAG);
+        out.writeRawByte(updated ? 1 : 0);
+        out.writeRawByte(IS_NULL_TAG);
+        out.writeRawByte(isNull ? 1 : 0);
+        int at = -1;
+        if (!isNull) {
+            out.writeRawByte(VALUE_TAG);
+            out.writeVarint32(vLen);
+            at = out.position();
+            out.writeRaw(vArr, vOff, vLen);
         }
-        if (after.getIsNull() || before.getIsNull()) {
-            return after.getIsNull() != before.getIsNull();
-        }
-        return !after.getValueBytes().equals(before.getValueBytes());
+        out.writeRaw(s.tail);
+        return at;
     }
 
-    private int value(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode[] beforeJson, int index) {
+    /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */
+    private boolean changed(int i, boolean isNull, WireBuffer out) {
+        if (!beforePresent[i]) {
+            return true;
+        }
+        if (isNull || beforeNull[i]) {
+            return isNull != beforeNull[i];
+        }
+        int from = beforeOff[i];
+        return !java.util.Arrays.equals(vArr, vOff, vOff + vLen, out.array(), from, from + beforeLen[i]);
+    }
+
+    private int value(byte[] b, int p, Spec s, JsonNode[] beforeJson, int index) {
         int sqlType = s.sqlType;
-        String v;
-        ByteString bytes = null;
         switch (s.kind) {
             case INT8 -> {
                 int x = b[p];
@@ -445,7 +519,7 @@ public final class RowImageDecoder {
                     x += 256;
                     sqlType = Types.SMALLINT; // canal moves a value past the signed range one JDBC type up
                 }
-                v = Integer.toString(x);
+                digits(x);
             }
             case INT16 -> {
                 int x = (short) ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8);
@@ -454,7 +528,7 @@ public final class RowImageDecoder {
                     x += 65536;
                     sqlType = Types.INTEGER;
                 }
-                v = Integer.toString(x);
+                digits(x);
             }
             case INT24 -> {
                 int x = ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16) << 8 >> 8;
@@ -462,39 +536,39 @@ public final class RowImageDecoder {
                 if (s.unsigned && x < 0) {
                     x += 1 << 24;
                 }
-                v = Integer.toString(x);
+                digits(x);
             }
             case INT32 -> {
                 int x = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
                 p += 4;
                 if (s.unsigned && x < 0) {
-                    v = Long.toString(x & 0xFFFFFFFFL);
+                    digits(x & 0xFFFFFFFFL);
                     sqlType = Types.BIGINT;
                 } else {
-                    v = Integer.toString(x);
+                    digits(x);
                 }
             }
             case INT64 -> {
                 long x = le64(b, p);
                 p += 8;
                 if (s.unsigned && x < 0) {
-                    v = Long.toUnsignedString(x);
+                    text(Long.toUnsignedString(x));
                     sqlType = Types.DECIMAL;
                 } else {
-                    v = Long.toString(x);
+                    digits(x);
                 }
             }
             case FLOAT -> {
-                v = Float.toString(Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
-                        | (b[p + 3] & 0xFF) << 24));
+                text(Float.toString(Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
+                        | (b[p + 3] & 0xFF) << 24)));
                 p += 4;
             }
             case DOUBLE -> {
-                v = Double.toString(Double.longBitsToDouble(le64(b, p)));
+                text(Double.toString(Double.longBitsToDouble(le64(b, p))));
                 p += 8;
             }
             case DECIMAL -> {
-                v = DecimalText.read(b, p, s.precision, s.scale, canal);
+                ascii(DecimalText.read(b, p, s.precision, s.scale, canal, scratch));
                 p += DecimalText.size(s.precision, s.scale);
             }
             case BIT -> {
@@ -505,46 +579,54 @@ public final class RowImageDecoder {
                     x = (x << 8) | (b[p + i] & 0xFF);
                 }
                 p += width;
-                v = Long.toUnsignedString(x);
+                text(Long.toUnsignedString(x));
             }
             case DATE -> {
-                v = TemporalText.date(b, p);
+                ascii(TemporalText.date(b, p, scratch));
                 p += 3;
             }
             case TIME -> {
-                v = TemporalText.time(((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16) << 8 >> 8);
+                text(TemporalText.time(((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16) << 8 >> 8));
                 p += 3;
             }
             case TIME2 -> {
-                v = TemporalText.time2(b, p, s.meta);
+                text(TemporalText.time2(b, p, s.meta));
                 p += 3 + TemporalText.fractionBytes(s.meta);
             }
             case TIMESTAMP -> {
-                v = temporal.timestamp((b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24, 0, 0);
+                ascii(temporal.timestamp((b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16
+                        | (b[p + 3] & 0xFFL) << 24, 0, 0, scratch));
                 p += 4;
             }
             case TIMESTAMP2 -> {
-                v = temporal.timestamp2(b, p, s.meta);
+                ascii(temporal.timestamp2(b, p, s.meta, scratch));
                 p += 4 + TemporalText.fractionBytes(s.meta);
             }
             case DATETIME -> {
-                v = TemporalText.datetime(le64(b, p));
+                ascii(TemporalText.datetime(le64(b, p), scratch));
                 p += 8;
             }
             case DATETIME2 -> {
-                v = TemporalText.datetime2(b, p, s.meta);
+                ascii(TemporalText.datetime2(b, p, s.meta, scratch));
                 p += 5 + TemporalText.fractionBytes(s.meta);
             }
             case YEAR -> {
                 int y = b[p] & 0xFF;
                 p += 1;
-                v = y == 0 ? "0000" : Integer.toString(1900 + y);
+                if (y == 0) {
+                    text("0000");
+                } else {
+                    digits(1900 + y);
+                }
             }
             case ENUM -> {
                 int x = s.meta == 1 ? b[p] & 0xFF : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
                 p += s.meta;
-                v = canal || s.labels == null ? Integer.toString(x)
-                        : x == 0 ? "" : x <= s.labels.length ? s.labels[x - 1] : Integer.toString(x);
+                if (canal || s.labels == null || (x != 0 && x > s.labels.length)) {
+                    digits(x);
+                } else {
+                    text(x == 0 ? "" : s.labels[x - 1]);
+                }
             }
             case SET -> {
                 long x = 0;
@@ -552,21 +634,12 @@ public final class RowImageDecoder {
                     x = (x << 8) | (b[p + i] & 0xFF);
                 }
                 p += s.meta;
-                v = canal || s.labels == null ? Long.toUnsignedString(x) : setLabels(x, s.labels);
+                text(canal || s.labels == null ? Long.toUnsignedString(x) : setLabels(x, s.labels));
             }
             default -> {
                 int length;
                 switch (s.frame) {
-                    case STRING -> {
-                        if (s.meta < 256) {
-                            length = b[p] & 0xFF;
-                            p += 1;
-                        } else {
-                            length = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
-                            p += 2;
-                        }
-                    }
-                    case VARCHAR -> {
+                    case STRING, VARCHAR -> {
                         if (s.meta < 256) {
                             length = b[p] & 0xFF;
                             p += 1;
@@ -584,27 +657,69 @@ public final class RowImageDecoder {
                         length = (int) x;
                     }
                 }
-                bytes = bytesValue(b, p, length, s, beforeJson, index);
-                v = null;
+                bytesValue(b, p, length, s, beforeJson, index);
                 p += length;
             }
         }
-        c.setValueBytes(bytes != null ? bytes : ascii(v)).setSqlType(sqlType);
+        vSqlType = sqlType;
         return p;
     }
 
-    /** Digits, dates, labels: their UTF-8 is their ISO-8859-1 for the ASCII they are, one array copy. */
-    private static ByteString ascii(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            if (v.charAt(i) >= 0x80) {
-                return ByteString.copyFromUtf8(v); // ENUM/SET labels may be any text
-            }
+    /** The value is a decimal integer, written into the scratch array (no String). */
+    private void digits(long x) {
+        byte[] s = scratch;
+        int i = 20;
+        boolean negative = x < 0;
+        if (!negative) {
+            x = -x; // counted on the negative side, where Long.MIN_VALUE fits
         }
-        return UnsafeByteOperations.unsafeWrap(v.getBytes(StandardCharsets.ISO_8859_1));
+        do {
+            s[--i] = (byte) ('0' - (x % 10));
+            x /= 10;
+        } while (x != 0);
+        if (negative) {
+            s[--i] = '-';
+        }
+        vArr = s;
+        vOff = i;
+        vLen = 20 - i;
+    }
+
+    /** The value is the first {@code length} bytes of the scratch array, ASCII written there by a renderer. */
+    private void ascii(int length) {
+        vArr = scratch;
+        vOff = 0;
+        vLen = length;
+    }
+
+    /** The value is this text, as its UTF-8 (digits, dates and most labels are ASCII: copied char by char). */
+    private void text(String v) {
+        int n = v.length();
+        if (n > scratch.length) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        byte[] s = scratch;
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c >= 0x80) {
+                bytes(v.getBytes(StandardCharsets.UTF_8)); // ENUM/SET labels may be any text
+                return;
+            }
+            s[i] = (byte) c;
+        }
+        vArr = s;
+        vOff = 0;
+        vLen = n;
+    }
+
+    private void bytes(byte[] v) {
+        vArr = v;
+        vOff = 0;
+        vLen = v.length;
     }
 
     /** Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8. */
-    private static ByteString latin1(byte[] b, int p, int length, int padTo) {
+    private static byte[] latin1(byte[] b, int p, int length, int padTo) {
         int size = Math.max(length, padTo);
         int extra = 0;
         for (int i = 0; i < length; i++) {
@@ -615,7 +730,7 @@ public final class RowImageDecoder {
         if (extra == 0) {
             byte[] out = new byte[size];
             System.arraycopy(b, p, out, 0, length);
-            return UnsafeByteOperations.unsafeWrap(out);
+            return out;
         }
         byte[] out = new byte[size + extra];
         int o = 0;
@@ -628,29 +743,34 @@ public final class RowImageDecoder {
                 out[o++] = (byte) (0x80 | (x & 0x3F));
             }
         }
-        return UnsafeByteOperations.unsafeWrap(out); // padding 0x00 bytes are already there
+        return out; // padding 0x00 bytes are already there
     }
 
-    private ByteString bytesValue(byte[] b, int p, int length, Spec s, JsonNode[] beforeJson, int index) {
+    private void bytesValue(byte[] b, int p, int length, Spec s, JsonNode[] beforeJson, int index) {
         switch (s.kind) {
-            case TEXT:
-                return s.utf8 ? ByteString.copyFrom(b, p, length)
-                        : ByteString.copyFromUtf8(new String(b, p, length, s.charset));
-            case BINARY:
-                return latin1(b, p, length, canal ? 0 : s.padTo);
-            case GEOMETRY:
-                return latin1(b, p, length, 0);
-            case JSON: {
+            case TEXT -> {
+                if (s.utf8) { // already UTF-8: the event's own bytes
+                    vArr = b;
+                    vOff = p;
+                    vLen = length;
+                } else {
+                    bytes(new String(b, p, length, s.charset).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            case BINARY -> bytes(latin1(b, p, length, canal ? 0 : s.padTo));
+            case GEOMETRY -> bytes(latin1(b, p, length, 0));
+            case JSON -> {
                 if (length == 0) {
-                    return ByteString.EMPTY;
+                    text("");
+                    return;
                 }
                 JsonNode doc = JsonBinary.parse(b, p, length);
                 if (beforeJson != null) {
                     beforeJson[index] = doc;
                 }
-                return ByteString.copyFromUtf8(JsonText.write(doc));
+                bytes(JsonText.write(doc).getBytes(StandardCharsets.UTF_8));
             }
-            case VECTOR: {
+            case VECTOR -> {
                 StringBuilder out = new StringBuilder().append('[');
                 for (int i = 0; i + 4 <= length; i += 4) {
                     if (i > 0) {
@@ -659,18 +779,15 @@ public final class RowImageDecoder {
                     out.append(Float.intBitsToFloat((b[p + i] & 0xFF) | (b[p + i + 1] & 0xFF) << 8
                             | (b[p + i + 2] & 0xFF) << 16 | (b[p + i + 3] & 0xFF) << 24));
                 }
-                return ascii(out.append(']').toString());
+                text(out.append(']').toString());
             }
-            case INET6:
-                return ascii(Inet6Text.format(padded(b, p, length, 16)));
-            case UUID:
-                return ascii(uuid(padded(b, p, length, 16)));
-            default:
-                throw new IllegalStateException("not a byte-string kind: " + s.kind);
+            case INET6 -> text(Inet6Text.format(padded(b, p, length, 16)));
+            case UUID -> text(uuid(padded(b, p, length, 16)));
+            default -> throw new IllegalStateException("not a byte-string kind: " + s.kind);
         }
     }
 
-    private int partialJson(byte[] b, int p, Spec s, CanalEntry.Column.Builder c, JsonNode before, int index) {
+    private int partialJson(byte[] b, int p, Spec s, JsonNode before, int index) {
         long x = 0;
         for (int i = s.meta - 1; i >= 0; i--) {
             x = (x << 8) | (b[p + i] & 0xFF);
@@ -679,7 +796,8 @@ public final class RowImageDecoder {
         int length = (int) x;
         JsonDiffs diffs = JsonDiffs.parse(b, p, length);
         String v = before != null ? JsonText.write(diffs.applyTo(before)) : diffs.expression(s.name.isEmpty() ? "@" + (index + 1) : s.name);
-        c.setValueBytes(ByteString.copyFromUtf8(v)).setSqlType(s.sqlType);
+        bytes(v.getBytes(StandardCharsets.UTF_8));
+        vSqlType = s.sqlType;
         return p + length;
     }
 

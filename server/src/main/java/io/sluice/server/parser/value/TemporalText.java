@@ -29,45 +29,77 @@ public final class TemporalText {
         return (fsp + 1) / 2;
     }
 
+    /** The longest text these write into a caller's array: a DATETIME with six fraction digits. */
+    public static final int MAX_LENGTH = 26;
+
     /** DATE: 3 bytes little-endian, day:5 month:4 year:15. */
     public static String date(byte[] b, int p) {
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, date(b, p, out));
+    }
+
+    /** {@link #date(byte[], int)} as ASCII into {@code out}; returns the length. */
+    public static int date(byte[] b, int p, byte[] out) {
         int v = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16;
-        char[] out = new char[10];
         put4(out, 0, v >>> 9);
         out[4] = '-';
         put2(out, 5, (v >>> 5) & 0xF);
         out[7] = '-';
         put2(out, 8, v & 0x1F);
-        return new String(out);
+        return 10;
     }
 
     /** DATETIME2(fsp): 5 bytes big-endian (offset by 2^39) then the fraction. */
     public static String datetime2(byte[] b, int p, int fsp) {
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, datetime2(b, p, fsp, out));
+    }
+
+    /** {@link #datetime2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
+    public static int datetime2(byte[] b, int p, int fsp, byte[] out) {
         long intPart = be(b, p, 5) - DATETIMEF_INT_OFS;
         int micros = fraction(b, p + 5, fsp);
         long ymd = intPart >> 17;
         long ym = ymd >> 5;
         long hms = intPart % (1 << 17);
-        return datetime((int) (ym / 13), (int) (ym % 13), (int) (ymd % 32), (int) (hms >> 12),
+        return datetime(out, (int) (ym / 13), (int) (ym % 13), (int) (ymd % 32), (int) (hms >> 12),
                 (int) ((hms >> 6) % 64), (int) (hms % 64), micros, fsp);
     }
 
     /** Pre-5.6 DATETIME: 8 bytes little-endian holding the decimal number YYYYMMDDhhmmss. */
     public static String datetime(long v) {
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, datetime(v, out));
+    }
+
+    /** {@link #datetime(long)} as ASCII into {@code out}; returns the length. */
+    public static int datetime(long v, byte[] out) {
         long d = v / 1000000;
         long t = v % 1000000;
-        return datetime((int) (d / 10000), (int) (d % 10000 / 100), (int) (d % 100), (int) (t / 10000),
+        return datetime(out, (int) (d / 10000), (int) (d % 10000 / 100), (int) (d % 100), (int) (t / 10000),
                 (int) (t % 10000 / 100), (int) (t % 100), 0, 0);
     }
 
     /** TIMESTAMP2(fsp): 4 bytes big-endian epoch seconds then the fraction; 0 is the zero timestamp. */
     public String timestamp2(byte[] b, int p, int fsp) {
-        return timestamp(be(b, p, 4), fraction(b, p + 4, fsp), fsp);
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, timestamp2(b, p, fsp, out));
+    }
+
+    /** {@link #timestamp2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
+    public int timestamp2(byte[] b, int p, int fsp, byte[] out) {
+        return timestamp(be(b, p, 4), fraction(b, p + 4, fsp), fsp, out);
     }
 
     public String timestamp(long epochSecond, int micros, int fsp) {
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, timestamp(epochSecond, micros, fsp, out));
+    }
+
+    /** {@link #timestamp(long, int, int)} as ASCII into {@code out}; returns the length. */
+    public int timestamp(long epochSecond, int micros, int fsp, byte[] out) {
         if (epochSecond == 0 && micros == 0) {
-            return datetime(0, 0, 0, 0, 0, 0, 0, fsp);
+            return datetime(out, 0, 0, 0, 0, 0, 0, 0, fsp);
         }
         long local = epochSecond + (utc ? 0 : zone.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds());
         long days = Math.floorDiv(local, 86400);
@@ -82,7 +114,8 @@ public final class TemporalText {
         int day = (int) (doy - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
-        return datetime(year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros, fsp);
+        return datetime(out, year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros,
+                fsp);
     }
 
     /** TIME2(fsp): 3 bytes big-endian (offset by 2^23) plus the fraction, as MySQL's packed time. */
@@ -143,7 +176,12 @@ public final class TemporalText {
     }
 
     static String datetime(int year, int month, int day, int hour, int minute, int second, int micros, int fsp) {
-        char[] out = new char[fsp > 0 ? 20 + fsp : 19];
+        byte[] out = new byte[MAX_LENGTH];
+        return text(out, datetime(out, year, month, day, hour, minute, second, micros, fsp));
+    }
+
+    private static int datetime(byte[] out, int year, int month, int day, int hour, int minute, int second, int micros,
+                                int fsp) {
         put4(out, 0, year);
         out[4] = '-';
         put2(out, 5, month);
@@ -160,12 +198,16 @@ public final class TemporalText {
             int v = micros;
             for (int i = 5; i >= 0; i--) {
                 if (i < fsp) {
-                    out[20 + i] = (char) ('0' + v % 10);
+                    out[20 + i] = (byte) ('0' + v % 10);
                 }
                 v /= 10;
             }
         }
-        return new String(out);
+        return fsp > 0 ? 20 + fsp : 19;
+    }
+
+    private static String text(byte[] ascii, int length) {
+        return new String(ascii, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** The fraction in microseconds: fsp 1–2 one byte of 1/100 s, 3–4 two bytes of 1/10000 s, 5–6 three bytes. */
@@ -195,16 +237,16 @@ public final class TemporalText {
         return s.append(v);
     }
 
-    private static void put2(char[] out, int at, int v) {
-        out[at] = (char) ('0' + v / 10 % 10);
-        out[at + 1] = (char) ('0' + v % 10);
+    private static void put2(byte[] out, int at, int v) {
+        out[at] = (byte) ('0' + v / 10 % 10);
+        out[at + 1] = (byte) ('0' + v % 10);
     }
 
-    private static void put4(char[] out, int at, int v) {
-        out[at] = (char) ('0' + v / 1000 % 10);
-        out[at + 1] = (char) ('0' + v / 100 % 10);
-        out[at + 2] = (char) ('0' + v / 10 % 10);
-        out[at + 3] = (char) ('0' + v % 10);
+    private static void put4(byte[] out, int at, int v) {
+        out[at] = (byte) ('0' + v / 1000 % 10);
+        out[at + 1] = (byte) ('0' + v / 100 % 10);
+        out[at + 2] = (byte) ('0' + v / 10 % 10);
+        out[at + 3] = (byte) ('0' + v % 10);
     }
 
     static long be(byte[] b, int p, int n) {
