@@ -12,6 +12,7 @@ import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.metrics.SluiceMetrics;
 import io.sluice.server.metrics.StatusServer;
 import io.sluice.server.net.NetServer;
+import io.sluice.server.parser.ParserWarmup;
 import io.sluice.server.net.NetServerSettings;
 import io.sluice.server.parser.ParserStatus;
 import io.sluice.server.snapshot.SnapshotService;
@@ -103,6 +104,9 @@ public final class SluiceServer implements AutoCloseable {
 
     public synchronized void start() throws Exception {
         log.info("Sluice starting with {}", config);
+        if (config.warmup()) {
+            ParserWarmup.run();
+        }
         sources = new BinlogSourceFactory(config.fileDataDir());
         if (config.hasZooKeeper()) {
             zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())

@@ -131,9 +131,11 @@ public final class ConfigLoader {
             throw v.error("sluice.config.source", v.find("sluice.config.source"), "needs canal.zkServers to be set");
         }
 
+        boolean warmup = v.bool("sluice.warmup", true);
+
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource);
+                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination) and learn which keys are instance keys before reporting unknown ones

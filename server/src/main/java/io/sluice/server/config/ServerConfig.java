@@ -35,6 +35,7 @@ import java.util.Map;
  * @param ha                  {@code sluice.zookeeper.session.timeout.ms}, {@code sluice.ha.takeover.delay.ms},
  *                            {@code sluice.ha.rebalance}
  * @param configSource        {@code sluice.config.source}: where instance.properties are read (default FILE)
+ * @param warmup              {@code sluice.warmup}: decode the bundled warm-up binlogs at start (default true)
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
@@ -42,7 +43,7 @@ public record ServerConfig(Path canalProperties, Path confDir, String ip, String
                            long fileFlushPeriodMs, List<String> destinations, boolean autoScan,
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
                            MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
-                           HaConfig ha, ConfigSource configSource) {
+                           HaConfig ha, ConfigSource configSource, boolean warmup) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);
