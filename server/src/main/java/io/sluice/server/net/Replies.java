@@ -56,12 +56,13 @@ final class Replies {
 
     /**
      * {@code Packet{version=1, type=MESSAGES, body=Messages{batch_id, messages...}}} written by hand around the
-     * stored entries' bytes: the protobuf framing (tags and lengths) goes into one small buffer, and each entry
-     * array is wrapped as it is, so a batch of any size is neither re-encoded nor copied here.
+     * stored entries' bytes, straight into direct buffers: the entries are not re-encoded, and they are copied once,
+     * into the memory the socket writes from (a heap array must be copied there anyway; handing the transport heap
+     * buffers makes it merge them into a heap copy first, one more copy and as much garbage as the batch).
+     * A batch is written into pooled pieces of 64 KiB, sent with one gathering write.
      */
     static ByteBuf messages(ByteBufAllocator alloc, Batch batch) {
         List<StoredEntry> entries = batch.entries();
-        int count = entries.size();
         long bodySize = batch.id() == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_ID_FIELD, batch.id());
         int entryTagSize = CodedOutputStream.computeTagSize(MESSAGES_FIELD);
         for (StoredEntry entry : entries) {
@@ -70,44 +71,85 @@ final class Replies {
         }
         if (bodySize > Integer.MAX_VALUE - 64) {
             // the frame header is a signed 32-bit length; the store cuts batches by bytes well below this
-            throw new IllegalStateException("batch " + batch.id() + " of " + count + " entries is " + bodySize
+            throw new IllegalStateException("batch " + batch.id() + " of " + entries.size() + " entries is " + bodySize
                     + " bytes, more than one canal frame can carry");
         }
-        int prefixSize = CodedOutputStream.computeInt32Size(VERSION_FIELD, VERSION)
-                + CodedOutputStream.computeEnumSize(TYPE_FIELD, PacketType.MESSAGES_VALUE)
-                + CodedOutputStream.computeTagSize(BODY_FIELD)
-                + CodedOutputStream.computeUInt32SizeNoTag((int) bodySize)
-                + (batch.id() == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_ID_FIELD, batch.id()));
-        int framingSize = prefixSize + count * (entryTagSize + 5);
-
-        ByteBuf framing = alloc.heapBuffer(framingSize);
-        CompositeByteBuf out = alloc.compositeBuffer(1 + 2 * count);
+        byte[] framing = new byte[32];
+        int n = varintField(framing, 0, VERSION_FIELD, VERSION);
+        n = varintField(framing, n, TYPE_FIELD, PacketType.MESSAGES_VALUE);
+        n = varint(framing, n, (long) BODY_FIELD << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        n = varint(framing, n, bodySize);
+        DirectPieces out = new DirectPieces(alloc, n + bodySize); // the body starts with the batch id
+        if (batch.id() != 0) {
+            n = varintField(framing, n, BATCH_ID_FIELD, batch.id());
+        }
         try {
-            writeVarintField(framing, VERSION_FIELD, VERSION);
-            writeVarintField(framing, TYPE_FIELD, PacketType.MESSAGES_VALUE);
-            writeTag(framing, BODY_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            writeVarint(framing, bodySize);
-            if (batch.id() != 0) {
-                writeVarintField(framing, BATCH_ID_FIELD, batch.id());
-            }
-            int sliceStart = 0;
+            out.write(framing, 0, n);
             for (StoredEntry entry : entries) {
                 byte[] bytes = entry.bytes();
-                writeTag(framing, MESSAGES_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                writeVarint(framing, bytes.length);
-                out.addComponent(true, framing.retainedSlice(sliceStart, framing.writerIndex() - sliceStart));
-                out.addComponent(true, Unpooled.wrappedBuffer(bytes));
-                sliceStart = framing.writerIndex();
+                n = varint(framing, 0, (long) MESSAGES_FIELD << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                n = varint(framing, n, bytes.length);
+                out.write(framing, 0, n);
+                out.write(bytes, 0, bytes.length);
             }
-            if (framing.writerIndex() > sliceStart) {
-                out.addComponent(true, framing.retainedSlice(sliceStart, framing.writerIndex() - sliceStart));
-            }
-            return out;
+            return out.finish();
         } catch (RuntimeException e) {
             out.release();
             throw e;
-        } finally {
-            framing.release();
+        }
+    }
+
+    /** Exactly {@code total} bytes in direct buffers of at most {@link #PIECE} bytes (or total / 512). */
+    private static final class DirectPieces {
+        private static final int PIECE = 64 << 10;
+        private static final int MAX_PIECES = 512; // well under IOV_MAX, so the transport never merges them
+
+        private final ByteBufAllocator alloc;
+        private final int pieceSize;
+        private final List<ByteBuf> pieces = new java.util.ArrayList<>(1);
+        private long unallocated;
+        private ByteBuf current;
+
+        DirectPieces(ByteBufAllocator alloc, long total) {
+            this.alloc = alloc;
+            this.pieceSize = (int) Math.max(PIECE, (total + MAX_PIECES - 1) / MAX_PIECES);
+            this.unallocated = total;
+        }
+
+        void write(byte[] src, int off, int len) {
+            while (len > 0) {
+                if (current == null || !current.isWritable()) {
+                    if (unallocated <= 0) {
+                        throw new IllegalStateException("GET reply larger than computed");
+                    }
+                    int size = (int) Math.min(pieceSize, unallocated);
+                    current = alloc.directBuffer(size, size);
+                    pieces.add(current);
+                    unallocated -= size;
+                }
+                int chunk = Math.min(len, current.writableBytes());
+                current.writeBytes(src, off, chunk);
+                off += chunk;
+                len -= chunk;
+            }
+        }
+
+        ByteBuf finish() {
+            if (unallocated != 0 || current.isWritable()) {
+                throw new IllegalStateException("GET reply smaller than computed");
+            }
+            if (pieces.size() == 1) {
+                return pieces.get(0);
+            }
+            CompositeByteBuf out = alloc.compositeDirectBuffer(pieces.size());
+            out.addComponents(true, pieces);
+            return out;
+        }
+
+        void release() {
+            for (ByteBuf b : pieces) {
+                b.release();
+            }
         }
     }
 
@@ -115,21 +157,17 @@ final class Replies {
         return Unpooled.wrappedBuffer(packet.toByteArray());
     }
 
-    private static void writeVarintField(ByteBuf out, int field, long value) {
-        writeTag(out, field, WireFormat.WIRETYPE_VARINT);
-        writeVarint(out, value);
+    private static int varintField(byte[] out, int at, int field, long value) {
+        return varint(out, varint(out, at, (long) field << 3 | WireFormat.WIRETYPE_VARINT), value);
     }
 
-    private static void writeTag(ByteBuf out, int field, int wireType) {
-        writeVarint(out, (long) field << 3 | wireType);
-    }
-
-    /** Protobuf base-128 varint; negative int64 values take ten bytes, as protobuf writes them. */
-    private static void writeVarint(ByteBuf out, long value) {
+    /** Protobuf base-128 varint at {@code at}; negative int64 values take ten bytes, as protobuf writes them. */
+    private static int varint(byte[] out, int at, long value) {
         while ((value & ~0x7FL) != 0) {
-            out.writeByte((int) (value & 0x7F) | 0x80);
+            out[at++] = (byte) ((value & 0x7F) | 0x80);
             value >>>= 7;
         }
-        out.writeByte((int) value);
+        out[at++] = (byte) value;
+        return at;
     }
 }

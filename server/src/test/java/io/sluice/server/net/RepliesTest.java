@@ -51,24 +51,44 @@ class RepliesTest {
     }
 
     @Test
-    void messagesWrapTheStoredBytesAndEqualWhatProtobufWouldEncode() {
+    void messagesAreWhatProtobufWouldEncodeInOneDirectBuffer() {
         List<StoredEntry> entries = SampleEntries.transactions(40, 3);
-        Batch batch = new Batch(300, entries);
-        ByteBuf reply = Replies.messages(UnpooledByteBufAllocator.DEFAULT, batch);
+        ByteBuf reply = Replies.messages(UnpooledByteBufAllocator.DEFAULT, new Batch(300, entries));
         try {
-            assertThat(reply).isInstanceOf(CompositeByteBuf.class);
-            Messages.Builder expectedBody = Messages.newBuilder().setBatchId(300);
-            entries.forEach(e -> expectedBody.addMessages(ByteString.copyFrom(e.bytes())));
-            byte[] expected = Packet.newBuilder().setVersion(1).setType(PacketType.MESSAGES)
-                    .setBody(expectedBody.build().toByteString()).build().toByteArray();
-            assertThat(HexFormat.of().formatHex(ByteBufUtil.getBytes(reply)))
-                    .isEqualTo(HexFormat.of().formatHex(expected));
-            // the entry arrays are components, not copies: two components per entry plus the tail
-            assertThat(((CompositeByteBuf) reply).numComponents()).isEqualTo(2 * entries.size());
-            assertThat(((CompositeByteBuf) reply).component(1).array()).isSameAs(entries.get(0).bytes());
+            // direct: the transport writes it as it is, without merging heap components into a copy first
+            assertThat(reply.isDirect()).isTrue();
+            assertThat(reply).isNotInstanceOf(CompositeByteBuf.class);
+            assertThat(ByteBufUtil.hexDump(reply)).isEqualTo(expected(300, entries));
         } finally {
             reply.release();
         }
+    }
+
+    @Test
+    void aLargeBatchGoesOutInDirectPiecesOf64KiB() {
+        List<StoredEntry> entries = SampleEntries.wide(100, 20);
+        long total = entries.stream().mapToLong(StoredEntry::size).sum();
+        assertThat(total).as("sample batch size").isGreaterThan(256L << 10);
+        ByteBuf reply = Replies.messages(UnpooledByteBufAllocator.DEFAULT, new Batch(7, entries));
+        try {
+            assertThat(reply).isInstanceOf(CompositeByteBuf.class);
+            CompositeByteBuf pieces = (CompositeByteBuf) reply;
+            assertThat(pieces.numComponents()).isEqualTo((int) ((reply.readableBytes() + (64 << 10) - 1) >> 16));
+            for (int i = 0; i < pieces.numComponents(); i++) {
+                assertThat(pieces.component(i).isDirect()).isTrue();
+                assertThat(pieces.component(i).readableBytes()).isLessThanOrEqualTo(64 << 10);
+            }
+            assertThat(ByteBufUtil.hexDump(reply)).isEqualTo(expected(7, entries));
+        } finally {
+            reply.release();
+        }
+    }
+
+    private static String expected(long batchId, List<StoredEntry> entries) {
+        Messages.Builder body = Messages.newBuilder().setBatchId(batchId);
+        entries.forEach(e -> body.addMessages(ByteString.copyFrom(e.bytes())));
+        return HexFormat.of().formatHex(Packet.newBuilder().setVersion(1).setType(PacketType.MESSAGES)
+                .setBody(body.build().toByteString()).build().toByteArray());
     }
 
     @Test
