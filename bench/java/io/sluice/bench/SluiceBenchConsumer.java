@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import io.sluice.client.BatchStream;
 import io.sluice.client.ConnectorSettings;
+import io.sluice.client.Entries;
 import io.sluice.client.Message;
 import io.sluice.client.SluiceConnector;
 import io.sluice.client.StreamSettings;
@@ -74,7 +75,7 @@ public final class SluiceBenchConsumer {
                                 || !table.equals(e.getHeader().getTableName())) {
                             continue;
                         }
-                        CanalEntry.RowChange rc = CanalEntry.RowChange.parseFrom(e.getStoreValue());
+                        CanalEntry.RowChange rc = Entries.rowChange(e);
                         if (rc.getIsDdl()) {
                             continue;
                         }

@@ -42,7 +42,7 @@ final class ChangeMapper {
             }
             CanalEntry.RowChange rc;
             try {
-                rc = CanalEntry.RowChange.parseFrom(entry.getStoreValue());
+                rc = io.sluice.client.Entries.rowChange(entry);
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("entry of " + mapping.fullName() + " at " + h.getLogfileName() + ":"
                         + h.getLogfileOffset() + " holds no RowChange", e);
