@@ -39,6 +39,37 @@ public final class WireBuffer {
         return Arrays.copyOf(buf, pos);
     }
 
+    /** Makes room for {@code more} bytes, which the {@code put} methods may then write without checking. */
+    public void reserve(int more) {
+        ensure(more);
+    }
+
+    public void putByte(int b) {
+        buf[pos++] = (byte) b;
+    }
+
+    public void putBytes(byte[] b) {
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+    }
+
+    public void putBytes(byte[] b, int off, int len) {
+        System.arraycopy(b, off, buf, pos, len);
+        pos += len;
+    }
+
+    /** An unsigned varint of 32 bits, into reserved room (at most 5 bytes). */
+    public void putVarint32(int v) {
+        byte[] b = buf;
+        int p = pos;
+        while ((v & ~0x7F) != 0) {
+            b[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte) v;
+        pos = p;
+    }
+
     private void ensure(int more) {
         if (pos + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));

@@ -38,9 +38,14 @@ public final class RowImageDecoder {
         int meta;
         String name = "";
         String mysqlType;
-        /** The Column fields that depend only on the column, pre-encoded: index; name and isKey; mysqlType. */
+        /**
+         * The Column fields that depend only on the column, pre-encoded: index; index and sqlType of a NULL and of
+         * a value; name, isKey, updated and isNull by (updated, isNull) bits; mysqlType.
+         */
         byte[] head;
-        byte[] mid;
+        byte[] headNull;
+        byte[] headValue;
+        byte[][] mids;
         byte[] tail;
         /** Text whose binlog bytes are already UTF-8 (utf8mb3/utf8mb4): copied into the column as they are. */
         boolean utf8;
@@ -248,11 +253,24 @@ public final class RowImageDecoder {
         w.writeTag(CanalEntry.Column.INDEX_FIELD_NUMBER, WireBuffer.VARINT);
         w.writeInt32NoTag(i);
         s.head = w.toByteArray();
+        w.writeTag(CanalEntry.Column.SQLTYPE_FIELD_NUMBER, WireBuffer.VARINT);
+        w.writeInt32NoTag(s.nullSqlType);
+        s.headNull = w.toByteArray();
         w.reset();
+        w.writeRaw(s.head);
+        w.writeTag(CanalEntry.Column.SQLTYPE_FIELD_NUMBER, WireBuffer.VARINT);
+        w.writeInt32NoTag(s.sqlType);
+        s.headValue = w.toByteArray();
         byte[] name = s.name.getBytes(StandardCharsets.UTF_8);
-        w.writeBytes(CanalEntry.Column.NAME_FIELD_NUMBER, name, 0, name.length);
-        w.writeBool(CanalEntry.Column.ISKEY_FIELD_NUMBER, s.key);
-        s.mid = w.toByteArray();
+        s.mids = new byte[4][];
+        for (int bits = 0; bits < 4; bits++) {
+            w.reset();
+            w.writeBytes(CanalEntry.Column.NAME_FIELD_NUMBER, name, 0, name.length);
+            w.writeBool(CanalEntry.Column.ISKEY_FIELD_NUMBER, s.key);
+            w.writeBool(CanalEntry.Column.UPDATED_FIELD_NUMBER, (bits & 2) != 0);
+            w.writeBool(CanalEntry.Column.ISNULL_FIELD_NUMBER, (bits & 1) != 0);
+            s.mids[bits] = w.toByteArray();
+        }
         w.reset();
         if (s.mysqlType != null) {
             byte[] type = s.mysqlType.getBytes(StandardCharsets.UTF_8);
@@ -394,8 +412,6 @@ public final class RowImageDecoder {
     /** A row of a few hundred bytes to 16 KiB takes two bytes of length; others are moved once. */
     private static final int ROW_LENGTH_RESERVED = 2;
     private static final int SQL_TYPE_TAG = CanalEntry.Column.SQLTYPE_FIELD_NUMBER << 3;
-    private static final int UPDATED_TAG = CanalEntry.Column.UPDATED_FIELD_NUMBER << 3;
-    private static final int IS_NULL_TAG = CanalEntry.Column.ISNULL_FIELD_NUMBER << 3;
     private static final int VALUE_TAG = CanalEntry.Column.VALUE_FIELD_NUMBER << 3 | WireBuffer.LENGTH_DELIMITED;
 
     private int packedEnd;
@@ -474,26 +490,33 @@ public final class RowImageDecoder {
      * @return where the value's bytes start in {@code out} (-1 for NULL)
      */
     private int column(WireBuffer out, int field, Spec s, int sqlType, boolean isNull, boolean updated) {
-        int size = s.head.length + 1 + WireBuffer.int32Size(sqlType) + s.mid.length + 4 + s.tail.length
-                + (isNull ? 0 : 1 + WireBuffer.varint32Size(vLen) + vLen);
-        out.writeTag(field, WireBuffer.LENGTH_DELIMITED);
-        out.writeVarint32(size);
-        out.writeRaw(s.head);
-        out.writeRawByte(SQL_TYPE_TAG);
-        out.writeInt32NoTag(sqlType);
-        out.writeRaw(s.mid);
-        out.writeRawByte(UPDATED_TAG);
-        out.writeRawByte(updated ? 1 : 0);
-        out.writeRawByte(IS_NULL_TAG);
-        out.writeRawByte(isNull ? 1 : 0);
+        byte[] head = isNull ? s.headNull : sqlType == s.sqlType ? s.headValue : null;
+        int headLength = head != null ? head.length : s.head.length + 1 + WireBuffer.int32Size(sqlType);
+        byte[] mid = s.mids[(updated ? 2 : 0) | (isNull ? 1 : 0)];
+        int size = headLength + mid.length + s.tail.length + (isNull ? 0 : 1 + WireBuffer.varint32Size(vLen) + vLen);
+        out.reserve(size + 6);
+        out.putByte(field << 3 | WireBuffer.LENGTH_DELIMITED);
+        out.putVarint32(size);
+        if (head != null) {
+            out.putBytes(head);
+        } else { // an unsigned value past the signed range: canal's wider sqlType
+            out.putBytes(s.head);
+            out.putByte(SQL_TYPE_TAG);
+            if (sqlType >= 0) {
+                out.putVarint32(sqlType);
+            } else {
+                out.writeInt32NoTag(sqlType);
+            }
+        }
+        out.putBytes(mid);
         int at = -1;
         if (!isNull) {
-            out.writeRawByte(VALUE_TAG);
-            out.writeVarint32(vLen);
+            out.putByte(VALUE_TAG);
+            out.putVarint32(vLen);
             at = out.position();
-            out.writeRaw(vArr, vOff, vLen);
+            out.putBytes(vArr, vOff, vLen);
         }
-        out.writeRaw(s.tail);
+        out.putBytes(s.tail);
         return at;
     }
 
