@@ -5,7 +5,6 @@ import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
@@ -111,8 +110,8 @@ public final class BinlogDecodeBenchmark {
                     for (ParsedEntry e : entries) {
                         StoredEntry stored = EntryEncoder.encode(e);
                         encodedBytes[0] += stored.size();
-                        if (e.payload() instanceof CanalEntry.RowChange rc) {
-                            rows[0] += rc.getRowDatasCount();
+                        if (e.isRowChange()) {
+                            rows[0] += e.rowDataCount();
                         }
                     }
                 }, "bench");
@@ -192,8 +191,8 @@ public final class BinlogDecodeBenchmark {
                 TableFilter.ALL, entries -> {
                     for (ParsedEntry e : entries) {
                         EntryEncoder.encode(e);
-                        if (e.payload() instanceof CanalEntry.RowChange rc) {
-                            rows[0] += rc.getRowDatasCount();
+                        if (e.isRowChange()) {
+                            rows[0] += e.rowDataCount();
                         }
                     }
                     if (rows[0] >= expected && end[0] == 0) {

@@ -45,8 +45,10 @@ public final class BinlogEventDeserializer extends EventDeserializer {
     private final EventDataDeserializer<?> mariadbGtidList = new MariadbGtidListEventDataDeserializer();
     private final EventDataDeserializer<?> checkpoint = new BinlogCheckpointEventDataDeserializer();
     private final EventDataDeserializer<?> xaPrepare = new XAPrepareEventDataDeserializer();
+    private static final int RETAINED_BODY = 1 << 20;
     private final CRC32 crc = new CRC32();
     private int checksumLength;
+    private byte[] body = new byte[64 * 1024];
 
     /** @param textCharset charset of statement texts and identifiers (canal's {@code connectionCharset}) */
     public BinlogEventDeserializer(Charset textCharset) {
@@ -71,22 +73,42 @@ public final class BinlogEventDeserializer extends EventDeserializer {
         if (length < BinlogEventHeader.LENGTH || length > MAX_EVENT_LENGTH) {
             throw new BinlogFormatException("event at " + header.startOffset() + " has length " + length);
         }
-        byte[] body = in.read((int) length - BinlogEventHeader.LENGTH);
-        return new Event(header, decode(header, head, body));
+        int n = (int) length - BinlogEventHeader.LENGTH;
+        byte[] body = bodyBuffer(n);
+        in.fill(body, 0, n);
+        return new Event(header, decode(header, head, body, n));
     }
 
-    private EventData decode(BinlogEventHeader header, byte[] head, byte[] body) throws IOException {
+    /**
+     * The array an event's body is read into: one array reused for every event up to {@link #RETAINED_BODY} bytes
+     * (a rows event is ~8 KiB), so reading the binlog makes no garbage per event. Safe because an event is consumed
+     * before the next one is read (the connector calls its listeners on the reading thread) and only a rows event's
+     * data refers to the array; everything else is copied out by its deserializer.
+     */
+    private byte[] bodyBuffer(int n) {
+        if (n <= body.length) {
+            return body;
+        }
+        if (n > RETAINED_BODY) {
+            return new byte[n];
+        }
+        body = new byte[Math.min(RETAINED_BODY, Math.max(n, body.length * 2))];
+        return body;
+    }
+
+    private EventData decode(BinlogEventHeader header, byte[] head, byte[] body, int length) throws IOException {
         if (header.typeCode() == BinlogEventTypes.FORMAT_DESCRIPTION) {
-            FormatDescriptionEventData fde = (FormatDescriptionEventData) formatDescription.deserialize(new ByteArrayInputStream(body));
+            FormatDescriptionEventData fde = (FormatDescriptionEventData) formatDescription.deserialize(
+                    new ByteArrayInputStream(Arrays.copyOf(body, length)));
             checksumLength = fde.getChecksumType().getLength();
             if (checksumLength > 0) {
                 byte[] cleared = head.clone();
                 cleared[17] &= (byte) ~BinlogEventHeader.FLAG_BINLOG_IN_USE;
-                verify(header, cleared, body, body.length - checksumLength);
+                verify(header, cleared, body, length - checksumLength);
             }
             return fde;
         }
-        int bodyLength = body.length - checksumLength;
+        int bodyLength = length - checksumLength;
         if (bodyLength < 0) {
             throw new BinlogFormatException("event at " + header.startOffset() + " is shorter than its checksum");
         }
@@ -180,7 +202,7 @@ public final class BinlogEventDeserializer extends EventDeserializer {
     }
 
     private static EventData library(EventDataDeserializer<?> deserializer, byte[] buf, int from, int to) throws IOException {
-        byte[] slice = from == 0 && to == buf.length ? buf : Arrays.copyOfRange(buf, from, to);
+        byte[] slice = Arrays.copyOfRange(buf, from, to); // the body array is reused for the next event
         return deserializer.deserialize(new ByteArrayInputStream(slice));
     }
 }

@@ -16,10 +16,11 @@ import java.sql.Types;
 import java.util.BitSet;
 
 /**
- * Decodes the row images of one table's rows events straight into canal {@code Column}s. Built once per
- * (TABLE_MAP, structure) pair: everything that depends only on the column (name, type string, key flag,
- * charset, labels, how to read and print it) is resolved here, so the per-row loop reads bytes and builds
- * columns and nothing else.
+ * Decodes the row images of one table's rows events straight into canal's wire form ({@code RowData} messages of
+ * {@code Column}s, as protobuf would write them). Built once per (TABLE_MAP, structure) pair: everything that depends
+ * only on the column (name, type string, key flag, charset, labels, how to read and print it, and the pre-encoded
+ * bytes of those fields) is resolved here, so the per-row loop reads bytes, renders values and copies bytes, and
+ * builds no objects.
  */
 public final class RowImageDecoder {
 
