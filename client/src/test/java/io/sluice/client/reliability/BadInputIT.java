@@ -73,7 +73,8 @@ class BadInputIT {
     }
 
     @Test
-    void aMalformedInstancePropertiesStopsTheStartNamingFileAndKey(TestDatabase db) throws Exception {
+    void aMalformedInstancePropertiesIsReportedNamingFileAndKeyAndTheOtherDestinationServes(TestDatabase db)
+            throws Exception {
         Map<String, String> bad = new LinkedHashMap<>(SluiceProcess.source(db, "rel\\..*"));
         bad.put("canal.instance.memory.buffer.size", "1000");
         SluiceProcess configured = SluiceProcess.configure(home, 0, List.of(),
@@ -81,9 +82,16 @@ class BadInputIT {
         try (ChildJvm jvm = ChildJvm.start("sluice-bad-instance", "io.sluice.server.SluiceServer",
                 ChildJvm.currentClasspath(), List.of("-Dsluice.conf=" + configured.conf(),
                         "-Dsluice.logs=" + home.resolve("logs")), List.of(), Map.of(), home.resolve("bad-inst.log"))) {
-            jvm.awaitLog("Sluice cannot start", Duration.ofSeconds(60));
-            assertThat(jvm.output()).containsPattern("bad_conf.instance\\.properties: canal\\.instance\\.memory\\."
-                    + "buffer\\.size=1000 must be a power of 2");
+            jvm.awaitLog("SLUICE_READY", Duration.ofSeconds(60));
+            assertThat(jvm.output()).containsPattern("ERROR.*destination bad_conf not started: .*bad_conf.instance"
+                    + "\\.properties: canal\\.instance\\.memory\\.buffer\\.size=1000 must be a power of 2");
+            int port = Integer.parseInt(jvm.output().replaceAll("(?s).*SLUICE_READY port=(\\d+).*", "$1"));
+            try (io.sluice.client.SluiceConnector healthy = new io.sluice.client.SluiceConnector(
+                    new java.net.InetSocketAddress("127.0.0.1", port),
+                    io.sluice.client.ConnectorSettings.of(SluiceProcess.DESTINATION))) {
+                healthy.connect();
+                healthy.subscribe("");
+            }
         }
     }
 

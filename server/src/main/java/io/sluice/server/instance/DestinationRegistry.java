@@ -82,9 +82,9 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     }
 
     /**
-     * Starts every configured destination; a destination whose configuration does not load fails the
-     * start (the operator sees the named key at once), one that fails to start for another reason is logged and
-     * left stopped while the others run. Then starts the scanner.
+     * Starts every configured destination. One whose configuration does not load, or that fails to start, is
+     * logged with the reason (file and key for configuration) and left stopped while the others run; auto-scan
+     * starts it once its configuration is changed and loads. Then starts the scanner.
      */
     public synchronized void start() {
         definitions = server.configSource() == ConfigSource.ZOOKEEPER
@@ -92,17 +92,23 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
                 : new ConfDirDefinitions(server, loader);
         Map<String, InstanceConfig> configs = new LinkedHashMap<>();
         for (String name : definitions.names()) {
-            configs.put(name, definitions.load(name));
+            try {
+                configs.put(name, definitions.load(name));
+            } catch (ConfigException e) {
+                reportedBad.put(name, definitions.fingerprint(name)); // auto-scan retries once the file changes
+                LOG.error("destination {} not started: {}", name, e.getMessage());
+            }
         }
         Set<String> leaders = leaders(configs.values());
         for (InstanceConfig c : configs.values()) {
             try {
                 launch(c, leaders, configs);
             } catch (ConfigException e) {
-                throw e;
+                reportedBad.put(c.destination(), definitions.fingerprint(c.destination()));
+                LOG.error("destination {} not started: {}", c.destination(), e.getMessage());
             } catch (RuntimeException e) {
-                // state that is not configuration (a corrupt meta.dat, an unreachable ZooKeeper) stops only this
-                // destination: the others keep serving, and this one stays registered, not running, until fixed
+                // a corrupt meta.dat, an unreachable ZooKeeper: only this destination stops; the others keep
+                // serving, and this one stays registered, not running, until fixed
                 LOG.error("destination {} did not start: {}", c.destination(), e.getMessage());
             }
         }

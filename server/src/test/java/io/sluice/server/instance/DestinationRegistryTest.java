@@ -156,11 +156,21 @@ class DestinationRegistryTest {
     }
 
     @Test
-    void aBadDestinationFailsTheStartWithTheNamedKey() throws IOException {
+    void aBadDestinationIsLeftStoppedWhileTheOthersStartAndStartsOnceItsFileIsFixed() throws IOException {
         instance("a", "canal.instance.memory.buffer.size=3");
+        instance("b", "canal.instance.master.address=db2:3306");
         DestinationRegistry r = registry();
-        assertThatThrownBy(r::start).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("canal.instance.memory.buffer.size=3");
+        r.start();
+        assertThat(r.find("a")).isEmpty();
+        assertThat(r.find("b")).isPresent();
+
+        r.scan();
+        assertThat(r.find("a")).as("unchanged, still bad").isEmpty();
+
+        instance("a", "canal.instance.master.address=db1:3306", "canal.instance.memory.buffer.size=1024");
+        r.scan();
+        assertThat(r.find("a")).isPresent();
+        assertThat(r.find("b")).isPresent();
     }
 
     @Test
