@@ -318,6 +318,7 @@ public final class SluiceConnector implements AutoCloseable {
         }
         IOException last = null;
         InetSocketAddress address = null;
+        String reported = null;
         for (int attempt = 0; attempt <= settings.reconnectAttempts(); attempt++) {
             if (attempt > 0) {
                 pause();
@@ -325,6 +326,10 @@ public final class SluiceConnector implements AutoCloseable {
             try {
                 address = locator.locate();
                 start(CanalConnection.open(address, settings));
+                if (attempt > 0) {
+                    log.info("session with {} for {} open after {} attempt(s)", address, settings.destination(),
+                            attempt + 1);
+                }
                 return connection;
             } catch (RuntimeException e) {
                 // refused credentials, a server error on re-subscribing: the session is not usable, report it
@@ -333,8 +338,15 @@ public final class SluiceConnector implements AutoCloseable {
             } catch (IOException e) {
                 drop();
                 last = e;
-                log.info("cannot open a session with {} for {}: {}", address == null ? "the server" : address,
-                        settings.destination(), e.toString());
+                // during a failover the same refusal repeats every pause: one line for it, the repeats at debug
+                String reason = (address == null ? "the server" : address) + ": " + e;
+                if (reason.equals(reported)) {
+                    log.debug("cannot open a session for {} with {} (attempt {})", settings.destination(), reason,
+                            attempt + 1);
+                } else {
+                    log.info("cannot open a session for {} with {}; retrying", settings.destination(), reason);
+                    reported = reason;
+                }
             }
         }
         throw new ConnectionLostException("no session with " + (address == null ? "any server" : address) + " for "
