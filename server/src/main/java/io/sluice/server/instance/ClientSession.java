@@ -5,6 +5,7 @@ import io.sluice.server.meta.ClientCursor;
 import io.sluice.server.meta.LogPosition;
 import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.position.ResumePoint;
 import io.sluice.server.sink.CanalRegexFilter;
 import io.sluice.server.sink.FilterSyntaxException;
 import io.sluice.server.store.RingBufferStore;
@@ -118,7 +119,35 @@ final class ClientSession {
         }
         BatchMark mark = new BatchMark(nextBatchId++, slice.from(), slice.to(), ackPoint, last);
         outstanding.addLast(mark);
-        return new Taken(new Batch(mark.id(), kept), false, null);
+        return new Taken(new Batch(mark.id(), kept), false, cursor == null ? startAt(entries) : null);
+    }
+
+    /**
+     * A client's first batch, before it ever acked: its cursor becomes the point just before the batch, so that a
+     * restart of the destination (a crash before the first ack) replays from there instead of from wherever the
+     * configuration or the master's current position says (canal writes the store's first position at subscribe).
+     * Only entries inside a transaction name such a point; null when the batch starts otherwise.
+     */
+    private ClientCursor startAt(List<StoredEntry> entries) {
+        SourcePositions start = SourcePositions.NONE;
+        String firstSource = null;
+        for (StoredEntry e : entries) {
+            if (start.get(e.source()) != null) {
+                continue;
+            }
+            ResumePoint r = e.resume();
+            if (r.skipEntries() == 0 || r.snapshot() != null) {
+                return null;
+            }
+            start = start.with(e.source(), new ResumePoint(r.position(), r.skipEntries() - 1));
+            firstSource = firstSource == null ? e.source() : firstSource;
+        }
+        if (firstSource == null) {
+            return null;
+        }
+        acked = start;
+        cursor = new ClientCursor(logPosition.apply(firstSource, start.get(firstSource).position()), start);
+        return cursor;
     }
 
     private static SourcePositions lastResumes(List<StoredEntry> entries) {

@@ -270,6 +270,36 @@ class DestinationInstanceTest {
     }
 
     @Test
+    void aRestartBeforeTheFirstAckReplaysTheFirstBatchInsteadOfSkippingIt() throws Exception {
+        InstanceConfig config = config();
+        Path data = conf.resolve("data");
+        FileMetaStore meta = new FileMetaStore("example", data, 0);
+        DestinationInstance i = instance(config, meta);
+        i.start();
+        i.subscribe(C1001, "");
+        writeTransactions(2, "orders");
+        awaitStored(i, 6);
+        Batch first = get(i, C1001, 4); // received, never acked; then the server goes away
+        assertThat(resumes(first)).isEqualTo(binlogResumes(0, 4));
+        i.stop();
+
+        writeTransactions(1, "orders");
+        DestinationInstance again = instance(config, new FileMetaStore("example", data, 0));
+        again.start();
+        ResumePoint beforeFirst = new ResumePoint(binlog.entries.get(0).resume().position(), 0);
+        assertThat(binlog.starts.get(binlog.starts.size() - 1)).as("restart point: just before the first batch")
+                .isEqualTo(beforeFirst);
+        awaitStored(again, binlog.entries.size());
+        List<ResumePoint> got = new ArrayList<>();
+        while (got.size() < binlog.entries.size()) {
+            Batch x = get(again, C1001, 4);
+            got.addAll(resumes(x));
+            again.ack(C1001, x.id());
+        }
+        assertThat(got).isEqualTo(binlogResumes(0, binlog.entries.size()));
+    }
+
+    @Test
     void cursorRecordsCanalsAckPointAndSluicesResumePoint() throws Exception {
         MemoryMetaStore meta = new MemoryMetaStore("example");
         DestinationInstance i = instance(config(), meta);
