@@ -25,7 +25,7 @@ public final class ParsedEntry {
 
     private final CanalEntry.Header header;
     private final CanalEntry.EntryType entryType;
-    private MessageLite payload;
+    private volatile MessageLite payload;
     private final byte[] encoded;
     private final int payloadOffset;
     private final int payloadLength;
