@@ -11,9 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +39,7 @@ public final class FileMetaStore implements MetaStore {
     private final Path temp;
     private final long flushPeriodMs;
     private final Object writeLock = new Object();
-    private ScheduledExecutorService flusher;
+    private PeriodicFlusher flusher;
     private long written = -1;
     private boolean recovered;
 
@@ -73,25 +70,13 @@ public final class FileMetaStore implements MetaStore {
         if (flushPeriodMs == 0) {
             return;
         }
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "meta-flush-" + destination());
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleWithFixedDelay(this::periodicFlush, flushPeriodMs, flushPeriodMs, TimeUnit.MILLISECONDS);
+        flusher = new PeriodicFlusher("meta-flush-" + destination(), flushPeriodMs, this::periodicFlush);
     }
 
     @Override
     public synchronized void stop() {
         if (flusher != null) {
-            flusher.shutdown();
-            try {
-                if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warn("meta flusher of {} did not end within 10 s", destination());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            flusher.close();
             flusher = null;
         }
         flush();

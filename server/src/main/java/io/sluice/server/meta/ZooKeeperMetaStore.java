@@ -7,9 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -46,7 +43,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     /** Known znode version of each client's cursor; absent = no cursor node seen. */
     private final Map<Short, Integer> cursorVersions = new HashMap<>();
     private final Map<Short, ClientCursor> writtenCursors = new HashMap<>();
-    private ScheduledExecutorService flusher;
+    private PeriodicFlusher flusher;
     private volatile boolean fenced;
     /** The HA election's proof of ownership; when set, every cursor write is conditional on it too. */
     private volatile Fence epoch;
@@ -113,12 +110,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
         if (flushPeriodMs == 0) {
             return;
         }
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "meta-zk-flush-" + destination());
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleWithFixedDelay(this::periodicFlush, flushPeriodMs, flushPeriodMs, TimeUnit.MILLISECONDS);
+        flusher = new PeriodicFlusher("meta-zk-flush-" + destination(), flushPeriodMs, this::periodicFlush);
     }
 
     private MemoryMetaStore.ClientData loadClient(short clientId) throws Exception {
@@ -155,14 +147,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     @Override
     public synchronized void stop() {
         if (flusher != null) {
-            flusher.shutdown();
-            try {
-                if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warn("ZooKeeper meta flusher of {} did not end within 10 s", destination());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            flusher.close();
             flusher = null;
         }
         if (!fenced) {
