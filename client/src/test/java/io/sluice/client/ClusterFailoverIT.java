@@ -3,6 +3,7 @@ package io.sluice.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testkit.SourceWriter;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.file.Path;

@@ -9,14 +9,12 @@ import com.alibaba.otter.canal.client.impl.ClusterCanalConnector;
 import com.alibaba.otter.canal.protocol.CanalEntry;
 import com.alibaba.otter.canal.protocol.Message;
 import io.sluice.testkit.FreePort;
+import io.sluice.testkit.SourceWriter;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -73,8 +70,7 @@ class ClusterCanalConnectorFailoverIT {
 
     @Test
     void officialClusterConnectorFollowsTheStandbyAfterAKillAndLosesNothing(TestDatabase db) throws Exception {
-        db.execute("CREATE DATABASE IF NOT EXISTS ha", "DROP TABLE IF EXISTS ha.t",
-                "CREATE TABLE ha.t (id INT PRIMARY KEY, v INT NOT NULL)");
+        SourceWriter writer = new SourceWriter(db); // creates ha.t before the servers read its structure
         TestDatabase.BinlogCoordinates start = db.masterStatus();
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
@@ -96,7 +92,7 @@ class ClusterCanalConnectorFailoverIT {
                     s.start();
                 }
                 try {
-                    run(zk, zookeeper.getConnectString(), servers, db);
+                    run(zk, zookeeper.getConnectString(), servers, writer);
                 } finally {
                     for (Server s : servers) {
                         if (s.process != null && s.process.isAlive()) {
@@ -108,16 +104,16 @@ class ClusterCanalConnectorFailoverIT {
         }
     }
 
-    private void run(CuratorFramework zk, String zkServers, List<Server> servers, TestDatabase db) throws Exception {
+    private void run(CuratorFramework zk, String zkServers, List<Server> servers, SourceWriter writer)
+            throws Exception {
         awaitActive(zk, servers);
         Mirror mirror = new Mirror(CanalConnectors.newClusterConnector(zkServers, DEST, "", ""));
-        Writer writer = new Writer(db);
         List<Long> failoverMillis = new ArrayList<>();
         List<String> killed = new ArrayList<>();
         Thread consumer = new Thread(mirror, "canal-cluster-consumer");
         consumer.start();
         try {
-            writer.thread.start();
+            writer.start();
             awaitServedAfter(mirror, System.nanoTime());
             for (int round = 1; round <= ROUNDS; round++) {
                 Thread.sleep(1500);
@@ -131,14 +127,9 @@ class ClusterCanalConnectorFailoverIT {
                 active.start();
             }
         } finally {
-            writer.stop = true;
-            writer.thread.join(30_000);
+            writer.close(); // rethrows what made the writer fail
         }
-        assertThat(writer.failure).isNull();
-        Map<Integer, Integer> source = new HashMap<>();
-        for (Map<String, String> r : db.query("SELECT id, v FROM ha.t")) {
-            source.put(Integer.valueOf(r.get("id")), Integer.valueOf(r.get("v")));
-        }
+        Map<Integer, Integer> source = writer.sourceRows();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!mirror.rows().equals(source) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -197,47 +188,6 @@ class ClusterCanalConnectorFailoverIT {
     private static long awaitServedAfter(Mirror mirror, long nanos) {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
                 .until(() -> mirror.firstServedAfter(nanos), Optional::isPresent).get();
-    }
-
-    /** Writer loop: single-row inserts, updates, deletes, and now and then a multi-row transaction. */
-    private static final class Writer implements Runnable {
-        final TestDatabase db;
-        final Thread thread = new Thread(this, "source-writer");
-        volatile boolean stop;
-        volatile Exception failure;
-
-        Writer(TestDatabase db) {
-            this.db = db;
-        }
-
-        @Override
-        public void run() {
-            Random random = new Random(8);
-            int nextId = 1;
-            try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                while (!stop) {
-                    int op = random.nextInt(10);
-                    if (op < 5 || nextId < 20) {
-                        s.execute("INSERT INTO ha.t VALUES (" + nextId++ + ", 0)");
-                    } else if (op < 8) {
-                        s.execute("UPDATE ha.t SET v = v + 1 WHERE id = " + (1 + random.nextInt(nextId - 1)));
-                    } else if (op < 9) {
-                        s.execute("DELETE FROM ha.t WHERE id = " + (1 + random.nextInt(nextId - 1)));
-                    } else {
-                        c.setAutoCommit(false);
-                        s.execute("INSERT INTO ha.t VALUES (" + nextId++ + ", 1), (" + nextId++ + ", 2)");
-                        s.execute("UPDATE ha.t SET v = v + 10 WHERE id > " + (nextId - 5));
-                        c.commit();
-                        c.setAutoCommit(true);
-                    }
-                    Thread.sleep(4);
-                }
-            } catch (SQLException e) {
-                failure = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
-package io.sluice.client;
+package io.sluice.testkit;
 
-import io.sluice.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,9 +9,10 @@ import java.util.Random;
 
 /**
  * A writer loop on the source: single-row inserts, updates and deletes on {@code ha.t}, one transaction each,
- * plus now and then a multi-row transaction, until stopped.
+ * plus now and then a multi-row transaction, until stopped. The failover tests of the client (Sluice's connector)
+ * and of compat (canal's) run it against the consumer's mirror.
  */
-final class SourceWriter implements Runnable, AutoCloseable {
+public final class SourceWriter implements Runnable, AutoCloseable {
 
     private final TestDatabase db;
     private final Random random = new Random(8);
@@ -21,18 +21,19 @@ final class SourceWriter implements Runnable, AutoCloseable {
     private volatile Exception failure;
     private volatile long statements;
 
-    SourceWriter(TestDatabase db) {
+    /** Creates (or re-creates) {@code ha.t}. */
+    public SourceWriter(TestDatabase db) {
         this.db = db;
         db.execute("CREATE DATABASE IF NOT EXISTS ha", "DROP TABLE IF EXISTS ha.t",
                 "CREATE TABLE ha.t (id INT PRIMARY KEY, v INT NOT NULL)");
     }
 
-    SourceWriter start() {
+    public SourceWriter start() {
         thread.start();
         return this;
     }
 
-    long statements() {
+    public long statements() {
         return statements;
     }
 
@@ -66,7 +67,7 @@ final class SourceWriter implements Runnable, AutoCloseable {
     }
 
     /** The table as it is now: id → v. */
-    Map<Integer, Integer> sourceRows() {
+    public Map<Integer, Integer> sourceRows() {
         Map<Integer, Integer> rows = new HashMap<>();
         for (Map<String, String> r : db.query("SELECT id, v FROM ha.t")) {
             rows.put(Integer.valueOf(r.get("id")), Integer.valueOf(r.get("v")));
@@ -74,6 +75,7 @@ final class SourceWriter implements Runnable, AutoCloseable {
         return rows;
     }
 
+    /** Stops the loop and waits for it; rethrows what made the loop fail. */
     @Override
     public void close() throws Exception {
         stop = true;
