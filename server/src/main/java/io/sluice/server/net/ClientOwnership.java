@@ -15,8 +15,9 @@ final class ClientOwnership {
 
     private final ConcurrentMap<ClientIdentity, Channel> owners = new ConcurrentHashMap<>();
 
-    void claim(ClientIdentity client, Channel channel) {
-        owners.put(client, channel);
+    /** Makes {@code channel} the owner; returns the previous owner, null when none. */
+    Channel claim(ClientIdentity client, Channel channel) {
+        return owners.put(client, channel);
     }
 
     /** True if {@code channel} still owned {@code client}; ownership ends either way. */

@@ -361,7 +361,17 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
 
     private void claim(ClientIdentity client) {
         clients.add(client);
-        ownership.claim(client, ctx.channel());
+        Channel previous = ownership.claim(client, ctx.channel());
+        if (previous != null && previous != ctx.channel()) {
+            // the client came back on this connection before its old one was seen closing (or while it lingers):
+            // the old connection's outstanding batches are given back now, as its disconnect would have done;
+            // that disconnect no longer owns the client and will not (it must not undo this connection's batches)
+            destinations.find(client.destination()).ifPresent(destination -> {
+                if (destination.isSubscribed(client)) {
+                    destination.rollback(client, 0);
+                }
+            });
+        }
     }
 
     /** {@code Get.unit} is a {@code TimeUnit} ordinal; canal maps anything else to milliseconds. */
