@@ -119,7 +119,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
         try {
             client = identity(destinationName, clientId);
             destination = running(client);
-            claim(client);
+            claimForSession(client);
         } catch (RuntimeException e) {
             replies.complete(slot, errorReply(e));
             return;
@@ -361,11 +361,20 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
 
     private void claim(ClientIdentity client) {
         clients.add(client);
+        ownership.claim(client, ctx.channel());
+    }
+
+    /**
+     * A subscribe starts a consumer session on this connection. When the client id last spoke on another
+     * connection whose end the server has not seen yet (a quick reconnect), that connection's outstanding batches
+     * are given back now, as its disconnect would have done: the disconnect no longer owns the client and will not
+     * (it must not undo this connection's batches). Only a subscribe takes over this way; a late request of the
+     * old connection claims without rolling anything back.
+     */
+    private void claimForSession(ClientIdentity client) {
+        clients.add(client);
         Channel previous = ownership.claim(client, ctx.channel());
         if (previous != null && previous != ctx.channel()) {
-            // the client came back on this connection before its old one was seen closing (or while it lingers):
-            // the old connection's outstanding batches are given back now, as its disconnect would have done;
-            // that disconnect no longer owns the client and will not (it must not undo this connection's batches)
             destinations.find(client.destination()).ifPresent(destination -> {
                 if (destination.isSubscribed(client)) {
                     destination.rollback(client, 0);
