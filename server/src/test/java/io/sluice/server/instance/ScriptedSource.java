@@ -45,13 +45,16 @@ final class ScriptedSource implements ChangeSource {
     @Override
     public void start(ResumePoint resume) {
         binlog.starts.add(resume);
+        // where to continue is decided now, as the parser decides at connect: an entry appended after start()
+        // returned (a live heartbeat) is new, never taken for one before the resume point
+        int from = firstAfter(resume);
         running = true;
-        thread = new Thread(() -> run(resume), "scripted-source");
+        thread = new Thread(() -> run(from), "scripted-source");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void run(ResumePoint resume) {
+    private int firstAfter(ResumePoint resume) {
         int next = 0;
         if (resume != null) {
             while (next < binlog.entries.size()
@@ -59,6 +62,11 @@ final class ScriptedSource implements ChangeSource {
                 next++;
             }
         }
+        return next;
+    }
+
+    private void run(int from) {
+        int next = from;
         try {
             while (running) {
                 if (next >= binlog.entries.size()) {
