@@ -266,7 +266,7 @@ public final class StoreSink implements EntrySink {
      * but the last resumes before the original entry (it may then come again, never get lost). The last keeps
      * the original's resume point, so a full ack of the pieces is a full ack of the entry.
      */
-    static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
+    public static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
         if (pieces.size() <= 1) {
             return pieces;
         }
@@ -277,8 +277,7 @@ public final class StoreSink implements EntrySink {
             ParsedEntry p = pieces.get(i);
             boolean last = i == pieces.size() - 1;
             ResumePoint resume = last ? r : before;
-            out.add(p.resume().equals(resume) ? p
-                    : new ParsedEntry(p.header(), p.entryType(), p.payload(), p.position(), resume, p.kind()));
+            out.add(p.resume().equals(resume) ? p : p.withResume(resume));
         }
         return out;
     }

@@ -5,7 +5,7 @@ import io.sluice.protocol.entry.CanalEntry.EventType;
 import io.sluice.protocol.entry.CanalEntry.RowChange;
 import io.sluice.protocol.entry.CanalEntry.RowData;
 import io.sluice.server.entry.ParsedEntry;
-import io.sluice.server.position.ResumePoint;
+import io.sluice.server.sink.StoreSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class RowContentFilter {
         add(out, entry, change, type, kept);
         add(out, entry, change, EventType.DELETE, becameDeletes);
         add(out, entry, change, EventType.INSERT, becameInserts);
-        return resumeSafely(out, entry);
+        return StoreSink.resumeSafely(out, entry); // pieces of one entry: only the last acks it whole
     }
 
     private static void add(List<ParsedEntry> out, ParsedEntry entry, RowChange change, EventType type, List<RowData> rows) {
@@ -130,25 +130,6 @@ public final class RowContentFilter {
             }
         }
         out.add(new ParsedEntry(header.build(), entry.entryType(), filtered, entry.position(), entry.resume(), entry.kind()));
-    }
-
-    /**
-     * When one entry becomes several, acknowledging the first must not skip the others on resume: every piece
-     * but the last resumes before the original entry (it may then come again, never get lost).
-     */
-    static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
-        if (pieces.size() <= 1) {
-            return pieces;
-        }
-        ResumePoint r = original.resume();
-        ResumePoint before = new ResumePoint(r.position(), Math.max(0, r.skipEntries() - 1));
-        List<ParsedEntry> out = new ArrayList<>(pieces.size());
-        for (int i = 0; i < pieces.size(); i++) {
-            ParsedEntry p = pieces.get(i);
-            out.add(i == pieces.size() - 1 ? p
-                    : new ParsedEntry(p.header(), p.entryType(), p.payload(), p.position(), before, p.kind()));
-        }
-        return out;
     }
 
     private static List<CanalEntry.Column> withAllUpdated(List<CanalEntry.Column> columns) {
