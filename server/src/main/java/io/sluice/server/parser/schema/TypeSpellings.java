@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Rewrites the MySQL type spellings Druid's parser does not know ({@code LONG VARCHAR}, {@code LONG VARBINARY},
  * a bare {@code LONG}, {@code CHAR VARYING}, {@code NATIONAL CHAR VARYING}, {@code NCHAR VARCHAR} ...) into the
- * types the server makes of them, so that a DDL using them still updates the schema model. Quoted strings,
+ * types the server makes of them, and drops the column attributes it does not know ({@code INVISIBLE}), so that a
+ * DDL using them still updates the schema model. Quoted strings,
  * quoted identifiers and comments are copied as they are; the words are MySQL keywords, so an unquoted one is
  * never a name.
  */
@@ -30,6 +32,14 @@ final class TypeSpellings {
             {"CHAR VARYING", "VARCHAR"},
             {"VARCHARACTER", "VARCHAR"},
     };
+
+    /** Words that may follow a column's INVISIBLE or VISIBLE attribute; a column named so is followed by a type. */
+    private static final Set<String> AFTER_ATTRIBUTE = Set.of("NOT", "NULL", "DEFAULT", "COMMENT", "AUTO_INCREMENT",
+            "PRIMARY", "UNIQUE", "KEY", "FIRST", "AFTER", "COLLATE", "CHECK", "REFERENCES", "GENERATED", "STORED",
+            "VIRTUAL", "ON", "SRID", "CONSTRAINT");
+    /** Words after which VISIBLE or INVISIBLE is a column's name, not its attribute. */
+    private static final Set<String> BEFORE_NAME = Set.of("COLUMN", "ADD", "DROP", "CHANGE", "MODIFY", "RENAME", "TO",
+            "AFTER", "TABLE");
 
     private TypeSpellings() {
     }
@@ -79,6 +89,11 @@ final class TypeSpellings {
                     break;
                 }
             }
+            if (replacement == null && isVisibilityAttribute(sql, words, breaks, w)) {
+                // MySQL 8.0.23 column visibility: invisible columns are still in every row image, so the model keeps them
+                matched = 1;
+                replacement = "";
+            }
             if (replacement == null) {
                 w++;
                 continue;
@@ -88,6 +103,33 @@ final class TypeSpellings {
             w += matched;
         }
         return copied == 0 ? sql : out.append(sql, copied, n).toString();
+    }
+
+    private static boolean isVisibilityAttribute(String sql, List<int[]> words, BitSet breaks, int w) {
+        String word = word(sql, words.get(w));
+        if (!word.equals("INVISIBLE") && !word.equals("VISIBLE")) {
+            return false;
+        }
+        int before = words.get(w)[0] - 1;
+        while (before >= 0 && Character.isWhitespace(sql.charAt(before))) {
+            before--;
+        }
+        if (w == 0 || before < 0 || sql.charAt(before) == '(' || sql.charAt(before) == ','
+                || (!breaks.get(w) && BEFORE_NAME.contains(word(sql, words.get(w - 1))))) {
+            return false; // first in a definition, or after ADD COLUMN ...: a column's name
+        }
+        int after = words.get(w)[1];
+        while (after < sql.length() && Character.isWhitespace(sql.charAt(after))) {
+            after++;
+        }
+        if (after == sql.length() || sql.charAt(after) == ',' || sql.charAt(after) == ')' || sql.charAt(after) == ';') {
+            return true;
+        }
+        return w + 1 < words.size() && words.get(w + 1)[0] == after && AFTER_ATTRIBUTE.contains(word(sql, words.get(w + 1)));
+    }
+
+    private static String word(String sql, int[] w) {
+        return sql.substring(w[0], w[1]).toUpperCase(Locale.ROOT);
     }
 
     private static boolean matches(String sql, List<int[]> words, BitSet breaks, int from, String[] pattern) {
