@@ -83,6 +83,28 @@ class ColumnTypeIT {
                 .as("no structure was re-read from the master after the restart").hasSize(3);
     }
 
+    @Test
+    void aTableCreatedWhileStreamingIsSpeltLikeOneReadAtTheStart(TestDatabase db) {
+        String ddl = " (id INT PRIMARY KEY, flag TINYINT, qty INT UNSIGNED, name VARCHAR(100), price DECIMAL(10,2),"
+                + " born YEAR, doc JSON)";
+        db.execute("DROP DATABASE IF EXISTS it_coltypes_plain", "CREATE DATABASE it_coltypes_plain",
+                "CREATE TABLE it_coltypes_plain.read_at_start" + ddl);
+        TestDatabase.BinlogCoordinates from = db.masterStatus();
+        try (LiveParser live = new LiveParser(db, "it_coltypes_plain", b -> b.journal(from.file(), from.position()))
+                .start(null)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> live.parser.status().state() == ParserStatus.State.STREAMING);
+            db.execute("CREATE TABLE it_coltypes_plain.created_later" + ddl,
+                    "INSERT INTO it_coltypes_plain.created_later (id) VALUES (1)",
+                    "INSERT INTO it_coltypes_plain.read_at_start (id) VALUES (1)");
+            live.awaitRows(2);
+            Map<String, List<CanalEntry.Column>> rows = rowsByTableAndId(live);
+            assertTypes(rows.get("created_later#1"),
+                    EveryColumnType.columnTypes(db, "it_coltypes_plain", "created_later"), "created while streaming");
+            assertTypes(rows.get("read_at_start#1"),
+                    EveryColumnType.columnTypes(db, "it_coltypes_plain", "read_at_start"), "read at the start");
+        }
+    }
+
     private static Map<String, List<CanalEntry.Column>> rowsByTableAndId(LiveParser live) {
         Map<String, List<CanalEntry.Column>> rows = new LinkedHashMap<>();
         live.rowEntries().forEach(e -> e.rowChange().getRowDatasList().forEach(r -> rows.put(
