@@ -174,7 +174,7 @@ public final class MasterTls {
         }
     }
 
-    private Properties plain(Properties base) {
+    Properties plain(Properties base) {
         Properties p = copy(base);
         p.setProperty("sslMode", "disable");
         p.setProperty("allowPublicKeyRetrieval", Boolean.toString(allowPublicKeyRetrieval));
@@ -186,7 +186,7 @@ public final class MasterTls {
         return p;
     }
 
-    private Properties encrypted(Properties base) {
+    Properties encrypted(Properties base) {
         Properties p = copy(base);
         p.setProperty("sslMode", switch (mode) {
             case VERIFY_CA -> "verify-ca";
