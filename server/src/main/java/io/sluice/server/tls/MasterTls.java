@@ -148,7 +148,7 @@ public final class MasterTls {
             try {
                 return DriverManager.getConnection(url, plain(base));
             } catch (SQLException e) {
-                throw withPlainLoginHint(e);
+                throw withPlainLoginHint(e, base.getProperty("user", ""));
             }
         }
         context(); // reads the key stores, so that a bad one is reported by its key rather than by the driver
@@ -163,7 +163,7 @@ public final class MasterTls {
                 try {
                     return DriverManager.getConnection(url, plain(base));
                 } catch (SQLException plainFailure) {
-                    throw withPlainLoginHint(plainFailure);
+                    throw withPlainLoginHint(plainFailure, base.getProperty("user", ""));
                 }
             }
             MasterTlsException tls = explain(e);
@@ -225,12 +225,18 @@ public final class MasterTls {
      * A server refuses an account created REQUIRE SSL over plain TCP with the same "Access denied" as a wrong
      * password; when the master offers TLS the message says so, keeping the error code for the caller.
      */
-    private SQLException withPlainLoginHint(SQLException e) {
+    private SQLException withPlainLoginHint(SQLException e, String user) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (e.getErrorCode() == ER_SECURE_TRANSPORT_REQUIRED || message.contains("insecure transport")) {
             throw new MasterTlsException("master " + host + ":" + port + " accepts only TLS connections ("
                     + message + ") and " + MODE_KEY + " is " + mode + ": set it to VERIFY_CA, VERIFY_IDENTITY or "
                     + "REQUIRED", e);
+        }
+        if (message.contains("RSA public key is not available")) {
+            throw new MasterTlsException("login to " + host + ":" + port + " as '" + user + "' needs the "
+                    + "master's RSA key (caching_sha2_password or sha256_password over plain TCP) and fetching it "
+                    + "unauthenticated lets a man in the middle learn the password: set " + MODE_KEY + " = VERIFY_CA "
+                    + "(or REQUIRED), or accept the risk with " + PUBLIC_KEY_RETRIEVAL_KEY + " = true", e);
         }
         if (e.getErrorCode() != ER_ACCESS_DENIED) {
             return e;
