@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -141,7 +140,7 @@ public final class MasterTls {
     /**
      * Opens a JDBC connection to this master with the TLS options of {@link #mode()}. {@code base} holds the
      * account and the caller's other driver options. A failure that TLS explains is a
-     * {@link MasterTlsException}; a refused login under DISABLED carries a hint when the master offers TLS.
+     * {@link MasterTlsException}; a refused login under DISABLED carries a hint about accounts that require TLS.
      */
     public Connection connect(String url, Properties base) throws SQLException {
         if (mode == Mode.DISABLED) {
@@ -223,7 +222,7 @@ public final class MasterTls {
 
     /**
      * A server refuses an account created REQUIRE SSL over plain TCP with the same "Access denied" as a wrong
-     * password; when the master offers TLS the message says so, keeping the error code for the caller.
+     * password: under DISABLED the message says so, keeping the error code for the caller.
      */
     private SQLException withPlainLoginHint(SQLException e, String user) {
         String message = e.getMessage() == null ? "" : e.getMessage();
@@ -241,13 +240,15 @@ public final class MasterTls {
         if (e.getErrorCode() != ER_ACCESS_DENIED) {
             return e;
         }
-        boolean offersTls = ServerGreeting.offersTls(host, port, Duration.ofSeconds(5)).orElse(false);
-        if (!offersTls) {
-            return e;
+        if (mode != Mode.DISABLED) {
+            return e; // PREFERRED fell back: the master has no TLS, so TLS is not what it wants
         }
-        return new SQLException(message + "; the master offers TLS and " + MODE_KEY + " is " + mode
-                + ": an account created REQUIRE SSL (or X509) is refused exactly like this over plain TCP, if so set "
-                + MODE_KEY + " = VERIFY_CA (or REQUIRED)", e.getSQLState(), e.getErrorCode(), e);
+        // Asking the master whether it offers TLS would take a connection that ends before its handshake, which
+        // MySQL counts towards max_connect_errors (and a failing destination retries every few seconds): the
+        // hint names both causes instead.
+        return new SQLException(message + "; " + MODE_KEY + " is DISABLED: an account created REQUIRE SSL (or "
+                + "X509) is refused exactly like this over plain TCP, if so set " + MODE_KEY + " = VERIFY_CA (or "
+                + "REQUIRED)", e.getSQLState(), e.getErrorCode(), e);
     }
 
     private static boolean masterOffersNoTls(SQLException e) {

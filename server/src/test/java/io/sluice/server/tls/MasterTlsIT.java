@@ -160,8 +160,8 @@ class MasterTlsIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> parser.status().state() == ParserStatus.State.FAILED);
             assertThat(parser.failure()).isInstanceOf(ReplicationPrivilegeException.class)
                     .hasMessageContaining("Access denied")
-                    .hasMessageContaining("the master offers TLS and canal.instance.master.sslMode is DISABLED")
-                    .hasMessageContaining("REQUIRE SSL");
+                    .hasMessageContaining("canal.instance.master.sslMode is DISABLED: an account created REQUIRE SSL")
+                    .hasMessageContaining("VERIFY_CA");
         } finally {
             parser.stop();
         }
