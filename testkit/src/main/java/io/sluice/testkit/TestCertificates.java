@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A test PKI made with the machine's {@code openssl}: a CA, a server certificate for {@code localhost} and
- * {@code 127.0.0.1} signed by it (with its key, for {@code mariadbd --ssl-cert/--ssl-key}), a client certificate
- * signed by it, and a second CA that signed nothing the server shows. Java stores: a JKS trust store of each CA
+ * {@code 127.0.0.1} signed by it (with its key, for {@code mariadbd --ssl-cert/--ssl-key}), one for another name,
+ * a client certificate signed by it, and a second CA that signed nothing the server shows. Java stores: a JKS trust store of each CA
  * and a PKCS12 client store (certificate, key, CA), all with {@link #PASSWORD}.
  */
 public final class TestCertificates {
@@ -54,6 +54,15 @@ public final class TestCertificates {
         return dir.resolve("server-key.pem");
     }
 
+    /** A server certificate signed by the same CA for another name only ({@code db.example.invalid}). */
+    public Path misnamedServerCertificate() {
+        return dir.resolve("misnamed.pem");
+    }
+
+    public Path misnamedServerKey() {
+        return dir.resolve("misnamed-key.pem");
+    }
+
     /** JKS trust store holding the CA that signed the server certificate. */
     public Path trustStore() {
         return dir.resolve("truststore.jks");
@@ -86,6 +95,8 @@ public final class TestCertificates {
             ca("other-ca", "/CN=Sluice Other CA");
             signed("server", "/CN=localhost",
                     "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+            signed("misnamed", "/CN=db.example.invalid",
+                    "subjectAltName=DNS:db.example.invalid\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
             signed("client", clientSubject(), "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n");
             openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client-key.pem", "-certfile", "ca.pem",
                     "-name", "client", "-out", "client.p12", "-passout", "pass:" + PASSWORD);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.protocol.packet.CanalPacket;
 import io.sluice.protocol.packet.CanalPacket.PacketType;
@@ -135,7 +136,7 @@ class MasterTlsIT {
     }
 
     @Test
-    void verifyCaWithAnotherCaStopsTheParserNamingTheTrustStore() {
+    void verifyCaWithAnotherCaStopsTheParserNamingTheTrustStore() throws Exception {
         SslSettings ssl = new SslSettings("VERIFY_CA", "", certs.otherCaTrustStore().toUri().toString(), "",
                 TestCertificates.PASSWORD, "", "", "", false);
         BinlogParser parser = parser(USER, PASSWORD, ssl);
@@ -147,8 +148,56 @@ class MasterTlsIT {
                     .hasMessageContaining("other-ca-truststore.jks")
                     .hasMessageContaining("sslMode = VERIFY_CA");
             assertThat(parser.status().reconnects()).as("a certificate problem is not retried").isZero();
+            assertThat(replicationRefusal(ssl)).as("the replication connection on its own")
+                    .hasMessageContaining("is not signed by a CA in");
         } finally {
             parser.stop();
+        }
+    }
+
+    /**
+     * The master switches (FLUSH SSL) to a certificate of the same CA for another name: VERIFY_CA still connects,
+     * VERIFY_IDENTITY stops naming the host it expected.
+     */
+    @Test
+    void verifyIdentityRefusesACertificateForAnotherName() throws Exception {
+        Path cert = temp.resolve("pki/server.pem");
+        Path key = temp.resolve("pki/server-key.pem");
+        byte[] goodCert = Files.readAllBytes(cert);
+        byte[] goodKey = Files.readAllBytes(key);
+        Files.copy(certs.misnamedServerCertificate(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certs.misnamedServerKey(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        db.execute("FLUSH SSL");
+        try {
+            String trust = certs.trustStore().toUri().toString();
+            BinlogParser identity = parser(USER, PASSWORD, new SslSettings("VERIFY_IDENTITY", "", trust, "",
+                    TestCertificates.PASSWORD, "", "", "", false));
+            try {
+                identity.start(null);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> identity.status().state() == ParserStatus.State.FAILED);
+                assertThat(identity.failure()).hasMessageContaining("does not name '127.0.0.1'")
+                        .hasMessageContaining("sslMode = VERIFY_IDENTITY");
+            } finally {
+                identity.stop();
+            }
+            assertThat(replicationRefusal(new SslSettings("VERIFY_IDENTITY", "", trust, "", TestCertificates.PASSWORD,
+                    "", "", "", false))).as("the replication connection on its own")
+                    .hasMessageContaining("does not name '127.0.0.1'");
+            BinlogParser ca = parser(USER, PASSWORD, new SslSettings("VERIFY_CA", "", trust, "",
+                    TestCertificates.PASSWORD, "", "", "", false));
+            try {
+                ca.start(null);
+                await().atMost(Duration.ofSeconds(60)).until(() -> ca.status().state() == ParserStatus.State.STREAMING
+                        || ca.status().state() == ParserStatus.State.FAILED);
+                assertThat(ca.failure()).isNull();
+            } finally {
+                ca.stop();
+            }
+        } finally {
+            Files.write(cert, goodCert);
+            Files.write(key, goodKey);
+            db.execute("FLUSH SSL");
         }
     }
 
@@ -213,6 +262,22 @@ class MasterTlsIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** What refuses a bare replication connection (no SQL connection before it) with these settings. */
+    private static MasterTlsException replicationRefusal(SslSettings ssl) throws Exception {
+        MasterTls tls = MasterTls.of(ssl, db.host(), db.port());
+        BinaryLogClient client = new BinaryLogClient(db.host(), db.port(), USER, PASSWORD);
+        client.setBlocking(false);
+        client.setConnectTimeout(10_000);
+        tls.applyTo(client);
+        try {
+            client.connect();
+        } catch (Exception e) {
+            return tls.explain(e);
+        }
+        client.disconnect();
+        throw new AssertionError("the replication connection was accepted");
+    }
 
     private static InetSocketAddress start(SluiceServer server, int port) throws Exception {
         server.start();
