@@ -24,6 +24,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -83,7 +84,7 @@ public final class MasterTls {
     private final AtomicBoolean warnedPlainFallback = new AtomicBoolean();
     private final AtomicBoolean warnedPublicKeyRetrieval = new AtomicBoolean();
     private SSLContext context;
-    private volatile String lastReplicationSession;
+    private volatile SSLSocket lastReplicationSocket;
 
     private MasterTls(Mode mode, String host, int port, List<String> protocols, KeyStoreSource trustStore,
                       KeyStoreSource clientStore, boolean allowPublicKeyRetrieval) {
@@ -265,7 +266,7 @@ public final class MasterTls {
 
     /** Sets the replication client's TLS to {@link #mode()}, with Sluice's key stores and checks. */
     public void applyTo(BinaryLogClient client) {
-        lastReplicationSession = null;
+        lastReplicationSocket = null;
         switch (mode) {
             case DISABLED -> {
                 client.setSSLMode(SSLMode.DISABLED);
@@ -292,17 +293,20 @@ public final class MasterTls {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 tls.setSSLParameters(parameters);
             }
-            tls.addHandshakeCompletedListener(done ->
-                    lastReplicationSession = done.getSession().getProtocol() + " " + done.getCipherSuite());
+            lastReplicationSocket = tls;
             return tls;
         });
     }
 
     /** How the last replication connection is carried, for the log line that announces it. */
     public String replicationTransport() {
-        String session = lastReplicationSession;
-        return session != null ? "TLS (" + session + ", " + MODE_KEY + " " + mode + ")"
-                : "plain TCP, no TLS (" + MODE_KEY + " " + mode + ")";
+        SSLSocket socket = lastReplicationSocket;
+        if (socket == null || socket.isClosed()) {
+            return "plain TCP, no TLS (" + MODE_KEY + " " + mode + ")";
+        }
+        // the connector completed the handshake before it logged in, so this does not block
+        SSLSession session = socket.getSession();
+        return "TLS (" + session.getProtocol() + " " + session.getCipherSuite() + ", " + MODE_KEY + " " + mode + ")";
     }
 
     // ---------------------------------------------------------------- shared
@@ -369,6 +373,12 @@ public final class MasterTls {
                 return new MasterTlsException(where + "the master's certificate is not signed by " + trusted + " ("
                         + firstLine(m) + "); put the CA that signed the master's certificate into the trust store",
                         failure);
+            }
+            if (t instanceof SSLHandshakeException && (m.contains("bad_certificate") || m.contains("unknown_ca")
+                    || m.contains("certificate_required") || m.contains("certificate_unknown"))) {
+                return new MasterTlsException(where + "the master refused the client certificate ("
+                        + (clientStore != null ? clientStore.toString() : "none: " + CLIENT_KEY + " is not set") + "): "
+                        + firstLine(m) + "; it must be signed by a CA in the master's ssl_ca", failure);
             }
             if (t instanceof SSLHandshakeException && (m.contains("protocol") || m.contains("No appropriate"))) {
                 return new MasterTlsException(where + "no TLS version both sides accept (" + firstLine(m) + "); "

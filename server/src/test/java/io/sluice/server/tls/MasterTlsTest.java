@@ -136,5 +136,8 @@ class MasterTlsTest {
                 .hasMessageContaining("the master offers no TLS");
         assertThat(tls.explain(new SSLHandshakeException("No appropriate protocol (protocol is disabled)")))
                 .hasMessageContaining("canal.instance.master.tlsVersions");
+        assertThat(tls.explain(new SSLHandshakeException("Received fatal alert: unknown_ca")))
+                .hasMessageContaining("the master refused the client certificate")
+                .hasMessageContaining("canal.instance.master.clientCertificateKeyStoreUrl is not set");
     }
 }
