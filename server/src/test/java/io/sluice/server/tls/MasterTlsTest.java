@@ -3,6 +3,10 @@ package io.sluice.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import io.sluice.server.config.SslSettings;
@@ -17,6 +21,7 @@ import java.util.Properties;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** canal's TLS keys read as MySQL Connector/J reads them, without a server. */
 class MasterTlsTest {
@@ -51,9 +56,23 @@ class MasterTlsTest {
     }
 
     @Test
-    void publicKeyRetrievalOverPlainTcpOnlyWhenAskedFor() {
-        MasterTls tls = MasterTls.of(ssl("DISABLED", "", "", "", true), "db", 3306);
-        assertThat(tls.plain(account()).getProperty("allowPublicKeyRetrieval")).isEqualTo("true");
+    void publicKeyRetrievalOverPlainTcpOnlyWhenAskedForWithOneWarning() {
+        Logger logger = (Logger) LoggerFactory.getLogger(MasterTls.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            MasterTls tls = MasterTls.of(ssl("DISABLED", "", "", "", true), "db", 3306);
+            assertThat(tls.plain(account()).getProperty("allowPublicKeyRetrieval")).isEqualTo("true");
+            tls.plain(account());
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list).hasSize(1);
+        assertThat(appender.list.get(0).getLevel()).isEqualTo(Level.WARN);
+        assertThat(appender.list.get(0).getFormattedMessage())
+                .contains("sluice.instance.master.allowPublicKeyRetrieval = true", "db:3306", "'canal'")
+                .doesNotContain("secret");
     }
 
     @Test
