@@ -16,6 +16,7 @@ import io.sluice.server.parser.schema.SchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
 import io.sluice.server.snapshot.SnapshotSource;
+import io.sluice.server.tls.MasterTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +73,8 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
                 .connectionCharset(instance.connectionCharset())
                 .timeZone(instance.timeZone())
                 .canalCompatibleValues(instance.canalCompatibleValues())
-                .transactionSize(instance.transactionSize());
+                .transactionSize(instance.transactionSize())
+                .tls(MasterTls.of(instance.ssl(), source.host(), source.port()));
         if (!start.journalName().isEmpty()) {
             b.journal(start.journalName(), start.position() == null ? -1 : start.position());
         }

@@ -7,6 +7,7 @@ import io.sluice.server.config.ConfigNotices;
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.parser.ParserSettings;
+import io.sluice.server.tls.MasterTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class BinlogSourceFactoryTest {
                 "canal.instance.master.gtid = 0-1-100",
                 "canal.instance.connectionCharset = ISO-8859-1",
                 "canal.instance.transaction.size = 77",
+                "canal.instance.master.sslMode = verify_identity",
                 "sluice.values.canal-compatible = true",
                 "sluice.values.time-zone = Asia/Shanghai", ""));
         ParserSettings p = BinlogSourceFactory.settingsFor(c, c.master());
@@ -68,6 +70,7 @@ class BinlogSourceFactoryTest {
         assertThat(p.timeZone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
         assertThat(p.readTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(p.heartbeatPeriod()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(p.tls().mode()).isEqualTo(MasterTls.Mode.VERIFY_IDENTITY);
     }
 
     @Test
@@ -82,6 +85,7 @@ class BinlogSourceFactoryTest {
         assertThat(p.canalCompatibleValues()).isFalse();
         assertThat(p.username()).isEqualTo("canal");
         assertThat(p.slaveId()).isLessThanOrEqualTo(0);
+        assertThat(p.tls().mode()).as("canal's default").isEqualTo(MasterTls.Mode.DISABLED);
     }
 
     @Test

@@ -353,7 +353,12 @@ public final class ConfigLoader {
                 v.string("canal.instance.master.trustCertificateKeyStorePassword", ""),
                 v.string("canal.instance.master.clientCertificateKeyStoreUrl", ""),
                 v.string("canal.instance.master.clientCertificateKeyStoreType", ""),
-                v.string("canal.instance.master.clientCertificateKeyStorePassword", ""));
+                v.string("canal.instance.master.clientCertificateKeyStorePassword", ""),
+                v.bool("sluice.instance.master.allowPublicKeyRetrieval", false));
+        if (ssl.unknownTlsVersion() != null) {
+            throw v.error("canal.instance.master.tlsVersions", v.find("canal.instance.master.tlsVersions"),
+                    "names '" + ssl.unknownTlsVersion() + "', not one of " + SslSettings.TLS_VERSIONS);
+        }
         MqDestinationSettings mq = new MqDestinationSettings(v.string("canal.mq.topic", "example"),
                 v.string("canal.mq.dynamicTopic", ""), v.integer("canal.mq.partition", 0, 0, Integer.MAX_VALUE),
                 v.find("canal.mq.partitionsNum") == null ? null
@@ -379,8 +384,9 @@ public final class ConfigLoader {
             Properties all = new Properties();
             all.putAll(properties);
             SourceConfig master = sources.get(0);
-            lookups = LookupSettings.fromProperties(all, "jdbc:mariadb://" + master.address()
-                    + "/?permitMysqlScheme&allowPublicKeyRetrieval=true", master.username(), master.password());
+            // TLS and public key retrieval towards the master are added where the lookup connects
+            lookups = LookupSettings.fromProperties(all, "jdbc:mariadb://" + master.address() + "/?permitMysqlScheme",
+                    master.username(), master.password());
         } catch (IllegalArgumentException e) {
             // the message names the full key and its value
             throw new ConfigException(instanceLayer != null ? instanceLayer.origin() : server.canalProperties().toString(),

@@ -16,6 +16,7 @@ import io.sluice.server.sink.lookup.LookupSettings;
 import io.sluice.server.sink.lookup.LookupTransform;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
+import io.sluice.server.tls.MasterTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,8 @@ public final class DestinationInstance implements Destination {
         List<LookupTransform> lookups = new ArrayList<>();
         try {
             for (LookupSettings l : config.lookups()) {
-                lookups.add(new LookupTransform(l));
+                SourceConfig master = config.sources().get(0);
+                lookups.add(new LookupTransform(l, MasterTls.of(config.ssl(), master.host(), master.port())));
             }
             sink = new StoreSink(config.filters(), config.rowFilter(), lookups,
                     TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader()), store);

@@ -9,6 +9,7 @@ import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.tls.MasterTlsException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -215,8 +216,8 @@ public final class BinlogParser implements ChangeSource {
                 @Override
                 public void onConnect(BinaryLogClient connected) {
                     state = ParserStatus.State.STREAMING;
-                    log.info("{}: replicating from {} ({}) as server id {} at {}", settings.destination(), address(),
-                            master.version(), serverId, from);
+                    log.info("{}: replicating from {} ({}) as server id {} at {} over {}", settings.destination(),
+                            address(), master.version(), serverId, from, settings.tls().replicationTransport());
                 }
 
                 @Override
@@ -237,6 +238,12 @@ public final class BinlogParser implements ChangeSource {
                     return start;
                 }
                 c.connect();
+            } catch (IOException | RuntimeException e) {
+                MasterTlsException tls = settings.tls().explain(e);
+                if (tls != null) {
+                    throw new ParserException(tls.getMessage(), tls);
+                }
+                throw e;
             } finally {
                 client = null;
             }
@@ -256,6 +263,10 @@ public final class BinlogParser implements ChangeSource {
     private Exception classify(Throwable t, ResumePoint start) {
         if (t instanceof ParserException p) {
             return p;
+        }
+        MasterTlsException tls = settings.tls().explain(t);
+        if (tls != null) {
+            return new ParserException(tls.getMessage(), tls);
         }
         if (t instanceof BinlogFormatException f) {
             return new ParserException("cannot decode the binlog of " + address() + ": " + f.getMessage(), f);
@@ -350,6 +361,7 @@ public final class BinlogParser implements ChangeSource {
         c.setConnectTimeout(settings.connectTimeout().toMillis());
         c.setEventDeserializer(new BinlogEventDeserializer(settings.connectionCharset()));
         c.setUseSendAnnotateRowsEvent(true);
+        settings.tls().applyTo(c);
         if (!settings.heartbeatPeriod().isZero()) {
             c.setHeartbeatInterval(settings.heartbeatPeriod().toMillis());
         }

@@ -191,6 +191,7 @@ final class BinlogScanner {
         client.setEventDeserializer(new BinlogEventDeserializer(settings.connectionCharset()));
         client.setBinlogFilename(file);
         client.setBinlogPosition(4);
+        settings.tls().applyTo(client);
         return client;
     }
 

@@ -2,8 +2,8 @@ package io.sluice.server.parser;
 
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,12 +42,13 @@ final class MasterConnection implements AutoCloseable {
         p.setProperty("password", settings.password());
         p.setProperty("connectTimeout", Long.toString(settings.connectTimeout().toMillis()));
         p.setProperty("socketTimeout", Long.toString(Math.max(settings.readTimeout().toMillis(), 30_000)));
-        p.setProperty("allowPublicKeyRetrieval", "true");
         p.setProperty("permitMysqlScheme", "true");
         String url = "jdbc:mariadb://" + settings.host() + ":" + settings.port() + "/";
         Connection c;
         try {
-            c = DriverManager.getConnection(url, p);
+            c = settings.tls().connect(url, p);
+        } catch (MasterTlsException e) {
+            throw new ParserException(e.getMessage(), e);
         } catch (SQLException e) {
             if (e.getErrorCode() == ER_ACCESS_DENIED) {
                 throw new ReplicationPrivilegeException("login to " + settings.host() + ":" + settings.port()

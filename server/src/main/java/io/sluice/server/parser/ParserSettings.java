@@ -1,6 +1,7 @@
 package io.sluice.server.parser;
 
 import io.sluice.server.parser.value.ValueOptions;
+import io.sluice.server.tls.MasterTls;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,13 +36,15 @@ import java.util.Objects;
  * @param reconnectMax         reconnect delays double up to this
  * @param transactionSize      {@code canal.instance.transaction.size}: entries per sink hand-off of a large
  *                             transaction
+ * @param tls                  {@code canal.instance.master.sslMode} and friends, for the replication stream and
+ *                             every SQL connection to this master
  */
 public record ParserSettings(String destination, String host, int port, String username, String password,
                              String defaultDatabase, long slaveId, boolean gtidMode, String journalName,
                              long journalPosition, long journalTimestamp, String journalGtid,
                              Charset connectionCharset, ZoneId timeZone, boolean canalCompatibleValues,
                              Duration heartbeatPeriod, Duration connectTimeout, Duration readTimeout,
-                             Duration reconnectMin, Duration reconnectMax, int transactionSize) {
+                             Duration reconnectMin, Duration reconnectMax, int transactionSize, MasterTls tls) {
 
     public ParserSettings {
         Objects.requireNonNull(destination, "destination");
@@ -64,6 +67,7 @@ public record ParserSettings(String destination, String host, int port, String u
         if (transactionSize <= 0) {
             transactionSize = TransactionBuffer.DEFAULT_CHUNK;
         }
+        tls = tls == null ? MasterTls.disabled(host, port) : tls;
     }
 
     /** Defaults for everything but the master and account. */
@@ -78,7 +82,7 @@ public record ParserSettings(String destination, String host, int port, String u
     @Override
     public String toString() {
         return "ParserSettings[" + destination + " " + username + "@" + host + ":" + port + ", slaveId=" + slaveId
-                + ", gtid=" + gtidMode + "]";
+                + ", gtid=" + gtidMode + ", " + tls + "]";
     }
 
     /** Builds settings; only the master and account are required. */
@@ -104,6 +108,7 @@ public record ParserSettings(String destination, String host, int port, String u
         private Duration reconnectMin;
         private Duration reconnectMax;
         private int transactionSize = TransactionBuffer.DEFAULT_CHUNK;
+        private MasterTls tls;
 
         private Builder(String destination, String host, int port, String username, String password) {
             this.destination = destination;
@@ -127,12 +132,13 @@ public record ParserSettings(String destination, String host, int port, String u
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
         public Builder reconnect(Duration min, Duration max) { reconnectMin = min; reconnectMax = max; return this; }
         public Builder transactionSize(int v) { transactionSize = v; return this; }
+        public Builder tls(MasterTls v) { tls = v; return this; }
 
         public ParserSettings build() {
             return new ParserSettings(destination, host, port, username, password, defaultDatabase, slaveId, gtidMode,
                     journalName, journalPosition, journalTimestamp, journalGtid, connectionCharset, timeZone,
                     canalCompatibleValues, heartbeatPeriod, connectTimeout, readTimeout, reconnectMin, reconnectMax,
-                    transactionSize);
+                    transactionSize, tls);
         }
     }
 }

@@ -6,8 +6,9 @@ import io.sluice.server.parser.schema.TableStructure;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.SnapshotProgress;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.tls.MasterTls;
+import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,8 +41,13 @@ final class SnapshotConnection implements AutoCloseable {
     private static final int ER_NO_SUCH_TABLE = 1146;
     private static final int ER_BAD_DB = 1049;
 
-    /** Where the master is and as whom to read it. */
-    record Target(String host, int port, String user, String password, Duration connectTimeout) {
+    /** Where the master is, as whom to read it and over which TLS. */
+    record Target(String host, int port, String user, String password, Duration connectTimeout, MasterTls tls) {
+
+        /** Without TLS. */
+        Target(String host, int port, String user, String password, Duration connectTimeout) {
+            this(host, port, user, password, connectTimeout, MasterTls.disabled(host, port));
+        }
 
         String address() {
             return host + ":" + port;
@@ -66,12 +72,11 @@ final class SnapshotConnection implements AutoCloseable {
         p.setProperty("user", target.user());
         p.setProperty("password", target.password());
         p.setProperty("connectTimeout", Long.toString(target.connectTimeout().toMillis()));
-        p.setProperty("allowPublicKeyRetrieval", "true");
         p.setProperty("permitMysqlScheme", "true");
         // TINYINT(1) is an integer to the binlog; the driver would read it as a boolean
         p.setProperty("tinyInt1isBit", "false");
         try {
-            Connection c = DriverManager.getConnection("jdbc:mariadb://" + target.address() + "/", p);
+            Connection c = target.tls().connect("jdbc:mariadb://" + target.address() + "/", p);
             try (Statement s = c.createStatement()) {
                 // a streamed full scan may wait for the store to drain longer than the default 60 s
                 s.execute("SET SESSION net_write_timeout = 3600, time_zone = '+00:00'");
@@ -84,7 +89,7 @@ final class SnapshotConnection implements AutoCloseable {
                 c.close();
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | MasterTlsException e) {
             throw new SnapshotException("cannot connect to " + target.address() + " as '" + target.user() + "' for a"
                     + " snapshot: " + e.getMessage(), e);
         }

@@ -110,7 +110,8 @@ public final class SnapshotSource implements ChangeSource {
         this.destination = Objects.requireNonNull(destination, "destination");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = new SnapshotConnection.Target(parserSettings.host(), parserSettings.port(),
-                parserSettings.username(), parserSettings.password(), parserSettings.connectTimeout());
+                parserSettings.username(), parserSettings.password(), parserSettings.connectTimeout(),
+                parserSettings.tls());
         this.options = new ValueOptions(parserSettings.canalCompatibleValues(), parserSettings.timeZone(),
                 parserSettings.connectionCharset());
         this.destinationFilter = filter;

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * sluice.transform.lookup.customer.from.key  = id                 its key column (default: id)
  * sluice.transform.lookup.customer.columns   = name,email         columns to add
  * sluice.transform.lookup.customer.prefix    = customer_          prefix of the added column names (default: name_)
- * sluice.transform.lookup.customer.jdbc.url  = jdbc:mariadb://... default: the destination's master
+ * sluice.transform.lookup.customer.jdbc.url  = jdbc:mariadb://... default: the destination's master, over its TLS
  * sluice.transform.lookup.customer.jdbc.user / .jdbc.password     default: canal.instance.dbUsername / dbPassword
  * sluice.transform.lookup.customer.cache.size = 10000
  * sluice.transform.lookup.customer.cache.ttl.ms = 60000
@@ -29,7 +29,7 @@ import java.util.TreeSet;
 public record LookupSettings(String name, String schema, String table, String keyColumn, String fromSchema,
                              String fromTable, String fromKeyColumn, List<String> columns, String prefix,
                              String jdbcUrl, String user, String password, int cacheSize, Duration cacheTtl,
-                             FailurePolicy onFailure, Duration retryBackoffMax) {
+                             FailurePolicy onFailure, Duration retryBackoffMax, boolean readsMaster) {
 
     /** What happens to a row whose lookup fails because the source cannot be read. */
     public enum FailurePolicy {
@@ -87,7 +87,8 @@ public record LookupSettings(String name, String schema, String table, String ke
                     v.getOrDefault("jdbc.password", defaultPassword),
                     positiveInt(name, v, "cache.size", 10_000),
                     Duration.ofMillis(positiveInt(name, v, "cache.ttl.ms", 60_000)), policy,
-                    Duration.ofMillis(positiveInt(name, v, "retry.backoff.max.ms", 30_000))));
+                    Duration.ofMillis(positiveInt(name, v, "retry.backoff.max.ms", 30_000)),
+                    !v.containsKey("jdbc.url") || v.get("jdbc.url").isBlank()));
         }
         return out;
     }

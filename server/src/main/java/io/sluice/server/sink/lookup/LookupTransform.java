@@ -6,6 +6,8 @@ import io.sluice.protocol.entry.CanalEntry.EventType;
 import io.sluice.protocol.entry.CanalEntry.RowChange;
 import io.sluice.protocol.entry.CanalEntry.RowData;
 import io.sluice.server.entry.ParsedEntry;
+import io.sluice.server.tls.MasterTls;
+import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -38,13 +40,23 @@ public final class LookupTransform implements AutoCloseable {
     static final String FAILED_PROP = "sluice.lookup.failed";
 
     private final LookupSettings settings;
+    private final MasterTls masterTls;
     private final LookupCache cache;
     private final String query;
     private Connection connection;
     private boolean failing;
 
     public LookupTransform(LookupSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param masterTls the destination's TLS towards its master, used when the lookup reads the master (no
+     *                  {@code jdbc.url} of its own); a lookup's own URL carries its own driver options
+     */
+    public LookupTransform(LookupSettings settings, MasterTls masterTls) {
         this.settings = settings;
+        this.masterTls = masterTls;
         this.cache = new LookupCache(settings.cacheSize(), settings.cacheTtl());
         StringBuilder sql = new StringBuilder("SELECT ").append(quote(settings.fromKeyColumn()));
         for (String c : settings.columns()) {
@@ -185,7 +197,7 @@ public final class LookupTransform implements AutoCloseable {
 
     private void query(Set<String> keys) throws SQLException {
         if (connection == null) {
-            connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+            connection = open();
         }
         StringBuilder sql = new StringBuilder(query).append('(');
         for (int i = 0; i < keys.size(); i++) {
@@ -227,6 +239,20 @@ public final class LookupTransform implements AutoCloseable {
 
     private static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    private Connection open() throws SQLException {
+        if (!settings.readsMaster() || masterTls == null) {
+            return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", settings.user());
+        p.setProperty("password", settings.password());
+        try {
+            return masterTls.connect(settings.jdbcUrl(), p);
+        } catch (MasterTlsException e) {
+            throw new SQLException(e.getMessage(), "08000", e);
+        }
     }
 
     private void closeConnection() {
