@@ -136,7 +136,8 @@ public final class ConfigLoader {
 
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup);
+                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup,
+                earlierDataDir(v, base, dataDir));
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination) and learn which keys are instance keys before reporting unknown ones
@@ -494,6 +495,23 @@ public final class ConfigLoader {
     static Path canalWorkingDir(Path confFileDir) {
         Path parent = confFileDir.getParent();
         return parent == null ? confFileDir : parent.resolve("bin");
+    }
+
+    /**
+     * Where Sluice before placeholder resolution put the data dir for this file: the values as written (a
+     * folder literally named {@code ${canal.conf.dir}}), relative to canal.properties' directory and the conf
+     * dir. Null when that is the data dir itself or cannot be a path.
+     */
+    private static Path earlierDataDir(ConfigValues v, Path base, Path dataDir) {
+        try {
+            ConfigValues.Value conf = v.raw("canal.conf.dir");
+            Path confDir = conf == null ? base : base.resolve(conf.text()).normalize();
+            ConfigValues.Value data = v.raw("canal.file.data.dir");
+            Path earlier = data == null ? confDir : confDir.resolve(data.text()).normalize();
+            return earlier.equals(dataDir) ? null : earlier;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     private static Path path(ConfigValues v, String key, Path base, Path defaultPath) {
