@@ -101,8 +101,9 @@ public final class ConfigLoader {
         long zkFlush = v.longValue("canal.zookeeper.flush.period", 1000, 0, Long.MAX_VALUE);
         ServerMode mode = serverMode(v);
         boolean withoutNetty = v.bool("canal.withoutNetty", false) || mode != ServerMode.TCP;
-        Path confDir = path(v, "canal.conf.dir", base, base);
-        Path dataDir = path(v, "canal.file.data.dir", confDir, confDir);
+        Path workDir = canalWorkingDir(base);
+        Path confDir = path(v, "canal.conf.dir", workDir, base);
+        Path dataDir = path(v, "canal.file.data.dir", workDir, confDir);
         long fileFlush = v.longValue("canal.file.flush.period", 1000, 0, Long.MAX_VALUE);
         List<String> destinations = destinations(v);
         boolean autoScan = v.bool("canal.auto.scan", true);
@@ -135,11 +136,12 @@ public final class ConfigLoader {
 
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup);
+                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup,
+                earlierDataDir(v, base, dataDir));
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination) and learn which keys are instance keys before reporting unknown ones
-        ConfigValues probe = ConfigValues.of(new Properties(), Map.of(), List.of(layer));
+        ConfigValues probe = ConfigValues.of(system, env, List.of(layer));
         readInstance(probe, server, "", null, null);
         Set<String> known = new LinkedHashSet<>(probe.fileKeys(file.toString()));
         known.removeAll(probe.unreadFileKeys().keySet());
@@ -171,7 +173,7 @@ public final class ConfigLoader {
             layers.add(instanceLayer);
         }
         layers.add(new ConfigValues.Layer(server.canalProperties().toString(), server.fileValues(), true));
-        ConfigValues v = ConfigValues.of(system, env, layers);
+        ConfigValues v = ConfigValues.of(system, env, layers, destination);
         InstanceConfig config = readInstance(v, server, destination, file, instanceLayer);
         if (instanceLayer != null) {
             for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
@@ -360,11 +362,10 @@ public final class ConfigLoader {
                         : v.integer("canal.mq.partitionsNum", 1, 1, Integer.MAX_VALUE),
                 v.string("canal.mq.partitionHash", ""), v.string("canal.mq.dynamicTopicPartitionNum", ""));
 
-        Map<String, String> properties = new LinkedHashMap<>(server.fileValues());
-        if (instanceLayer != null) {
-            properties.putAll(instanceLayer.values());
-        }
-        properties.replaceAll((k, val) -> val.trim());
+        // what MQ publishing, row filters, lookups, snapshots and transforms read: resolved like every other
+        // key, so that overrides and placeholders reach kafka.*, rabbitmq.*, canal.mq.*, sluice.* too
+        Map<String, String> properties = v.resolvedView(ConfigLoader::isOverridable,
+                k -> READ_ELSEWHERE_PREFIXES.stream().anyMatch(k::startsWith) || k.startsWith("canal.mq."));
 
         // row filters and lookups are validated here so that a bad change is refused before anything restarts
         RowContentFilter rowFilter;
@@ -480,14 +481,45 @@ public final class ConfigLoader {
         }
     }
 
+    /** Keys a system property or environment variable may set without a file naming them. */
+    static boolean isOverridable(String key) {
+        return key.startsWith("canal.") || key.startsWith("sluice.") || key.startsWith("kafka.")
+                || key.startsWith("rabbitmq.") || key.startsWith("rocketmq.") || key.startsWith("pulsarmq.");
+    }
+
+    /**
+     * The directory canal resolves relative paths from: its startup.sh runs the server from {@code bin/}, the
+     * sibling of the {@code conf/} holding canal.properties, so canal's shipped {@code ../conf} names the conf
+     * directory and a meta.dat written by canal is found where canal left it.
+     */
+    static Path canalWorkingDir(Path confFileDir) {
+        Path parent = confFileDir.getParent();
+        return parent == null ? confFileDir : parent.resolve("bin");
+    }
+
+    /**
+     * Where Sluice before placeholder resolution put the data dir for this file: the values as written (a
+     * folder literally named {@code ${canal.conf.dir}}), relative to canal.properties' directory and the conf
+     * dir. Null when that is the data dir itself or cannot be a path.
+     */
+    private static Path earlierDataDir(ConfigValues v, Path base, Path dataDir) {
+        try {
+            ConfigValues.Value conf = v.raw("canal.conf.dir");
+            Path confDir = conf == null ? base : base.resolve(conf.text()).normalize();
+            ConfigValues.Value data = v.raw("canal.file.data.dir");
+            Path earlier = data == null ? confDir : confDir.resolve(data.text()).normalize();
+            return earlier.equals(dataDir) ? null : earlier;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
     private static Path path(ConfigValues v, String key, Path base, Path defaultPath) {
         ConfigValues.Value p = v.find(key);
         if (p == null) {
             return defaultPath;
         }
         try {
-            // relative paths are taken from the directory of canal.properties: canal's shipped "../conf",
-            // meant relative to bin/, then names the conf dir itself
             return base.resolve(p.text()).normalize();
         } catch (java.nio.file.InvalidPathException e) {
             throw v.error(key, p, "is not a valid path");

@@ -36,17 +36,37 @@ final class ConfigValues {
     record Value(String text, String origin) {
     }
 
+    static final String DESTINATION_KEY = "canal.instance.destination";
+
     private static final Set<String> SECRET_SUFFIXES = Set.of("password", "passwd", "secretkey", "pwdpublickey");
 
     private final List<Layer> layers;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
+    private final Placeholders placeholders;
 
     ConfigValues(List<Layer> layers) {
         this.layers = List.copyOf(layers);
+        this.placeholders = new Placeholders(name -> {
+            // a key named only in a placeholder is a helper value, not an unknown key
+            read.add(name);
+            return raw(name);
+        });
     }
 
     static ConfigValues of(Properties system, Map<String, String> env, List<Layer> files) {
+        return of(system, env, files, null);
+    }
+
+    /**
+     * Values for one destination: canal sets {@code canal.instance.destination} to the destination's name
+     * (as a system property) while it builds an instance, so placeholders such as
+     * {@code ${canal.instance.destination:}} in canal.properties name it.
+     */
+    static ConfigValues of(Properties system, Map<String, String> env, List<Layer> files, String destination) {
         List<Layer> all = new ArrayList<>();
+        if (destination != null && !destination.isEmpty()) {
+            all.add(new Layer("destination", Map.of(DESTINATION_KEY, destination), false));
+        }
         Map<String, String> sys = new LinkedHashMap<>();
         system.stringPropertyNames().forEach(k -> sys.put(k, system.getProperty(k)));
         all.add(new Layer("system property", sys, false));
@@ -94,9 +114,38 @@ final class ConfigValues {
         return new Layer(origin, Collections.unmodifiableMap(values), true);
     }
 
-    /** The resolved, trimmed, non-empty value, or null. Marks the key as read. */
+    /**
+     * The resolved, trimmed, non-empty value, or null. Marks the key as read. {@code ${name}} and
+     * {@code ${name:default}} in the value are replaced as canal's Spring placeholder configurer does (see
+     * {@link Placeholders}); a placeholder that resolves nowhere and has no default is a {@link ConfigException}
+     * naming this key, because Sluice applies the key and an empty value would silently mean its default.
+     */
     Value find(String key) {
         read.add(key);
+        Value raw = raw(key);
+        if (raw == null) {
+            return null;
+        }
+        String text = placeholders.resolve(key, raw, true).trim();
+        return text.isEmpty() ? null : new Value(text, raw.origin());
+    }
+
+    /**
+     * Like {@link #find} for a key Sluice does not apply: a placeholder that resolves nowhere gives "" as in
+     * canal (canal's shipped {@code canal.instance.global.manager.address = ${canal.admin.manager}} is one).
+     */
+    Value findLenient(String key) {
+        read.add(key);
+        Value raw = raw(key);
+        if (raw == null) {
+            return null;
+        }
+        String text = placeholders.resolve(key, raw, false).trim();
+        return text.isEmpty() ? null : new Value(text, raw.origin());
+    }
+
+    /** The value as written (placeholders not replaced), trimmed, non-empty, or null; does not mark it read. */
+    Value raw(String key) {
         for (Layer layer : layers) {
             String v = layer.values().get(key);
             if (v != null) {
@@ -188,22 +237,56 @@ final class ConfigValues {
 
     /** Marks a canal key that Sluice parses and ignores; logged once if it is set. */
     void accept(String key, ConfigNotices notices) {
-        Value v = find(key);
+        read.add(key);
+        Value v = raw(key);
         if (v != null) {
             notices.ignoredKey(v.origin(), key);
         }
     }
 
-    /** Keys set in a file under a prefix (e.g. {@code kafka.}), marked as read, prefix removed. */
+    /**
+     * Keys under a prefix (e.g. {@code kafka.}) set in any layer, marked as read, resolved as {@link #find}
+     * resolves them (an override wins, an empty value is left out), prefix removed.
+     */
     Map<String, String> withPrefix(String prefix) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            for (Map.Entry<String, String> e : layers.get(i).values().entrySet()) {
-                if (e.getKey().startsWith(prefix)) {
-                    read.add(e.getKey());
-                    out.put(e.getKey().substring(prefix.length()), e.getValue().trim());
+        Set<String> keys = new TreeSet<>();
+        for (Layer layer : layers) {
+            for (String k : layer.values().keySet()) {
+                if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                    keys.add(k);
                 }
             }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            Value v = find(k);
+            if (v != null) {
+                out.put(k.substring(prefix.length()), v.text());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every key set in a file, and every key set as a system property or environment variable that
+     * {@code overridable} accepts, with its value resolved as {@link #find} would give it (overrides win,
+     * placeholders replaced, trimmed; a key whose value is empty maps to ""). Keys are not marked as read.
+     * {@code strict} says for which keys an unresolvable placeholder is an error rather than "".
+     */
+    Map<String, String> resolvedView(java.util.function.Predicate<String> overridable,
+                                     java.util.function.Predicate<String> strict) {
+        Set<String> keys = new TreeSet<>();
+        for (Layer layer : layers) {
+            for (String k : layer.values().keySet()) {
+                if (layer.isFile() || overridable.test(k)) {
+                    keys.add(k);
+                }
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            Value raw = raw(k);
+            out.put(k, raw == null ? "" : placeholders.resolve(k, raw, strict.test(k)).trim());
         }
         return out;
     }
