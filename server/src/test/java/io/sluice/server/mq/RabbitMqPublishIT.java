@@ -9,6 +9,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.sluice.protocol.flat.FlatMessage;
 import io.sluice.protocol.flat.FlatMessageCodec;
+import io.sluice.testkit.RabbitMqBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
