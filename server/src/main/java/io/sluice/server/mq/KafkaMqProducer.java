@@ -26,21 +26,22 @@ final class KafkaMqProducer implements MqProducer {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaMqProducer.class);
 
-    private final Map<String, Object> config;
+    private final Map<String, String> userConfig;
+    private Map<String, Object> config;
     private KafkaProducer<byte[], byte[]> producer;
 
     KafkaMqProducer(Map<String, String> userConfig) {
-        this.config = KafkaProducerProperties.of(userConfig);
-    }
-
-    Map<String, Object> config() {
-        return Map.copyOf(config);
+        this.userConfig = Map.copyOf(userConfig);
     }
 
     @Override
     public void open() {
         if (producer != null) {
             return;
+        }
+        if (config == null) {
+            // here rather than in the constructor: a refused key then stops the publisher like any refused setting
+            config = KafkaProducerProperties.of(userConfig);
         }
         try {
             producer = new KafkaProducer<>(config);
