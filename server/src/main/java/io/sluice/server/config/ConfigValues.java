@@ -130,20 +130,6 @@ final class ConfigValues {
         return text.isEmpty() ? null : new Value(text, raw.origin());
     }
 
-    /**
-     * Like {@link #find} for a key Sluice does not apply: a placeholder that resolves nowhere gives "" as in
-     * canal (canal's shipped {@code canal.instance.global.manager.address = ${canal.admin.manager}} is one).
-     */
-    Value findLenient(String key) {
-        read.add(key);
-        Value raw = raw(key);
-        if (raw == null) {
-            return null;
-        }
-        String text = placeholders.resolve(key, raw, false).trim();
-        return text.isEmpty() ? null : new Value(text, raw.origin());
-    }
-
     /** The value as written (placeholders not replaced), trimmed, non-empty, or null; does not mark it read. */
     Value raw(String key) {
         for (Layer layer : layers) {
@@ -235,13 +221,15 @@ final class ConfigValues {
         throw error(key, v, "is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
-    /** Marks a canal key that Sluice parses and ignores; logged once if it is set. */
-    void accept(String key, ConfigNotices notices) {
-        read.add(key);
-        Value v = raw(key);
-        if (v != null) {
-            notices.ignoredKey(v.origin(), key);
+    /** Keys set as system properties or environment variables that {@code accept} admits, sorted. */
+    Set<String> overrideKeys(java.util.function.Predicate<String> accept) {
+        Set<String> out = new TreeSet<>();
+        for (Layer layer : layers) {
+            if (!layer.isFile()) {
+                layer.values().keySet().stream().filter(accept).forEach(out::add);
+            }
         }
+        return out;
     }
 
     /**
