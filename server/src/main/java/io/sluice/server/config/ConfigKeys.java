@@ -142,6 +142,8 @@ public final class ConfigKeys {
                 "canal.instance.master.clientCertificateKeyStoreUrl",
                 "canal.instance.master.clientCertificateKeyStoreType",
                 "canal.instance.master.clientCertificateKeyStorePassword",
+                // applied by the master TLS work (branch h/tls), which reads it next to the keys above
+                "sluice.instance.master.allowPublicKeyRetrieval", "canal.instance.binlog.format",
                 "canal.mq.topic", "canal.mq.dynamicTopic", "canal.mq.partition", "canal.mq.partitionsNum",
                 "canal.mq.partitionHash", "canal.mq.dynamicTopicPartitionNum",
                 "sluice.values.canal-compatible", "sluice.values.time-zone", "sluice.snapshot.mode",
@@ -173,9 +175,8 @@ public final class ConfigKeys {
         notApplied("canal.instance.filter.table.error", "false", "rows of a table whose structure is neither in "
                 + "the history nor on the master are decoded with the binlog's column types (one WARN per table); "
                 + "drop such tables with canal.instance.filter.black.regex");
-        notApplied("canal.instance.binlog.format", "ROW,STATEMENT,MIXED", "Sluice reads row-based binlogs only and "
-                + "refuses a master whose binlog_format is not ROW");
-        notApplied("canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB", "every binlog_row_image is decoded");
+        notApplied("canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB", "the master's binlog_row_image is not "
+                + "checked against this list: every row image is decoded");
         notApplied("canal.instance.parser.parallel", "true", "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelThreadSize", null, "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelBufferSize", "256", "each connection is decoded by one thread");

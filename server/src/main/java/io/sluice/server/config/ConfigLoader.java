@@ -314,6 +314,12 @@ public final class ConfigLoader {
         int fallback = v.integer("canal.instance.fallbackIntervalInSeconds", 60, 0, 86_400 * 365);
         Set<String> formats = upperList(v, "canal.instance.binlog.format", "ROW,STATEMENT,MIXED",
                 Set.of("ROW", "STATEMENT", "MIXED"));
+        if (!formats.contains("ROW")) {
+            // Sluice decodes row events only and refuses a master whose binlog_format is not ROW; canal's check
+            // (the master's format must be listed) is then met exactly when ROW is listed
+            throw v.error("canal.instance.binlog.format", v.find("canal.instance.binlog.format"),
+                    "does not list ROW: Sluice reads row-based binlogs only, so no master would be accepted");
+        }
         Set<String> images = upperList(v, "canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB",
                 Set.of("FULL", "MINIMAL", "NOBLOB"));
         boolean tsdb = v.bool("canal.instance.tsdb.enable", true);

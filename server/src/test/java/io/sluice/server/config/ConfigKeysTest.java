@@ -60,6 +60,19 @@ class ConfigKeysTest {
     }
 
     @Test
+    void sluicesOwnShippedConfStartsWithoutAnyWarning() throws IOException {
+        Path conf = Files.createDirectories(tmp.resolve("conf").resolve("example"));
+        Files.copy(Path.of("../conf/canal.properties"), conf.resolveSibling("canal.properties"));
+        Files.copy(Path.of("../conf/example/instance.properties"), conf.resolve("instance.properties"));
+        ConfigNotices notices = new ConfigNotices();
+        ConfigLoader loader = new ConfigLoader(new Properties(), Map.of(), notices);
+        ServerConfig s = loader.loadServer(conf.resolveSibling("canal.properties"));
+        loader.loadInstance(s, "example");
+        assertThat(notices.logged()).isEmpty();
+        assertThat(s.fileDataDir()).isEqualTo(conf.getParent().toAbsolutePath().normalize());
+    }
+
+    @Test
     void canalLocalPropertiesWarnsThatCanalAdminIsNotUsed() throws IOException {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
         Files.copy(CANAL_CONF.resolve("canal_local.properties"), conf.resolve("canal.properties"));

@@ -369,6 +369,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void binlogFormatListMustNameRow() throws IOException {
+        ServerConfig s = loader().loadServer(canal("canal.instance.binlog.format = ROW"));
+        assertThat(loader().loadInstance(s, "example").binlogFormats()).containsExactly("ROW");
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.instance.binlog.format = STATEMENT,MIXED")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("canal.instance.binlog.format=STATEMENT,MIXED does not list ROW: Sluice reads "
+                        + "row-based binlogs only, so no master would be accepted");
+    }
+
+    @Test
     void zooKeeperWithFilePositionsIsWarnedOnce() throws IOException {
         loader().loadServer(canal("canal.zkServers = 127.0.0.1:2181"));
         assertThat(notices.logged()).contains("notice:zk-file-meta");
