@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Reads {@code canal.properties} and {@code <dest>/instance.properties} into {@link ServerConfig} and
- * {@link InstanceConfig}: the one place where configuration keys are known. Keys set in a file that nothing
- * reads are warned about once; canal keys Sluice does not use are logged once as ignored.
+ * {@link InstanceConfig}: the one reader of configuration values. Keys set in a file that {@link ConfigKeys}
+ * does not know are warned about once, and so are keys Sluice does not apply when their value is not canal's
+ * default.
  */
 public final class ConfigLoader {
 
@@ -376,10 +377,13 @@ public final class ConfigLoader {
      * canal's default. Each is logged once per server.
      */
     private void reportKeys(ConfigValues v, ConfigValues.Layer file, boolean isCanalProperties) {
+        Set<String> helpers = v.placeholderNames();
         for (String k : new java.util.TreeSet<>(file.values().keySet())) {
             ConfigKeys.Key entry = ConfigKeys.find(k);
             if (entry == null) {
-                notices.unknownKey(file.origin(), k);
+                if (!helpers.contains(k)) {
+                    notices.unknownKey(file.origin(), k);
+                }
             } else if (!isCanalProperties && entry.serverOnly()) {
                 notices.serverKeyInInstance(file.origin(), k);
             } else {

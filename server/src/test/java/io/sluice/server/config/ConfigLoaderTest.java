@@ -350,6 +350,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aHelperValueReferencedByAPlaceholderIsNotAnUnknownKey() throws IOException {
+        ServerConfig s = loader().loadServer(canal("my.base = /srv/sluice", "canal.file.data.dir = ${my.base}/data",
+                "my.typo = 1"));
+        assertThat(s.fileDataDir()).isEqualTo(Path.of("/srv/sluice/data"));
+        assertThat(notices.logged()).containsExactly("unknown:my.typo");
+    }
+
+    @Test
     void overridesOfKeysNotAppliedAreWarnedToo() throws IOException {
         system.setProperty("canal.auto.reset.latest.pos.mode", "true");
         env.put("canal.instance.network.receiveBufferSize", "16384");
