@@ -17,14 +17,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Configuration values resolved as canal resolves them (CANAL-PROTOCOL.md §6.1): a JVM system property wins,
  * then an environment variable with the exact key name, then the files in the order given (for an
  * instance: its {@code instance.properties}, then {@code canal.properties}). Values are trimmed; an empty
- * value counts as unset. Every typed read records the key, so that keys nobody read can be reported as
- * unknown, and every error names the origin of the value.
+ * value counts as unset; placeholders are replaced (see {@link Placeholders}). Every error names the origin of
+ * the value. Which keys exist is {@link ConfigKeys}' business.
  */
 final class ConfigValues {
 
@@ -41,16 +40,11 @@ final class ConfigValues {
     private static final Set<String> SECRET_SUFFIXES = Set.of("password", "passwd", "secretkey", "pwdpublickey");
 
     private final List<Layer> layers;
-    private final Set<String> read = ConcurrentHashMap.newKeySet();
     private final Placeholders placeholders;
 
     ConfigValues(List<Layer> layers) {
         this.layers = List.copyOf(layers);
-        this.placeholders = new Placeholders(name -> {
-            // a key named only in a placeholder is a helper value, not an unknown key
-            read.add(name);
-            return raw(name);
-        });
+        this.placeholders = new Placeholders(this::raw);
     }
 
     static ConfigValues of(Properties system, Map<String, String> env, List<Layer> files) {
@@ -115,13 +109,12 @@ final class ConfigValues {
     }
 
     /**
-     * The resolved, trimmed, non-empty value, or null. Marks the key as read. {@code ${name}} and
+     * The resolved, trimmed, non-empty value, or null. {@code ${name}} and
      * {@code ${name:default}} in the value are replaced as canal's Spring placeholder configurer does (see
      * {@link Placeholders}); a placeholder that resolves nowhere and has no default is a {@link ConfigException}
      * naming this key, because Sluice applies the key and an empty value would silently mean its default.
      */
     Value find(String key) {
-        read.add(key);
         Value raw = raw(key);
         if (raw == null) {
             return null;
@@ -130,21 +123,7 @@ final class ConfigValues {
         return text.isEmpty() ? null : new Value(text, raw.origin());
     }
 
-    /**
-     * Like {@link #find} for a key Sluice does not apply: a placeholder that resolves nowhere gives "" as in
-     * canal (canal's shipped {@code canal.instance.global.manager.address = ${canal.admin.manager}} is one).
-     */
-    Value findLenient(String key) {
-        read.add(key);
-        Value raw = raw(key);
-        if (raw == null) {
-            return null;
-        }
-        String text = placeholders.resolve(key, raw, false).trim();
-        return text.isEmpty() ? null : new Value(text, raw.origin());
-    }
-
-    /** The value as written (placeholders not replaced), trimmed, non-empty, or null; does not mark it read. */
+    /** The value as written (placeholders not replaced), trimmed, non-empty, or null. */
     Value raw(String key) {
         for (Layer layer : layers) {
             String v = layer.values().get(key);
@@ -235,17 +214,19 @@ final class ConfigValues {
         throw error(key, v, "is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
-    /** Marks a canal key that Sluice parses and ignores; logged once if it is set. */
-    void accept(String key, ConfigNotices notices) {
-        read.add(key);
-        Value v = raw(key);
-        if (v != null) {
-            notices.ignoredKey(v.origin(), key);
+    /** Keys set as system properties or environment variables that {@code accept} admits, sorted. */
+    Set<String> overrideKeys(java.util.function.Predicate<String> accept) {
+        Set<String> out = new TreeSet<>();
+        for (Layer layer : layers) {
+            if (!layer.isFile()) {
+                layer.values().keySet().stream().filter(accept).forEach(out::add);
+            }
         }
+        return out;
     }
 
     /**
-     * Keys under a prefix (e.g. {@code kafka.}) set in any layer, marked as read, resolved as {@link #find}
+     * Keys under a prefix (e.g. {@code kafka.}) set in any layer, resolved as {@link #find}
      * resolves them (an override wins, an empty value is left out), prefix removed.
      */
     Map<String, String> withPrefix(String prefix) {
@@ -270,7 +251,7 @@ final class ConfigValues {
     /**
      * Every key set in a file, and every key set as a system property or environment variable that
      * {@code overridable} accepts, with its value resolved as {@link #find} would give it (overrides win,
-     * placeholders replaced, trimmed; a key whose value is empty maps to ""). Keys are not marked as read.
+     * placeholders replaced, trimmed; a key whose value is empty maps to "").
      * {@code strict} says for which keys an unresolvable placeholder is an error rather than "".
      */
     Map<String, String> resolvedView(java.util.function.Predicate<String> overridable,
@@ -291,29 +272,15 @@ final class ConfigValues {
         return out;
     }
 
-    /** Keys set in files that nothing read, in order, each with the file it is in. */
-    Map<String, String> unreadFileKeys() {
-        Map<String, String> out = new java.util.TreeMap<>();
+    /** Names that placeholders in any file refer to: helper values a user defines for them are not unknown keys. */
+    Set<String> placeholderNames() {
+        Set<String> out = new TreeSet<>();
         for (Layer layer : layers) {
-            if (!layer.isFile()) {
-                continue;
-            }
-            for (String k : new TreeSet<>(layer.values().keySet())) {
-                if (!read.contains(k)) {
-                    out.putIfAbsent(k, layer.origin());
-                }
+            if (layer.isFile()) {
+                layer.values().values().forEach(text -> out.addAll(Placeholders.names(text)));
             }
         }
         return out;
-    }
-
-    Set<String> fileKeys(String origin) {
-        for (Layer layer : layers) {
-            if (layer.origin().equals(origin)) {
-                return layer.values().keySet();
-            }
-        }
-        return Set.of();
     }
 
     ConfigException error(String key, Value v, String problem) {

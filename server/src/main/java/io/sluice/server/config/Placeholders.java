@@ -2,7 +2,11 @@ package io.sluice.server.config;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code ${name}} and {@code ${name:default}} in configuration values, replaced as canal 1.1.7's instance
@@ -24,6 +28,7 @@ final class Placeholders {
 
     private static final String PREFIX = "${";
     private static final String SUFFIX = "}";
+    private static final Pattern NAME = Pattern.compile("\\$\\{([^}:$]+)");
     /** Deeper than any sane configuration; guards against a value that grows at each step. */
     private static final int MAX_DEPTH = 32;
 
@@ -32,6 +37,19 @@ final class Placeholders {
     /** {@code lookup} gives a name's value as written (not resolved), or null when it is set nowhere. */
     Placeholders(Function<String, ConfigValues.Value> lookup) {
         this.lookup = lookup;
+    }
+
+    /** The names the placeholders of {@code text} refer to (outer ones; a nested name counts as written). */
+    static Set<String> names(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        if (text == null) {
+            return out;
+        }
+        Matcher m = NAME.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1).trim());
+        }
+        return out;
     }
 
     static boolean hasPlaceholder(String text) {

@@ -335,17 +335,65 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void unknownKeysAreWarnedOnceAndIgnoredKeysLoggedOnce() throws IOException {
+    void unknownKeysAndKeysNotAppliedAwayFromCanalsDefaultAreWarnedOnce() throws IOException {
         ServerConfig s = loader().loadServer(canal("canal.prot=1", "canal.instance.parser.parallel=true",
-                "canal.admin.port=11110"));
-        instance("example", "canal.instance.master.adress=x:1", "canal.instance.tsdb.url=jdbc:h2:x");
+                "canal.admin.port=11110", "canal.instance.detecting.enable = TRUE",
+                "canal.instance.binlog.format = ROW, STATEMENT,MIXED"));
+        instance("example", "canal.instance.master.adress=x:1", "canal.instance.tsdb.url=jdbc:h2:x",
+                "canal.port = 1", "canal.instance.fallbackIntervalInSeconds = 60");
         ConfigLoader l = loader();
         l.loadInstance(s, "example");
         l.loadInstance(s, "example");
-        assertThat(notices.logged()).contains("unknown:canal.prot", "unknown:canal.instance.master.adress",
-                "ignored:canal.instance.parser.parallel", "ignored:canal.admin.port",
-                "ignored:canal.instance.tsdb.url");
-        assertThat(notices.logged()).doesNotContain("unknown:canal.instance.parser.parallel");
+        assertThat(notices.logged()).containsExactlyInAnyOrder("unknown:canal.prot",
+                "unknown:canal.instance.master.adress", "not-applied:canal.instance.detecting.enable",
+                "not-applied:canal.instance.tsdb.url", "misplaced:canal.port");
+    }
+
+    @Test
+    void aHelperValueReferencedByAPlaceholderIsNotAnUnknownKey() throws IOException {
+        ServerConfig s = loader().loadServer(canal("my.base = /srv/sluice", "canal.file.data.dir = ${my.base}/data",
+                "my.typo = 1"));
+        assertThat(s.fileDataDir()).isEqualTo(Path.of("/srv/sluice/data"));
+        assertThat(notices.logged()).containsExactly("unknown:my.typo");
+    }
+
+    @Test
+    void overridesOfKeysNotAppliedAreWarnedToo() throws IOException {
+        system.setProperty("canal.auto.reset.latest.pos.mode", "true");
+        env.put("canal.instance.network.receiveBufferSize", "16384");
+        env.put("PATH", "/usr/bin");
+        loader().loadServer(canal());
+        assertThat(notices.logged()).containsExactly("not-applied:canal.auto.reset.latest.pos.mode");
+    }
+
+    @Test
+    void rocketMqAndPulsarMqAreRefusedWithOneLine() throws IOException {
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.serverMode = rocketMQ")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("canal.properties: canal.serverMode=rocketMQ is not supported: Sluice serves "
+                        + "canal's TCP protocol (tcp) or publishes to Kafka (kafka) or RabbitMQ (rabbitMQ)");
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.serverMode = pulsarMQ")))
+                .hasMessageContaining("canal.serverMode=pulsarMQ is not supported");
+    }
+
+    @Test
+    void binlogFormatListMustNameRow() throws IOException {
+        ServerConfig s = loader().loadServer(canal("canal.instance.binlog.format = ROW"));
+        assertThat(loader().loadInstance(s, "example").binlogFormats()).containsExactly("ROW");
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.instance.binlog.format = STATEMENT,MIXED")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("canal.instance.binlog.format=STATEMENT,MIXED does not list ROW: Sluice reads "
+                        + "row-based binlogs only, so no master would be accepted");
+    }
+
+    @Test
+    void zooKeeperWithFilePositionsIsWarnedOnce() throws IOException {
+        loader().loadServer(canal("canal.zkServers = 127.0.0.1:2181"));
+        assertThat(notices.logged()).contains("notice:zk-file-meta");
+        notices = new ConfigNotices();
+        loader().loadServer(canal("canal.zkServers = 127.0.0.1:2181",
+                "canal.instance.global.spring.xml = classpath:spring/default-instance.xml"));
+        assertThat(notices.logged()).doesNotContain("notice:zk-file-meta");
     }
 
     @Test
