@@ -55,15 +55,11 @@ final class KafkaProducerProperties {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, String.valueOf(MAX_IN_FLIGHT_WITH_IDEMPOTENCE));
         for (Map.Entry<String, String> e : userConfig.entrySet()) {
+            // canal's kafka.kerberos.* shortcut is not a producer property; the key registry (config/ConfigKeys)
+            // warns at startup when it is turned on
             if (!e.getKey().startsWith("kerberos.")) {
                 config.put(e.getKey(), e.getValue());
             }
-        }
-        if (Boolean.parseBoolean(userConfig.getOrDefault("kerberos.enable", "false").trim())) {
-            // canal's kafka.kerberos.* keys set JVM-wide system properties; the standard client keys do the same
-            // per producer (canal ships kerberos.enable=false, and then these keys mean nothing in canal either)
-            logOnce("kafka.kerberos.enable=true is canal's Kerberos shortcut and is not applied; use "
-                    + "kafka.security.protocol=SASL_PLAINTEXT, kafka.sasl.kerberos.service.name and kafka.sasl.jaas.config");
         }
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
