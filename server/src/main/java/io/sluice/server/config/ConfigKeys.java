@@ -85,12 +85,8 @@ public final class ConfigKeys {
                 "canal.destinations.expr", "canal.conf.dir", "canal.auto.scan", "canal.auto.scan.interval",
                 "canal.instance.global.mode", "canal.instance.global.lazy", "canal.instance.global.spring.xml",
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
-                "canal.mq.flatMessage", "canal.mq.canalBatchSize", "canal.mq.canalGetTimeout",
-                "canal.mq.database.hash", "canal.mq.servers", "kafka.*",
-                "rabbitmq.host", "rabbitmq.virtual.host", "rabbitmq.exchange", "rabbitmq.username",
-                "rabbitmq.password", "rabbitmq.queue", "rabbitmq.routingKey", "rabbitmq.deliveryMode",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
-                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance", "sluice.mq.*");
+                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance");
         notApplied("canal.id", "1", "canal 1.1.x does not use it either; servers are told apart by "
                 + "canal.register.ip and canal.port");
         notApplied("canal.admin.manager", null, NO_ADMIN);
@@ -122,6 +118,12 @@ public final class ConfigKeys {
 
         // --- instance keys (instance.properties, or defaults for every destination in canal.properties)
         registeringServerKeys = false;
+        // canal reads these from canal.properties only; Sluice's publisher reads them per destination, with
+        // instance.properties winning, so they are not misplaced there
+        applied("canal.mq.flatMessage", "canal.mq.canalBatchSize", "canal.mq.canalGetTimeout",
+                "canal.mq.database.hash", "canal.mq.servers", "kafka.*",
+                "rabbitmq.host", "rabbitmq.virtual.host", "rabbitmq.exchange", "rabbitmq.username",
+                "rabbitmq.password", "rabbitmq.queue", "rabbitmq.routingKey", "rabbitmq.deliveryMode", "sluice.mq.*");
         applied("canal.instance.memory.buffer.size", "canal.instance.memory.buffer.memunit",
                 "canal.instance.memory.batch.mode", "canal.instance.get.ddl.isolation",
                 "canal.instance.transaction.size", "canal.instance.network.soTimeout",
