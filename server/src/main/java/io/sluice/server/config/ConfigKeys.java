@@ -146,6 +146,8 @@ public final class ConfigKeys {
                 "canal.instance.master.clientCertificateKeyStorePassword",
                 // applied by the master TLS work (branch h/tls), which reads it next to the keys above
                 "sluice.instance.master.allowPublicKeyRetrieval", "canal.instance.binlog.format",
+                "canal.instance.binlog.image", "canal.instance.network.receiveBufferSize",
+                "canal.instance.network.sendBufferSize",
                 "canal.mq.topic", "canal.mq.dynamicTopic", "canal.mq.partition", "canal.mq.partitionsNum",
                 "canal.mq.partitionHash", "canal.mq.dynamicTopicPartitionNum",
                 "sluice.values.canal-compatible", "sluice.values.time-zone", "sluice.snapshot.mode",
@@ -169,16 +171,10 @@ public final class ConfigKeys {
         notApplied("canal.instance.standby.gtid", null, NO_STANDBY);
         notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed exactly, on the "
                 + "master it was read from; to resume on another master use canal.instance.gtidon = true");
-        notApplied("canal.instance.network.receiveBufferSize", "16384", "the operating system sizes the socket "
-                + "buffers of the master connection");
-        notApplied("canal.instance.network.sendBufferSize", "16384", "the operating system sizes the socket "
-                + "buffers of the master connection");
         notApplied("canal.instance.filter.druid.ddl", "true", "DDL is always parsed by Sluice's own parser");
         notApplied("canal.instance.filter.table.error", "false", "rows of a table whose structure is neither in "
                 + "the history nor on the master are decoded with the binlog's column types (one WARN per table); "
                 + "drop such tables with canal.instance.filter.black.regex");
-        notApplied("canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB", "the master's binlog_row_image is not "
-                + "checked against this list: every row image is decoded");
         notApplied("canal.instance.parser.parallel", "true", "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelThreadSize", null, "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelBufferSize", "256", "each connection is decoded by one thread");
