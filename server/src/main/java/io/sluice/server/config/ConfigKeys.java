@@ -85,12 +85,8 @@ public final class ConfigKeys {
                 "canal.destinations.expr", "canal.conf.dir", "canal.auto.scan", "canal.auto.scan.interval",
                 "canal.instance.global.mode", "canal.instance.global.lazy", "canal.instance.global.spring.xml",
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
-                "canal.mq.flatMessage", "canal.mq.canalBatchSize", "canal.mq.canalGetTimeout",
-                "canal.mq.database.hash", "canal.mq.servers", "kafka.*",
-                "rabbitmq.host", "rabbitmq.virtual.host", "rabbitmq.exchange", "rabbitmq.username",
-                "rabbitmq.password", "rabbitmq.queue", "rabbitmq.routingKey", "rabbitmq.deliveryMode",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
-                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance", "sluice.mq.*");
+                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance");
         notApplied("canal.id", "1", "canal 1.1.x does not use it either; servers are told apart by "
                 + "canal.register.ip and canal.port");
         notApplied("canal.admin.manager", null, NO_ADMIN);
@@ -122,6 +118,12 @@ public final class ConfigKeys {
 
         // --- instance keys (instance.properties, or defaults for every destination in canal.properties)
         registeringServerKeys = false;
+        // canal reads these from canal.properties only; Sluice's publisher reads them per destination, with
+        // instance.properties winning, so they are not misplaced there
+        applied("canal.mq.flatMessage", "canal.mq.canalBatchSize", "canal.mq.canalGetTimeout",
+                "canal.mq.database.hash", "canal.mq.servers", "kafka.*",
+                "rabbitmq.host", "rabbitmq.virtual.host", "rabbitmq.exchange", "rabbitmq.username",
+                "rabbitmq.password", "rabbitmq.queue", "rabbitmq.routingKey", "rabbitmq.deliveryMode", "sluice.mq.*");
         applied("canal.instance.memory.buffer.size", "canal.instance.memory.buffer.memunit",
                 "canal.instance.memory.batch.mode", "canal.instance.get.ddl.isolation",
                 "canal.instance.transaction.size", "canal.instance.network.soTimeout",
@@ -144,6 +146,8 @@ public final class ConfigKeys {
                 "canal.instance.master.clientCertificateKeyStorePassword",
                 // applied by the master TLS work (branch h/tls), which reads it next to the keys above
                 "sluice.instance.master.allowPublicKeyRetrieval", "canal.instance.binlog.format",
+                "canal.instance.binlog.image", "canal.instance.network.receiveBufferSize",
+                "canal.instance.network.sendBufferSize",
                 "canal.mq.topic", "canal.mq.dynamicTopic", "canal.mq.partition", "canal.mq.partitionsNum",
                 "canal.mq.partitionHash", "canal.mq.dynamicTopicPartitionNum",
                 "sluice.values.canal-compatible", "sluice.values.time-zone", "sluice.snapshot.mode",
@@ -167,16 +171,10 @@ public final class ConfigKeys {
         notApplied("canal.instance.standby.gtid", null, NO_STANDBY);
         notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed exactly, on the "
                 + "master it was read from; to resume on another master use canal.instance.gtidon = true");
-        notApplied("canal.instance.network.receiveBufferSize", "16384", "the operating system sizes the socket "
-                + "buffers of the master connection");
-        notApplied("canal.instance.network.sendBufferSize", "16384", "the operating system sizes the socket "
-                + "buffers of the master connection");
         notApplied("canal.instance.filter.druid.ddl", "true", "DDL is always parsed by Sluice's own parser");
         notApplied("canal.instance.filter.table.error", "false", "rows of a table whose structure is neither in "
                 + "the history nor on the master are decoded with the binlog's column types (one WARN per table); "
                 + "drop such tables with canal.instance.filter.black.regex");
-        notApplied("canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB", "the master's binlog_row_image is not "
-                + "checked against this list: every row image is decoded");
         notApplied("canal.instance.parser.parallel", "true", "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelThreadSize", null, "each connection is decoded by one thread");
         notApplied("canal.instance.parser.parallelBufferSize", "256", "each connection is decoded by one thread");
