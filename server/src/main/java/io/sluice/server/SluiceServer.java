@@ -10,6 +10,7 @@ import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
 import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.metrics.SluiceMetrics;
+import io.sluice.server.meta.EarlierDataDir;
 import io.sluice.server.metrics.StatusServer;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.parser.ParserWarmup;
@@ -107,6 +108,7 @@ public final class SluiceServer implements AutoCloseable {
         if (config.warmup()) {
             ParserWarmup.run();
         }
+        EarlierDataDir.adopt(config.earlierFileDataDir(), config.fileDataDir());
         sources = new BinlogSourceFactory(config.fileDataDir());
         if (config.hasZooKeeper()) {
             zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
