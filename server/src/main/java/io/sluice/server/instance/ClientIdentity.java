@@ -17,6 +17,15 @@ public record ClientIdentity(String destination, short clientId) {
         return new ClientIdentity(destination, Short.parseShort(clientId.trim()));
     }
 
+    /**
+     * Client ids below zero are peeks (Sluice's own convention, used by {@code bin/console.sh}): they follow the
+     * store without holding it, are not persisted and end with their connection. Applications use ids from 1
+     * (canal's client: 1001), so a peek can never take an application's session over.
+     */
+    public boolean isPeek() {
+        return clientId < 0;
+    }
+
     @Override
     public String toString() {
         return destination + "/" + clientId;
