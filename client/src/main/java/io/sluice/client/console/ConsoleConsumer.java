@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code bin/console.sh}: prints a destination's row changes, one line each.
  *
  * <p>By default it <em>peeks</em>: it subscribes with a client id of its own below 0, which Sluice serves as a
- * follower of the store. A peek never holds entries back (the store frees them as the applications ack, so a
- * peek left running or killed cannot stall the destination), never touches an application's position (it cannot
- * collide with canal's 1001 or any application id, which are positive), and ends with its connection; it also
- * unsubscribes at exit, Ctrl-C included. A peek starts at the oldest entry the store still holds; when it falls
- * further behind than the applications, it skips what the store already freed.
+ * follower of the store. The store keeps entries for a peek only while it has room: when the parser needs space,
+ * what the applications acked is freed whether the peek read it or not, so a peek that is slow, paused or gone can
+ * never stall the destination (the peek then skips what was freed). A peek never touches an application's position
+ * (its id cannot collide with canal's 1001 or any application id, which are positive) and ends with its connection;
+ * it also unsubscribes at exit, Ctrl-C included. It starts at the oldest entry the store still holds.
  *
  * <p>{@code --ack} consumes instead, as {@code --client-id} (default 1001, canal's id): the server keeps its
  * position across restarts and it holds the store until it acks, like any application — and an application

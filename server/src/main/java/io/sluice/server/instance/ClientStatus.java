@@ -4,7 +4,8 @@ package io.sluice.server.instance;
  * One client id of a running destination as operators see it ({@code bin/clients.sh}, {@code /status}, metrics).
  *
  * @param clientId           the id (below 0: a peek)
- * @param kind               {@code client} (holds the store until it acks) or {@code peek} (follows, holds nothing)
+ * @param kind               {@code client} (holds the store until it acks) or {@code peek} (follows; never makes
+ *                           the store wait)
  * @param filter             its subscribe filter, "" = none
  * @param ackedPosition      canal's cursor of its last ack, "" before its first ack
  * @param lagEntries         entries in the store that it has not acked

@@ -192,7 +192,8 @@ public final class DestinationInstance implements Destination {
 
     private ClientSession newSession(Running r, ClientIdentity client, String filter) {
         if (client.isPeek()) {
-            LOG.info("client {} peeks: it follows the store without holding it, and ends with its connection", client);
+            LOG.info("client {} peeks: it follows the store without ever making it wait, and ends with its connection",
+                    client);
             return new ClientSession(client, r.store.openFollower(), filter, null, this::logPosition);
         }
         ClientCursor cursor = meta.cursor(client).orElse(null);

@@ -22,9 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * as {@code fetchSize × memunit}, adding entries while the running total is within the limit (so one
  * entry may overshoot), always at least one entry. With DDL isolation a DDL travels alone.
  *
- * <p>A <em>follower</em> reader ({@link #openFollower()}, a peek) reads the same entries but never holds any:
- * the store frees entries as if it were not there, and when it falls behind the freed ones it skips them (and
- * counts them). Only holding readers keep entries; with none, nothing is freed (entries wait for a subscriber).
+ * <p>A <em>follower</em> reader ({@link #openFollower()}, a peek) reads the same entries but never makes the
+ * producer wait: entries it has not acked are kept only while the store has room; as soon as a put needs space,
+ * what every holding reader acked is freed as if the follower were not there, and the follower, when it reads
+ * again, skips what was freed (and counts it). With no holding reader nothing is freed (entries wait for the
+ * first subscriber), followers or not.
  *
  * <p>One lock guards the ring; puts and gets take it once per batch, not per entry, and allocate nothing
  * per entry beyond the list a get returns.
@@ -89,6 +91,9 @@ public final class RingBufferStore {
                     throw new StoreClosedException("store closed while putting");
                 }
                 if (!fits(e.size())) {
+                    if (release(true)) {
+                        continue; // a follower (peek) kept these: it gives way as soon as space is needed
+                    }
                     if (blockedSinceMillis == 0) {
                         blockedSinceMillis = System.currentTimeMillis();
                     }
@@ -131,8 +136,9 @@ public final class RingBufferStore {
     }
 
     /**
-     * A new follower starting at the oldest entry still held: it reads like any reader but holds nothing, so it
-     * can never stall the store; entries freed before it read them are skipped.
+     * A new follower starting at the oldest entry still held: it reads like any reader, but entries are kept for it
+     * only while the store has room, so it can never make the producer wait; entries freed before it read them
+     * are skipped.
      */
     public Reader openFollower() {
         return open(false);
@@ -223,13 +229,29 @@ public final class RingBufferStore {
     }
 
     private void release() {
-        long min = Long.MAX_VALUE;
+        release(producerBlocked);
+    }
+
+    /**
+     * Frees what every reader acked; with {@code ignoreFollowers} (the producer needs space), what every holding
+     * reader acked. With no holding reader nothing is freed: the entries wait for the first subscriber.
+     *
+     * @return whether anything was freed
+     */
+    private boolean release(boolean ignoreFollowers) {
+        long minHolding = Long.MAX_VALUE;
+        long minAll = Long.MAX_VALUE;
         for (Reader r : readers) {
+            minAll = Math.min(minAll, r.ackSeq);
             if (r.holds) {
-                min = Math.min(min, r.ackSeq);
+                minHolding = Math.min(minHolding, r.ackSeq);
             }
         }
-        if (min != Long.MAX_VALUE && min > releasedSeq) {
+        if (minHolding == Long.MAX_VALUE) {
+            return false;
+        }
+        long min = ignoreFollowers ? minHolding : minAll;
+        if (min > releasedSeq) {
             long newBytes = bytesBefore(min);
             for (long s = releasedSeq; s < min; s++) {
                 ring[(int) (s & mask)] = null;
@@ -237,7 +259,9 @@ public final class RingBufferStore {
             releasedSeq = min;
             releasedBytes = newBytes;
             notFull.signalAll();
+            return true;
         }
+        return false;
     }
 
     /**
