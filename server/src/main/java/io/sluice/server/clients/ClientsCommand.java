@@ -34,7 +34,8 @@ public final class ClientsCommand {
         System.exit(run(args[0], args[1], args[2], args.length > 3 ? args[3] : "", System.out, System.err));
     }
 
-    static int run(String base, String destination, String command, String id, PrintStream out, PrintStream err)
+    /** Runs one command against {@code base} (http://host:port); returns the exit status. */
+    public static int run(String base, String destination, String command, String id, PrintStream out, PrintStream err)
             throws InterruptedException {
         HttpRequest request;
         if (command.equals("list")) {
