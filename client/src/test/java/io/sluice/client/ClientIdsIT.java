@@ -197,6 +197,22 @@ class ClientIdsIT {
     }
 
     @Test
+    void aStoreFullForWantOfAnySubscriberIsReportedAsSuch(TestDatabase db) throws Exception {
+        table(db);
+        try (LocalSluice sluice = LocalSluice.start(home, db, DEST, "ids\\.items",
+                Map.of("sluice.client.stall.warn.seconds", "1"), Map.of("canal.instance.memory.buffer.size", "32"))) {
+            insert(db, 1, 15);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !logLines("no client id is subscribed").isEmpty());
+            assertThat(logLines("no client id is subscribed").get(0))
+                    .contains("entries wait for a first subscriber (peeks never free them)");
+            try (AckingApplication app = new AckingApplication(sluice.clientAddress(), DEST, (short) 1001)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> app.inserted().size() == 15);
+                assertThat(app.inserted()).containsExactlyElementsOf(IntStream.rangeClosed(1, 15).boxed().toList());
+            }
+        }
+    }
+
+    @Test
     void idleIdsExpireWhenConfigured(TestDatabase db) throws Exception {
         table(db);
         try (LocalSluice sluice = LocalSluice.start(home, db, DEST, "ids\\.items",

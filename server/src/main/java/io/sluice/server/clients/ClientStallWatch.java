@@ -6,6 +6,7 @@ import io.sluice.server.instance.DestinationInstance;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,22 +77,35 @@ public final class ClientStallWatch implements AutoCloseable {
         if (config.stallWarnSeconds() <= 0 || fullFor < config.stallWarnSeconds() * 1000) {
             return;
         }
-        for (ClientStatus c : instance.clients()) {
-            if (!c.holdsStore()) {
+        List<ClientStatus> clients = instance.clients();
+        if (clients.stream().noneMatch(c -> !c.isPeek())) {
+            if (due(instance.name() + "/-", now)) {
+                log.warn("destination {}: the store has been full for {} s and no client id is subscribed{}: entries"
+                                + " wait for a first subscriber (peeks never free them)", instance.name(), fullFor / 1000,
+                        clients.isEmpty() ? "" : " (only peeks)");
+            }
+            return;
+        }
+        for (ClientStatus c : clients) {
+            if (!c.holdsStore() || !due(instance.name() + "/" + c.clientId(), now)) {
                 continue;
             }
-            String key = instance.name() + "/" + c.clientId();
-            Long last = lastWarned.get(key);
-            if (last != null && now - last < REPEAT.toMillis()) {
-                continue;
-            }
-            lastWarned.put(key, now);
             log.warn("destination {}: the store has been full for {} s and waits for client id {} to ack (acked up to"
                             + " {}, last request {} s ago, {} entries / {} bytes behind); if that consumer is gone for"
                             + " good: bin/clients.sh {} drop {}", instance.name(), fullFor / 1000, c.clientId(),
                     c.ackedPosition().isEmpty() ? "nothing yet" : c.ackedPosition(), c.idleSeconds(), c.lagEntries(),
                     c.lagBytes(), instance.name(), c.clientId());
         }
+    }
+
+    /** True at most once per {@link #REPEAT} for the same subject. */
+    private boolean due(String key, long now) {
+        Long last = lastWarned.get(key);
+        if (last != null && now - last < REPEAT.toMillis()) {
+            return false;
+        }
+        lastWarned.put(key, now);
+        return true;
     }
 
     @Override
