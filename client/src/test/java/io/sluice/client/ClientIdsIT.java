@@ -152,7 +152,7 @@ class ClientIdsIT {
             Result drop = clients(sluice.statusBase(), DEST, "drop", "1002");
             assertThat(drop.exitCode()).isZero();
             assertThat(drop.out()).contains("client id 1002 of " + DEST + " dropped");
-            assertThat(logLines("dropped (by bin/clients.sh from 127.0.0.1)")).hasSize(1);
+            assertThat(logLines("dropped (by POST /clients/drop from 127.0.0.1)")).hasSize(1);
             JsonNode after = JSON.readTree(sluice.get("/clients?destination=" + DEST)).path("clients");
             assertThat(after).hasSize(1);
             assertThat(client(after, 1001)).isNotNull();

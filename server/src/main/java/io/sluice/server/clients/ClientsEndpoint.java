@@ -84,7 +84,7 @@ public final class ClientsEndpoint implements HttpHandler {
             return;
         }
         short clientId = (short) id.asInt();
-        String who = "by bin/clients.sh from " + ex.getRemoteAddress().getAddress().getHostAddress();
+        String who = "by POST /clients/drop from " + ex.getRemoteAddress().getAddress().getHostAddress();
         if (!found.get().drop(clientId, who)) {
             answer(ex, 404, "client id " + clientId + " is not subscribed to " + destination);
             return;
