@@ -307,7 +307,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
                     }
                 });
             } catch (RuntimeException e) {
-                log.warn("clean-up of {} after {} disconnected failed: {}", client, channel.remoteAddress(),
+                log.warn("rollback of {} after {} disconnected failed: {}", client, channel.remoteAddress(),
                         e.toString());
             }
         }
