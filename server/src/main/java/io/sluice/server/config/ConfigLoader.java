@@ -120,11 +120,15 @@ public final class ConfigLoader {
         }
 
         boolean warmup = v.bool("sluice.warmup", true);
+        ClientLifecycleConfig clients = new ClientLifecycleConfig(
+                v.longValue("sluice.client.stall.warn.seconds", ClientLifecycleConfig.DEFAULTS.stallWarnSeconds(), 0,
+                        86_400_000),
+                v.longValue("sluice.client.idle.expire.seconds", 0, 0, 86_400_000));
 
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
                 autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup,
-                earlierDataDir(v, base, dataDir));
+                earlierDataDir(v, base, dataDir), clients);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination)
