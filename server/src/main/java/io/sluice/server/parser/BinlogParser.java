@@ -54,6 +54,8 @@ public final class BinlogParser implements ChangeSource {
     private volatile ParserException failure;
     private volatile ResumePoint lastPut;
     private volatile TransactionBuffer buffer;
+    /** Whether this run's first session has dropped the history versions older than its start. */
+    private boolean forgotten;
 
     public BinlogParser(ParserSettings settings, SchemaHistory history, TableFilter filter, EntrySink sink) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -126,6 +128,7 @@ public final class BinlogParser implements ChangeSource {
     private long totalPut;
 
     private void run(ResumePoint resume) {
+        forgotten = false;
         ResumePoint next = resume;
         Duration delay = settings.reconnectMin();
         while (!stopping) {
@@ -191,11 +194,17 @@ public final class BinlogParser implements ChangeSource {
                 seed(master, start.position());
             }
             history.rewindTo(start.position());
+            if (!forgotten) {
+                // the start of this parser is the destination's acked position (or its configured one), before
+                // which no later start goes; a reconnect's start is only what was put, so it forgets nothing
+                history.forgetBefore(start.position());
+                forgotten = true;
+            }
 
             TransactionBuffer out = new TransactionBuffer(sink, settings.transactionSize(), start);
             buffer = out;
             EventConverter converter = new EventConverter(settings.gtidMode(), settings.valueOptions(), history, filter,
-                    master::showCreateTable, out, counters, start.position());
+                    TableStructureSource.of(master, log), out, counters, start.position());
             BinaryLogClient c = newClient(start.position());
             AtomicReference<Throwable> broken = new AtomicReference<>();
             c.registerEventListener(event -> {
@@ -331,15 +340,27 @@ public final class BinlogParser implements ChangeSource {
         for (Map.Entry<String, String> db : master.databaseCharsets().entrySet()) {
             history.seedDatabase(at, db.getKey(), db.getValue());
         }
-        int tables = 0;
+        Map<String[], String> ddls = new java.util.LinkedHashMap<>();
         for (String[] t : master.tables(filter)) {
             String ddl = master.showCreateTable(t[0], t[1]);
-            if (ddl != null && history.seedTable(at, t[0], t[1], ddl) != null) {
+            if (ddl != null) {
+                ddls.put(t, ddl);
+            }
+        }
+        // read after the structures: they are the tables' own from there on (TableProof); when the start is older,
+        // rows before it are flagged as unverified, since a DDL in between would make them another table's
+        BinlogPosition masterAt = TableStructureSource.of(master, log).currentPosition();
+        int tables = 0;
+        for (Map.Entry<String[], String> t : ddls.entrySet()) {
+            if (history.seedTable(at, t.getKey()[0], t.getKey()[1], t.getValue(), masterAt) != null) {
                 tables++;
             }
         }
-        log.info("{}: schema history seeded with {} table structures from {} at {}", settings.destination(), tables,
-                address(), at);
+        boolean ahead = masterAt == null || BinlogPosition.of(masterAt.file(), masterAt.offset())
+                .compareTo(BinlogPosition.of(at.file(), at.offset())) > 0;
+        log.info("{}: schema history seeded with {} table structures from {} at {}{}", settings.destination(), tables,
+                address(), at, ahead ? "; read at the master's " + (masterAt == null ? "unknown position"
+                        : masterAt.file() + ":" + masterAt.offset()) + ", so not proven before it" : "");
     }
 
     private BinaryLogClient newClient(BinlogPosition start) {
