@@ -107,7 +107,7 @@ public final class SluiceServer implements AutoCloseable {
         if (config.warmup()) {
             ParserWarmup.run();
         }
-        sources = new BinlogSourceFactory(config.fileDataDir());
+        sources = new BinlogSourceFactory(config.fileDataDir(), () -> zk);
         if (config.hasZooKeeper()) {
             zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
                     .sessionTimeoutMs(config.ha().sessionTimeoutMs())
