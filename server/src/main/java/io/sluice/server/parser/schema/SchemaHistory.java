@@ -144,6 +144,7 @@ public final class SchemaHistory {
         }
         List<DdlTarget> targets = DdlClassifier.classify(statements, defaultSchema);
         Map<String, String> proofBefore = proofsBefore(statements, targets, defaultSchema, end);
+        Set<String> keepReadAhead = readAheadKept(targets, end);
         Map<String, TableStructure> before = new HashMap<>();
         for (DdlTarget t : targets) {
             if (t.table() != null && find(t.schema(), t.table()) != null) {
@@ -198,6 +199,12 @@ public final class SchemaHistory {
             String table = parts[2];
             keepPrimaryKey(schema, table, before.get(parts[0]), statements);
             TableStructure structure = fromRepository(schema, table);
+            if (structure != null && keepReadAhead.contains(parts[0])) {
+                // the structure was read from the master after this DDL ran: it already is the table after it
+                // (if no other DDL follows before the read), and applying the DDL again would make it nobody's
+                structure = load(schema, table, before.get(parts[0]).createSql());
+                proofBefore.put(parts[0], proofs.get(parts[0]));
+            }
             if (structure == null) {
                 current.remove(parts[0]);
                 proofs.remove(parts[0]);
@@ -248,6 +255,27 @@ public final class SchemaHistory {
             }
         }
         out.replaceAll((k, v) -> v.isEmpty() ? null : v);
+        return out;
+    }
+
+    /**
+     * Tables an ALTER changes while their structure was read from the master at a later position: that read
+     * saw the table after this DDL, so it stays (still proven only from the read on).
+     */
+    private Set<String> readAheadKept(List<DdlTarget> targets, BinlogPosition end) {
+        Set<String> out = new java.util.HashSet<>();
+        for (DdlTarget t : targets) {
+            if (t.table() == null || t.schema() == null || t.oldTable() != null
+                    || t.type() == io.sluice.protocol.entry.CanalEntry.EventType.CREATE
+                    || t.type() == io.sluice.protocol.entry.CanalEntry.EventType.ERASE) {
+                continue;
+            }
+            String key = key(t.schema(), t.table());
+            String proof = proofs.get(key);
+            if (TableProof.from(proof) != null && !TableProof.provenAt(proof, end) && current.containsKey(key)) {
+                out.add(key);
+            }
+        }
         return out;
     }
 

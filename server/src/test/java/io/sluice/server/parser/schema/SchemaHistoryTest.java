@@ -84,10 +84,16 @@ class SchemaHistoryTest {
         history.seedTable(at(100), "shop", "t", "CREATE TABLE t (id INT, a INT)", at(900));
         assertThat(history.provenAt("shop", "t", at(500))).isFalse();
         assertThat(history.provenAt("shop", "t", at(900))).isTrue();
-        // a DDL before the master's position applied to it: the result is nobody's structure
+        // a DDL before the master's position: the read already saw the table after it, so the read stays
         history.apply(at(400), "shop", "ALTER TABLE t ADD COLUMN b INT");
-        assertThat(history.proof("shop", "t")).isEqualTo(TableProof.NEVER);
-        assertThat(history.provenAt("shop", "t", at(2000))).isFalse();
+        assertThat(history.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a");
+        assertThat(history.provenAt("shop", "t", at(500))).isFalse();
+        assertThat(history.provenAt("shop", "t", at(900))).isTrue();
+        // read where the master's position is unknown: proven nowhere, and so is what a DDL makes of it
+        history.seedTable(at(1000), "shop", "v", "CREATE TABLE v (id INT)", null);
+        history.apply(at(1100), "shop", "ALTER TABLE v ADD COLUMN b INT");
+        assertThat(history.proof("shop", "v")).isEqualTo(TableProof.NEVER);
+        assertThat(history.provenAt("shop", "v", at(2000))).isFalse();
         // a CREATE TABLE is its own proof; a read at the stream's position is proven at once
         history.apply(at(2100), "shop", "CREATE TABLE u (id INT)");
         assertThat(history.provenAt("shop", "u", at(2100))).isTrue();
