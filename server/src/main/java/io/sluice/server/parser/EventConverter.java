@@ -423,6 +423,7 @@ final class EventConverter {
         }
         String ddl = master.showCreateTable(map.schema(), map.table());
         if (ddl == null) {
+            check.reread(map.schema(), map.table(), null);
             return null;
         }
         // read after the structure: a DDL between the two reaches the stream after this version and replaces it
@@ -465,7 +466,7 @@ final class EventConverter {
         change.writeEnum(CanalEntry.RowChange.EVENTTYPE_FIELD_NUMBER, type.getNumber());
         change.writeBool(CanalEntry.RowChange.ISDDL_FIELD_NUMBER, false);
         RowImageDecoder decoder = decoder(map, h);
-        if (check.rereadDue(map, file, h.startOffset())) {
+        if (master != null && check.rereadDue(map, file, h.startOffset())) {
             // its structure was derived from one never proven: the master's may be proven once the stream gets there
             stale.add(staleKey(map.schema(), map.table()));
             decoders.remove(map.tableId());

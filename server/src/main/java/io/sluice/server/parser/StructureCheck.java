@@ -90,6 +90,9 @@ final class StructureCheck {
 
     /** The header property value for a rows event of this table id at {@code at}; null when proven. */
     String flag(TableMapData map, String file, long offset) {
+        if (unproven.isEmpty()) {
+            return null; // the common case: every structure in use is proven
+        }
         String proof = unproven.get(map.tableId());
         if (proof == null) {
             return null;
@@ -124,7 +127,7 @@ final class StructureCheck {
      * to where the master was at the last read, so that a lagging stream does not ask at every rows event.
      */
     boolean rereadDue(TableMapData map, String file, long offset) {
-        if (!TableProof.NEVER.equals(unproven.get(map.tableId()))) {
+        if (unproven.isEmpty() || !TableProof.NEVER.equals(unproven.get(map.tableId()))) {
             return false;
         }
         String key = key(map.schema(), map.table());
