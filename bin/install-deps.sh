@@ -19,6 +19,12 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
+# --check: only say what is missing (exit 1), install nothing
+if [ "${1:-}" = "--check" ]; then
+  echo "install-deps: missing ${missing[*]}"
+  exit 1
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
   exit 1

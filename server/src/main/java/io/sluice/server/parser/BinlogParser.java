@@ -190,6 +190,7 @@ public final class BinlogParser implements ChangeSource {
             }
             lastPut = start;
             final ResumePoint from = start;
+            history.useServerVersion(master.version());
             if (history.isEmpty()) {
                 seed(master, start.position());
             }

@@ -2,6 +2,7 @@ package io.sluice.server.parser;
 
 import com.github.shyiko.mysql.binlog.event.AnnotateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
 import com.github.shyiko.mysql.binlog.event.GtidEventData;
 import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
 import com.github.shyiko.mysql.binlog.event.MariadbGtidListEventData;
@@ -141,7 +142,14 @@ final class EventConverter {
         }
         switch (h.typeCode()) {
             case BinlogEventTypes.ROTATE -> rotate(h, (RotateEventData) event.getData());
-            case BinlogEventTypes.FORMAT_DESCRIPTION, BinlogEventTypes.STOP, BinlogEventTypes.HEARTBEAT,
+            case BinlogEventTypes.FORMAT_DESCRIPTION -> {
+                // the server that wrote this file decides how its column types are spelt (int(11) or int)
+                if (event.getData() instanceof FormatDescriptionEventData fde
+                        && history.useServerVersion(fde.getServerVersion())) {
+                    invalidateDecoders();
+                }
+            }
+            case BinlogEventTypes.STOP, BinlogEventTypes.HEARTBEAT,
                  BinlogEventTypes.HEARTBEAT_V2, BinlogEventTypes.BINLOG_CHECKPOINT, BinlogEventTypes.ANONYMOUS_GTID,
                  BinlogEventTypes.INTVAR, BinlogEventTypes.RAND, BinlogEventTypes.USER_VAR -> {
                 if (h.typeCode() == BinlogEventTypes.ANONYMOUS_GTID && !inUnit) {

@@ -228,6 +228,7 @@ final class SnapshotConnection implements AutoCloseable {
         }
         // the same reading of the DDL as the parser's schema history, so columns, keys and types match its own
         SchemaHistory history = new SchemaHistory(new MemorySchemaHistoryStore());
+        history.useServerVersion(version);
         BinlogPosition origin = BinlogPosition.of("", 0);
         if (charset != null) {
             history.seedDatabase(origin, name.schema(), charset);

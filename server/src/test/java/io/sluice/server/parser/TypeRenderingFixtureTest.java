@@ -64,7 +64,7 @@ class TypeRenderingFixtureTest {
         assertThat(after(exact, 1, "c_int_u").getValue()).isEqualTo("0");
         assertThat(after(exact, 1, "c_int_u").getSqlType()).isEqualTo(Types.INTEGER);
         assertThat(after(exact, 1, "c_bigint").getValue()).isEqualTo("-9223372036854775808");
-        assertThat(after(exact, 0, "c_tinyint_u").getMysqlType()).isEqualTo("TINYINT unsigned");
+        assertThat(after(exact, 0, "c_tinyint_u").getMysqlType()).isEqualTo("tinyint(3) unsigned");
     }
 
     @Test
@@ -134,7 +134,7 @@ class TypeRenderingFixtureTest {
         assertThat(after(exact, 0, "c_enum").getSqlType()).isEqualTo(Types.INTEGER);
         assertThat(after(exact, 0, "c_set").getSqlType()).isEqualTo(Types.BIT);
         assertThat(after(exact, 2, "c_set").getSqlType()).isEqualTo(Types.BLOB); // canal's NULL SET
-        assertThat(after(exact, 0, "c_enum").getMysqlType()).isEqualTo("ENUM('small','medium','large')");
+        assertThat(after(exact, 0, "c_enum").getMysqlType()).isEqualTo("enum('small','medium','large')");
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.util.Objects;
  * One column as the table's DDL declares it.
  *
  * @param name       column name
- * @param dataType   the type name in lower case ({@code int}, {@code varchar}, {@code enum}, {@code inet6}, ...)
- * @param mysqlType  canal's {@code Column.mysqlType}: type as written, arguments, {@code unsigned}, {@code zerofill}
+ * @param dataType   the server's name of the type, aliases resolved ({@code int}, {@code varchar}, {@code enum},
+ *                   {@code inet6}, ...; {@code longtext} for MariaDB's JSON)
+ * @param mysqlType  canal's {@code Column.mysqlType}: the master's {@code information_schema.COLUMNS.COLUMN_TYPE}
+ *                   ({@link ColumnType})
  * @param unsigned   UNSIGNED (or ZEROFILL, which implies it)
  * @param charset    MySQL charset name of a text column ({@code utf8mb4}, {@code latin1}, {@code binary}); null
  *                   for non-text columns or when neither column, table nor database declares one

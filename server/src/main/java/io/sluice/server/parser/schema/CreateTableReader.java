@@ -3,9 +3,7 @@ package io.sluice.server.parser.schema;
 import com.alibaba.druid.DbType;
 import com.alibaba.druid.sql.SQLUtils;
 import com.alibaba.druid.sql.ast.SQLDataType;
-import com.alibaba.druid.sql.ast.SQLDataTypeImpl;
 import com.alibaba.druid.sql.ast.SQLExpr;
-import com.alibaba.druid.sql.ast.expr.SQLCharExpr;
 import com.alibaba.druid.sql.ast.expr.SQLIdentifierExpr;
 import com.alibaba.druid.sql.ast.expr.SQLMethodInvokeExpr;
 import com.alibaba.druid.sql.ast.expr.SQLPropertyExpr;
@@ -25,13 +23,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Turns a CREATE TABLE parsed by Druid into a {@link TableStructure}, with canal's {@code mysqlType} strings. */
+/**
+ * Turns a CREATE TABLE parsed by Druid into a {@link TableStructure}, with each column's type as the master of the
+ * given version reports it ({@link ColumnType}).
+ */
 final class CreateTableReader {
 
     private CreateTableReader() {
     }
 
-    static TableStructure read(String schema, String table, SQLCreateTableStatement create, String databaseCharset) {
+    static TableStructure read(String schema, String table, SQLCreateTableStatement create, String databaseCharset,
+                               ServerVersion version) {
         String tableCharset = tableCharset(create);
         if (tableCharset == null) {
             tableCharset = databaseCharset;
@@ -47,46 +49,23 @@ final class CreateTableReader {
         List<ColumnDef> columns = new ArrayList<>();
         for (SQLTableElement element : create.getTableElementList()) {
             if (element instanceof SQLColumnDefinition column) {
-                columns.add(column(column, tableCharset, primaryKey));
+                columns.add(column(column, tableCharset, primaryKey, version));
             }
         }
         return new TableStructure(schema, table, columns, SQLUtils.toSQLString(create, DbType.mysql));
     }
 
-    private static ColumnDef column(SQLColumnDefinition column, String tableCharset, Set<String> primaryKey) {
+    private static ColumnDef column(SQLColumnDefinition column, String tableCharset, Set<String> primaryKey,
+                                    ServerVersion version) {
         String name = unquote(column.getNameAsString());
         SQLDataType type = column.getDataType();
-        String written = type.getName();
-        String dataType = written.toLowerCase(Locale.ROOT);
-        List<SQLExpr> args = type.getArguments();
-        StringBuilder mysqlType = new StringBuilder();
-        if (dataType.equals("float") && args.size() == 1 && intArg(args.get(0)) > 24) {
-            mysqlType.append("double"); // MySQL stores FLOAT(p) with p > 24 as DOUBLE, and canal reports it so
-        } else {
-            mysqlType.append(written);
-        }
-        List<String> labels = new ArrayList<>();
-        if (!args.isEmpty()) {
-            mysqlType.append('(');
-            for (int i = 0; i < args.size(); i++) {
-                if (i > 0) {
-                    mysqlType.append(',');
-                }
-                mysqlType.append(args.get(i).toString());
-                if (args.get(i) instanceof SQLCharExpr text) {
-                    labels.add(text.getText());
-                }
-            }
-            mysqlType.append(')');
-        }
-        boolean unsigned = false;
-        if (type instanceof SQLDataTypeImpl impl) {
-            unsigned = impl.isUnsigned() || impl.isZerofill();
-            if (unsigned) {
-                mysqlType.append(" unsigned");
-            }
-            if (impl.isZerofill()) {
-                mysqlType.append(" zerofill");
+        String written = type.getName().toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
+        ColumnType columnType = ColumnType.of(type, version, null);
+        String charset = charset(column, columnType.dataType(), written, tableCharset);
+        if (charset != null) {
+            columnType = ColumnType.of(type, version, charset); // TEXT(n) depends on the bytes of n characters
+            if (charset.equals("binary")) {
+                columnType = binary(columnType); // CHARACTER SET binary makes the text types their binary twins
             }
         }
         boolean key = primaryKey.contains(lower(name));
@@ -95,23 +74,37 @@ final class CreateTableReader {
                 key = true;
             }
         }
-        int length = args.size() == 1 ? intArg(args.get(0)) : -1;
-        return new ColumnDef(name, dataType, mysqlType.toString(), unsigned, charset(column, dataType, tableCharset),
-                dataType.equals("enum") || dataType.equals("set") ? labels : List.of(), length, key);
+        return new ColumnDef(name, columnType.dataType(), columnType.mysqlType(), columnType.unsigned(), charset,
+                columnType.labels(), columnType.length(), key);
     }
 
-    private static String charset(SQLColumnDefinition column, String dataType, String tableCharset) {
+    private static ColumnType binary(ColumnType t) {
+        String twin = switch (t.dataType()) {
+            case "char" -> "binary";
+            case "varchar" -> "varbinary";
+            case "tinytext" -> "tinyblob";
+            case "text" -> "blob";
+            case "mediumtext" -> "mediumblob";
+            case "longtext" -> "longblob";
+            default -> null;
+        };
+        if (twin == null) {
+            return t;
+        }
+        return new ColumnType(twin, twin + t.mysqlType().substring(t.dataType().length()), false, t.length(), List.of());
+    }
+
+    private static String charset(SQLColumnDefinition column, String dataType, String written, String tableCharset) {
         switch (dataType) {
             case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob":
                 return "binary";
-            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "nchar", "nvarchar",
-                 "character", "long", "long varchar", "json":
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json":
                 break;
             default:
                 return null;
         }
-        if (dataType.startsWith("n")) {
-            return "utf8mb3"; // NATIONAL CHAR is utf8mb3 by definition
+        if (written.startsWith("n")) {
+            return "utf8mb3"; // NATIONAL CHAR, NCHAR and NVARCHAR are utf8mb3 by definition
         }
         String explicit = null;
         if (column.getDataType() instanceof SQLCharacterDataType characterType) {
@@ -154,14 +147,6 @@ final class CreateTableReader {
         }
         int underscore = c.indexOf('_');
         return underscore > 0 ? c.substring(0, underscore) : c;
-    }
-
-    private static int intArg(SQLExpr expr) {
-        try {
-            return Integer.parseInt(expr.toString().trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     static String name(SQLExpr expr) {

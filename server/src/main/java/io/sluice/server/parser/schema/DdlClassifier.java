@@ -41,8 +41,22 @@ public final class DdlClassifier {
     private DdlClassifier() {
     }
 
-    /** Parsed statements, or empty when the text does not parse. */
+    /**
+     * Parsed statements, or empty when the text does not parse. Text Druid refuses is tried once more with the type
+     * spellings it does not know rewritten ({@link TypeSpellings}).
+     */
     static List<SQLStatement> parse(String sql) {
+        List<SQLStatement> statements = parseAsIs(sql);
+        if (statements.isEmpty()) {
+            String respelt = TypeSpellings.rewrite(sql);
+            if (!respelt.equals(sql)) {
+                return parseAsIs(respelt);
+            }
+        }
+        return statements;
+    }
+
+    private static List<SQLStatement> parseAsIs(String sql) {
         try {
             return SQLUtils.parseStatements(sql, DbType.mysql, false);
         } catch (ParserException | UnsupportedOperationException | IllegalStateException e) {

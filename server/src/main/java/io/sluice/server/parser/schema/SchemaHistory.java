@@ -39,6 +39,7 @@ public final class SchemaHistory {
     private final Map<String, String> proofs = new HashMap<>();
     private final Map<String, String> databaseCharsets = new HashMap<>();
     private SchemaRepository repository = new SchemaRepository(DbType.mysql);
+    private ServerVersion version = ServerVersion.UNKNOWN;
 
     public SchemaHistory(SchemaHistoryStore store) {
         this.store = store;
@@ -46,6 +47,34 @@ public final class SchemaHistory {
         tableVersions.addAll(state.tables());
         databaseVersions.addAll(state.databases());
         rebuild(null);
+    }
+
+    /**
+     * Sets the master whose spelling of column types the structures carry ({@code mysqlType}: {@code int(11)} or
+     * {@code int}, {@code longtext} for MariaDB's JSON ...). The history stores the DDL, not the spelling, so the
+     * known structures are re-read when the version changes.
+     *
+     * @param serverVersion {@code SELECT VERSION()} or a format description event's server version
+     * @return whether the spelling changed (structures handed out before are stale)
+     */
+    public boolean useServerVersion(String serverVersion) {
+        ServerVersion next = ServerVersion.parse(serverVersion);
+        if (next.equals(version)) {
+            return false;
+        }
+        version = next;
+        for (String key : List.copyOf(current.keySet())) {
+            TableStructure t = current.get(key);
+            TableStructure again = fromRepository(t.schema(), t.table());
+            if (again != null) {
+                current.put(key, again);
+            }
+        }
+        return true;
+    }
+
+    public ServerVersion serverVersion() {
+        return version;
     }
 
     public boolean isEmpty() {
@@ -379,7 +408,7 @@ public final class SchemaHistory {
         if (object == null || !(object.getStatement() instanceof SQLCreateTableStatement create)) {
             return;
         }
-        TableStructure now = CreateTableReader.read(schema, table, create, null);
+        TableStructure now = CreateTableReader.read(schema, table, create, null, version);
         if (now.columns().stream().anyMatch(ColumnDef::key)) {
             return;
         }
@@ -406,7 +435,7 @@ public final class SchemaHistory {
         if (object == null || !(object.getStatement() instanceof SQLCreateTableStatement create)) {
             return null;
         }
-        return CreateTableReader.read(schema, table, create, databaseCharsets.get(lower(schema)));
+        return CreateTableReader.read(schema, table, create, databaseCharsets.get(lower(schema)), version);
     }
 
     /** Puts a CREATE TABLE into the model and returns the structure it yields. */

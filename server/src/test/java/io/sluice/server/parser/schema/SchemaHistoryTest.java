@@ -32,7 +32,7 @@ class SchemaHistoryTest {
         TableStructure then = reopened.find("shop", "t");
         assertThat(then.columns()).extracting(ColumnDef::name).containsExactly("id", "name", "price");
         assertThat(then.column(1).charset()).as("database default charset").isEqualTo("latin1");
-        assertThat(then.column(2).mysqlType()).isEqualTo("DECIMAL(10,2) unsigned");
+        assertThat(then.column(2).mysqlType()).isEqualTo("decimal(10,2) unsigned");
         assertThat(then.column(0).key()).isTrue();
 
         // the rewind is persisted: versions after the restart point are re-learnt from the stream
