@@ -39,7 +39,7 @@ class ClusterSchemaHistoryIT {
         String before = db.query("SELECT @@GLOBAL.binlog_row_metadata AS v").get(0).get("v");
         String t = "ha.s_" + rowMetadata.toLowerCase();
         db.execute("SET GLOBAL binlog_row_metadata = '" + rowMetadata + "'", "CREATE DATABASE IF NOT EXISTS ha",
-                "DROP TABLE IF EXISTS " + t,
+                "DROP TABLE IF EXISTS " + t, "DROP TABLE IF EXISTS ha.marker", "CREATE TABLE ha.marker (id INT)",
                 "CREATE TABLE " + t + " (id INT PRIMARY KEY, a INT, b VARCHAR(10), c VARCHAR(10))");
         try (SluiceCluster cluster = new SluiceCluster(dir, db, 2, "sluice.ha.rebalance = false");
              SluiceConnector client = SluiceConnector.cluster(cluster.connectString(),
@@ -47,10 +47,16 @@ class ClusterSchemaHistoryIT {
             cluster.startAll();
             SluiceCluster.Server active = await().atMost(Duration.ofSeconds(60))
                     .until(cluster::active, Optional::isPresent).get();
-            // its parser has read the tables: a row written before that read could not be proven under MINIMAL
-            active.jvm.awaitLog("replicating from", Duration.ofSeconds(60));
-            client.connect();
-            client.subscribe();
+            // the running node is there a moment before the destination runs
+            await().atMost(Duration.ofSeconds(30)).ignoreException(ServerErrorException.class).until(() -> {
+                client.connect();
+                client.subscribe();
+                return true;
+            });
+            // a row delivered means the parser has read the tables: rows written before that read could not be
+            // proven under MINIMAL (they would be flagged), rows written after it are
+            db.execute("INSERT INTO ha.marker VALUES (1)");
+            receive(client, "ha.marker", rows -> !rows.isEmpty(), true);
 
             db.execute("INSERT INTO " + t + " VALUES (1, 11, 'b1', 'c1')");
             assertThat(receive(client, t, rows -> rows.size() >= 1, true)).containsExactly("null|id=1 a=11 b=b1 c=c1");
