@@ -5,6 +5,7 @@ import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.sluice.server.parser.event.BinlogEventDeserializer;
 import io.sluice.server.parser.event.BinlogFormatException;
 import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.sink.EntrySink;
@@ -134,7 +135,11 @@ public final class BinlogParser implements ChangeSource {
         while (!stopping) {
             long putBefore = counters.transactions;
             try {
-                next = session(next);
+                try {
+                    next = session(next);
+                } catch (ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException e) {
+                    throw fenced(e); // at the start (seed, rewind); during the stream it comes through classify
+                }
                 if (stopping) {
                     break;
                 }
@@ -261,10 +266,18 @@ public final class BinlogParser implements ChangeSource {
         }
     }
 
+    /** Another server runs the destination now: reconnecting would only fail the same way. */
+    private ParserException fenced(ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException e) {
+        return new ParserException(e.getMessage(), e);
+    }
+
     /** Turns what broke a connection into a fatal ParserException or a transient exception to reconnect after. */
     private Exception classify(Throwable t, ResumePoint start) {
         if (t instanceof ParserException p) {
             return p;
+        }
+        if (t instanceof ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException fenced) {
+            return fenced(fenced);
         }
         if (t instanceof BinlogFormatException f) {
             return new ParserException("cannot decode the binlog of " + address() + ": " + f.getMessage(), f);
