@@ -112,7 +112,7 @@ public final class SluiceServer implements AutoCloseable {
             ParserWarmup.run();
         }
         EarlierDataDir.adopt(config.earlierFileDataDir(), config.fileDataDir());
-        sources = new BinlogSourceFactory(config.fileDataDir());
+        sources = new BinlogSourceFactory(config.fileDataDir(), () -> zk);
         if (config.hasZooKeeper()) {
             zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
                     .sessionTimeoutMs(config.ha().sessionTimeoutMs())
