@@ -16,6 +16,8 @@ import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.snapshot.SnapshotMode;
+import io.sluice.server.snapshot.SnapshotSettings;
 import io.sluice.server.snapshot.SnapshotSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,9 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
                 .binlogImages(instance.binlogImages())
                 .socketBuffers(socketBuffer(instance.network().receiveBufferSize()),
                         socketBuffer(instance.network().sendBufferSize()))
+                // sluice.snapshot.mode = when_needed answers a purged position without losing rows: it wins
+                .autoResetToLatest(instance.autoResetLatestPosMode()
+                        && SnapshotSettings.from(instance).mode() != SnapshotMode.WHEN_NEEDED)
                 .slaveId(source.slaveId())
                 .gtidMode(instance.gtidOn())
                 .connectionCharset(instance.connectionCharset())

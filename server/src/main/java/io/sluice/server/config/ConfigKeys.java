@@ -83,6 +83,7 @@ public final class ConfigKeys {
                 "canal.passwd", "canal.zkServers", "canal.zookeeper.flush.period", "canal.withoutNetty",
                 "canal.serverMode", "canal.file.data.dir", "canal.file.flush.period", "canal.destinations",
                 "canal.destinations.expr", "canal.conf.dir", "canal.auto.scan", "canal.auto.scan.interval",
+                "canal.auto.reset.latest.pos.mode",
                 "canal.instance.global.mode", "canal.instance.global.lazy", "canal.instance.global.spring.xml",
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
@@ -98,10 +99,6 @@ public final class ConfigKeys {
         notApplied("canal.admin.register.name", null, NO_ADMIN);
         notApplied("canal.instance.global.manager.address", "${canal.admin.manager}", NO_ADMIN);
         notApplied("canal.instance.<dest>.manager.address", null, NO_ADMIN);
-        notApplied("canal.auto.reset.latest.pos.mode", "false", "a position no longer on the master stops the "
-                + "destination with one ERROR instead of jumping to the latest position and losing what lies "
-                + "between; sluice.snapshot.mode = when_needed re-reads the tables by itself, or remove the "
-                + "destination's meta.dat and meta.dat.bak to start from the configured position");
         notApplied("canal.aliyun.accessKey", null, "Aliyun cloud MQ is not supported");
         notApplied("canal.aliyun.secretKey", null, "Aliyun cloud MQ is not supported");
         notApplied("canal.aliyun.uid", null, "Aliyun cloud MQ is not supported");
