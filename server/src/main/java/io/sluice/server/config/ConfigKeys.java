@@ -166,8 +166,9 @@ public final class ConfigKeys {
         notApplied("canal.instance.standby.position", null, NO_STANDBY);
         notApplied("canal.instance.standby.timestamp", null, NO_STANDBY);
         notApplied("canal.instance.standby.gtid", null, NO_STANDBY);
-        notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed exactly, on the "
-                + "master it was read from; to resume on another master use canal.instance.gtidon = true");
+        notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed as it is (file "
+                + "and offset, or the GTID set with canal.instance.gtidon) on the configured master, never earlier; "
+                + "to move to another master use canal.instance.gtidon = true");
         notApplied("canal.instance.filter.druid.ddl", "true", "DDL is always parsed by Sluice's own parser");
         notApplied("canal.instance.filter.table.error", "false", "rows of a table whose structure is neither in "
                 + "the history nor on the master are decoded with the binlog's column types (one WARN per table); "
