@@ -17,6 +17,8 @@ import io.sluice.server.parser.schema.SchemaHistoryStore;
 import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.snapshot.SnapshotMode;
+import io.sluice.server.snapshot.SnapshotSettings;
 import io.sluice.server.snapshot.SnapshotSource;
 import io.sluice.server.tls.MasterTls;
 import java.nio.file.Path;
@@ -82,6 +84,9 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
                 .binlogImages(instance.binlogImages())
                 .socketBuffers(socketBuffer(instance.network().receiveBufferSize()),
                         socketBuffer(instance.network().sendBufferSize()))
+                // sluice.snapshot.mode = when_needed answers a purged position without losing rows: it wins
+                .autoResetToLatest(instance.autoResetLatestPosMode()
+                        && SnapshotSettings.from(instance).mode() != SnapshotMode.WHEN_NEEDED)
                 .slaveId(source.slaveId())
                 .gtidMode(instance.gtidOn())
                 .connectionCharset(instance.connectionCharset())

@@ -378,7 +378,8 @@ public final class ConfigLoader {
         }
         return new InstanceConfig(destination, file, sources, standby, routeFrom, mergeWait, defaultDb, charset,
                 gtidOn, filters, tableError, store, metaMode, lazy, transforms, canalValues, zone, network,
-                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups);
+                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups,
+                server.autoResetLatestPosMode());
     }
 
     /**

@@ -147,11 +147,16 @@ public final class BinlogParser implements ChangeSource {
                 lastError = "master " + address() + " closed the replication connection";
                 log.warn("{}: {}; reconnecting at {}", settings.destination(), lastError, next);
             } catch (ParserException e) {
-                failure = e;
-                lastError = e.getMessage();
-                state = ParserStatus.State.FAILED;
-                log.error("{}: parser stopped: {}", settings.destination(), e.getMessage());
-                return;
+                ResumePoint latest = e instanceof BinlogPurgedException && settings.autoResetToLatest()
+                        ? latestInsteadOfPurged(e) : null;
+                if (latest == null) {
+                    failure = e;
+                    lastError = e.getMessage();
+                    state = ParserStatus.State.FAILED;
+                    log.error("{}: parser stopped: {}", settings.destination(), e.getMessage());
+                    return;
+                }
+                lastPut = latest;
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
@@ -182,6 +187,24 @@ public final class BinlogParser implements ChangeSource {
             delay = delay.multipliedBy(2).compareTo(settings.reconnectMax()) > 0 ? settings.reconnectMax() : delay.multipliedBy(2);
         }
         state = failure != null ? ParserStatus.State.FAILED : ParserStatus.State.STOPPED;
+    }
+
+    /**
+     * canal.auto.reset.latest.pos.mode, as canal means it: the master's current position replaces a purged one,
+     * with one ERROR saying what is lost. Null when that position cannot be read (the purge error then stands).
+     */
+    private ResumePoint latestInsteadOfPurged(ParserException purged) {
+        try (MasterConnection master = MasterConnection.open(settings)) {
+            BinlogPosition latest = master.currentPosition();
+            lastError = purged.getMessage();
+            log.error("{}: {}; canal.auto.reset.latest.pos.mode=true: continuing at the master's current position "
+                    + "{}, every change in between is lost", settings.destination(), purged.getMessage(), latest);
+            return ResumePoint.at(latest);
+        } catch (Exception e) {
+            log.error("{}: canal.auto.reset.latest.pos.mode=true but the master's current position cannot be read: {}",
+                    settings.destination(), e.getMessage());
+            return null;
+        }
     }
 
     /** One replication connection, from {@code resume} until it breaks. Returns where to continue. */
