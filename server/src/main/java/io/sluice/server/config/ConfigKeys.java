@@ -87,7 +87,8 @@ public final class ConfigKeys {
                 "canal.instance.global.mode", "canal.instance.global.lazy", "canal.instance.global.spring.xml",
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
-                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance");
+                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance", "sluice.client.stall.warn.seconds",
+                "sluice.client.idle.expire.seconds");
         notApplied("canal.id", "1", "canal 1.1.x does not use it either; servers are told apart by "
                 + "canal.register.ip and canal.port");
         notApplied("canal.admin.manager", null, NO_ADMIN);
