@@ -8,9 +8,11 @@ import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
 import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
+import io.sluice.server.metrics.AdminCredentials;
 import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.metrics.SluiceMetrics;
 import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.net.FailedLogins;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.parser.ParserWarmup;
 import io.sluice.server.net.NetServerSettings;
@@ -63,6 +65,7 @@ public final class SluiceServer implements AutoCloseable {
     private StatusServer status;
     private io.sluice.server.metrics.ProgressLog progress;
     private boolean closed;
+    private Path adminTokenFile;
 
     public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
         this.config = config;
@@ -140,7 +143,11 @@ public final class SluiceServer implements AutoCloseable {
         }
         SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> net == null ? 0 : net.connectionCount());
         if (config.metricsPort() > 0) {
-            status = new StatusServer(config.ip(), config.metricsPort(), metrics, this::serverInfo, this::stats);
+            String token = config.security().adminToken().isEmpty() ? generatedAdminToken() : config.security().adminToken();
+            status = new StatusServer(config.security().adminIp(), config.metricsPort(),
+                    new AdminCredentials(config.user(), config.passwordHash(), token),
+                    new FailedLogins("admin port " + config.metricsPort(), config.security().maxFailedLogins(),
+                            Duration.ofMinutes(1)), metrics, this::serverInfo, this::stats);
             status.addHandler("/snapshot", new SnapshotService(sources::snapshotSources).httpHandler());
             status.start();
         }
@@ -150,6 +157,21 @@ public final class SluiceServer implements AutoCloseable {
         writeReadyFile(ready);
         log.info("Sluice started: {} destination(s) {}; {}", registry.instances().size(),
                 registry.instances().stream().map(DestinationInstance::name).toList(), ready);
+    }
+
+    /**
+     * Without {@code sluice.admin.token}, a random token per start lets the operator's scripts on this host in:
+     * written owner-only next to the ready file, where {@code bin/status.sh} and {@code bin/snapshot.sh} read it.
+     */
+    private String generatedAdminToken() throws IOException {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        String token = java.util.HexFormat.of().formatHex(bytes);
+        if (readyFile != null) {
+            adminTokenFile = readyFile.resolveSibling("sluice.admin.token");
+            OwnerOnly.writeString(adminTokenFile, token + System.lineSeparator());
+        }
+        return token;
     }
 
     /** Where clients and ZooKeeper find this server: canal.register.ip (or canal.ip, or this host) and canal.port. */
@@ -284,6 +306,9 @@ public final class SluiceServer implements AutoCloseable {
         try {
             if (readyFile != null) {
                 Files.deleteIfExists(readyFile);
+            }
+            if (adminTokenFile != null) {
+                Files.deleteIfExists(adminTokenFile);
             }
         } catch (IOException e) {
             log.debug("could not delete {}: {}", readyFile, e.getMessage());

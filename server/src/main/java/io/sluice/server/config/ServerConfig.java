@@ -36,6 +36,7 @@ import java.util.Map;
  *                            {@code sluice.ha.rebalance}
  * @param configSource        {@code sluice.config.source}: where instance.properties are read (default FILE)
  * @param warmup              {@code sluice.warmup}: decode the bundled warm-up binlogs at start (default true)
+ * @param security            admin port, login limits, ZooKeeper identity
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
@@ -43,7 +44,8 @@ public record ServerConfig(Path canalProperties, Path confDir, String ip, String
                            long fileFlushPeriodMs, List<String> destinations, boolean autoScan,
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
                            MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
-                           HaConfig ha, ConfigSource configSource, boolean warmup) {
+                           HaConfig ha, ConfigSource configSource, boolean warmup,
+                           SecuritySettings security) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);
