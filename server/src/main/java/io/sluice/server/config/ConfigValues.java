@@ -36,8 +36,6 @@ final class ConfigValues {
     record Value(String text, String origin) {
     }
 
-    private static final Set<String> SECRET_SUFFIXES = Set.of("password", "passwd", "secretkey", "pwdpublickey");
-
     private final List<Layer> layers;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
 
@@ -238,12 +236,6 @@ final class ConfigValues {
     }
 
     static String display(String key, String value) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        for (String s : SECRET_SUFFIXES) {
-            if (lower.endsWith(s)) {
-                return "****";
-            }
-        }
-        return value;
+        return Secrets.isSecretKey(key) ? Secrets.MASK : value;
     }
 }
