@@ -131,7 +131,9 @@ public final class SluiceServer implements AutoCloseable {
         if (config.serverMode() == ServerMode.TCP && !config.withoutNetty()) {
             net = new NetServer(new NetServerSettings(config.ip(), config.port(), config.user(), config.passwordHash(),
                     NetServerSettings.DEFAULT_MAX_FRAME, 0, NetServerSettings.DEFAULT_BLOCKING_THREADS,
-                    NetServerSettings.DEFAULT_AUTH_TIMEOUT, true, true), registry);
+                    NetServerSettings.DEFAULT_AUTH_TIMEOUT, true, true), registry,
+                    new FailedLogins("client port " + config.port(), config.security().maxFailedLogins(),
+                            Duration.ofMinutes(1)));
             net.start();
             listening = "canal protocol on " + net.localAddress().getHostString() + ":" + net.localAddress().getPort();
         } else if (config.serverMode() == ServerMode.TCP) {
@@ -182,11 +184,7 @@ public final class SluiceServer implements AutoCloseable {
 
     private void writeReadyFile(String text) throws IOException {
         if (readyFile != null) {
-            Files.createDirectories(readyFile.toAbsolutePath().getParent());
-            Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text + System.lineSeparator(), StandardCharsets.UTF_8);
-            Files.move(tmp, readyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.writeString(readyFile, text + System.lineSeparator());
         }
     }
 
