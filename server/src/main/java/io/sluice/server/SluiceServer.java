@@ -6,6 +6,8 @@ import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.ServerMode;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
+import io.sluice.server.ha.ZkAccess;
+import io.sluice.server.ha.ZkPaths;
 import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
 import io.sluice.server.metrics.AdminCredentials;
@@ -32,7 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,13 +113,22 @@ public final class SluiceServer implements AutoCloseable {
         }
         sources = new BinlogSourceFactory(config.fileDataDir());
         if (config.hasZooKeeper()) {
-            zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
+            zk = ZkAccess.builder(config.zkServers(), config.security())
                     .sessionTimeoutMs(config.ha().sessionTimeoutMs())
                     .connectionTimeoutMs(Math.min(15_000, config.ha().sessionTimeoutMs()))
                     .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000)).build();
             zk.start();
             if (!zk.blockUntilConnected(30, TimeUnit.SECONDS)) {
                 throw new IOException("cannot reach ZooKeeper at " + config.zkServers() + " (canal.zkServers) within 30 s");
+            }
+            ZkAccess access = ZkAccess.of(config.security());
+            if (access.restricts()) {
+                // nodes written before ACLs were configured are world-writable: give them Sluice's ACLs
+                access.secure(zk, "/sluice");
+                access.secure(zk, ZkPaths.ROOT);
+            } else {
+                log.warn("ZooKeeper nodes are created world-readable and world-writable (canal's way): set "
+                        + "sluice.zookeeper.digest (or sluice.zookeeper.sasl.principal) to protect them");
             }
             ha = new HaCoordinator(zk, new HaSettings(advertisedAddress(),
                     Duration.ofMillis(config.ha().takeoverDelayMs()), Duration.ofSeconds(1), config.ha().rebalance(),

@@ -15,8 +15,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import io.sluice.server.OwnerOnly;
 import io.sluice.server.config.Secrets;
+import io.sluice.server.config.SecuritySettings;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
@@ -68,8 +69,8 @@ public final class ConfigCommand {
                     + confDir.resolve("canal.properties") + ")" : ""));
             System.exit(2);
         }
-        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServers, 10_000, 5_000,
-                new ExponentialBackoffRetry(200, 3))) {
+        try (CuratorFramework zk = ZkAccess.builder(zkServers, zkIdentity(confDir)).sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 3)).build()) {
             zk.start();
             if (!zk.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 System.err.println("cannot reach ZooKeeper at " + zkServers);
@@ -211,6 +212,26 @@ public final class ConfigCommand {
         args.remove(i + 1);
         args.remove(i);
         return value;
+    }
+
+    /**
+     * The ZooKeeper identity of the servers ({@code sluice.zookeeper.digest}, {@code sluice.zookeeper.sasl.principal}
+     * of canal.properties; {@code SLUICE_ZK_DIGEST} overrides the digest), so that pushed nodes get the servers' ACLs
+     * and protected nodes can be read.
+     */
+    private static SecuritySettings zkIdentity(Path confDir) {
+        Properties p = new Properties();
+        Path file = confDir.resolve("canal.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                // no identity from an unreadable file; ZooKeeper will say what is refused
+            }
+        }
+        String env = System.getenv("SLUICE_ZK_DIGEST");
+        String digest = env != null && !env.isBlank() ? env.trim() : p.getProperty("sluice.zookeeper.digest", "").trim();
+        return new SecuritySettings("", "", 0, digest, p.getProperty("sluice.zookeeper.sasl.principal", "").trim());
     }
 
     private static String zkServersOf(Path confDir) {
