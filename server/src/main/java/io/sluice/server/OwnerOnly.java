@@ -73,6 +73,20 @@ public final class OwnerOnly {
         }
     }
 
+    /** The mode of {@code path} when other users of the host may read it, else empty (also when unknown). */
+    public static java.util.Optional<String> readableByOthers(Path path) {
+        try {
+            if (!posix(path) || !Files.exists(path)) {
+                return java.util.Optional.empty();
+            }
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+            return mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.GROUP_READ)
+                    ? java.util.Optional.of(PosixFilePermissions.toString(mode)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static boolean posix(Path path) {
         Path existing = path;
         while (existing != null && !Files.exists(existing)) {

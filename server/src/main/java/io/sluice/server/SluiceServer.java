@@ -111,6 +111,7 @@ public final class SluiceServer implements AutoCloseable {
         if (config.warmup()) {
             ParserWarmup.run();
         }
+        warnAboutReadableSecrets();
         sources = new BinlogSourceFactory(config.fileDataDir());
         if (config.hasZooKeeper()) {
             zk = ZkAccess.builder(config.zkServers(), config.security())
@@ -169,6 +170,17 @@ public final class SluiceServer implements AutoCloseable {
         writeReadyFile(ready);
         log.info("Sluice started: {} destination(s) {}; {}", registry.instances().size(),
                 registry.instances().stream().map(DestinationInstance::name).toList(), ready);
+    }
+
+    /** One WARN per file or directory other users of the host can read although it holds secrets or positions. */
+    private void warnAboutReadableSecrets() {
+        java.util.List<Path> paths = new ArrayList<>(List.of(config.canalProperties(), config.fileDataDir()));
+        config.destinations().forEach(d -> paths.add(config.instanceProperties(d)));
+        for (Path p : paths) {
+            OwnerOnly.readableByOthers(p).ifPresent(mode -> log.warn("{} is readable by other users of this host "
+                    + "({}): it holds credentials or positions; chmod {} it (docs/security.md)", p, mode,
+                    Files.isDirectory(p) ? "700" : "600"));
+        }
     }
 
     /**

@@ -64,7 +64,7 @@ public final class ConfigCommand {
             zkServers = zkServersOf(confDir);
         }
         if (rest.isEmpty() || zkServers == null || zkServers.isBlank()) {
-            System.err.println("usage: config.sh [--zk host:port] [--conf dir] push|pull|list|diff [destination...]"
+            System.err.println("usage: config.sh [--zk host:port] [--conf dir] [--show-secrets] push|pull|list|diff [destination...]"
                     + (zkServers == null || zkServers.isBlank() ? "\n(no ZooKeeper: pass --zk or set canal.zkServers in "
                     + confDir.resolve("canal.properties") + ")" : ""));
             System.exit(2);
@@ -76,8 +76,15 @@ public final class ConfigCommand {
                 System.err.println("cannot reach ZooKeeper at " + zkServers);
                 System.exit(1);
             }
-            int code = new ConfigCommand(new ZkConfigStore(zk), confDir, System.out, showSecrets)
-                    .run(rest.get(0), rest.subList(1, rest.size()));
+            int code;
+            try {
+                code = new ConfigCommand(new ZkConfigStore(zk), confDir, System.out, showSecrets)
+                        .run(rest.get(0), rest.subList(1, rest.size()));
+            } catch (org.apache.zookeeper.KeeperException.NoAuthException e) {
+                System.err.println("ZooKeeper refused access to " + e.getPath() + ": use the servers' identity "
+                        + "(sluice.zookeeper.digest in " + confDir.resolve("canal.properties") + ", or SLUICE_ZK_DIGEST)");
+                code = 1;
+            }
             System.exit(code);
         }
     }
