@@ -172,15 +172,32 @@ public final class SluiceServer implements AutoCloseable {
                 registry.instances().stream().map(DestinationInstance::name).toList(), ready);
     }
 
-    /** One WARN per file or directory other users of the host can read although it holds secrets or positions. */
+    /**
+     * One WARN per file other users of the host can read although it holds a secret (a password, a token), and for
+     * a readable data dir (positions, table layouts).
+     */
     private void warnAboutReadableSecrets() {
-        java.util.List<Path> paths = new ArrayList<>(List.of(config.canalProperties(), config.fileDataDir()));
-        config.destinations().forEach(d -> paths.add(config.instanceProperties(d)));
-        for (Path p : paths) {
-            OwnerOnly.readableByOthers(p).ifPresent(mode -> log.warn("{} is readable by other users of this host "
-                    + "({}): it holds credentials or positions; chmod {} it (docs/security.md)", p, mode,
-                    Files.isDirectory(p) ? "700" : "600"));
+        List<Path> files = new ArrayList<>(List.of(config.canalProperties()));
+        config.destinations().forEach(d -> files.add(config.instanceProperties(d)));
+        for (Path p : files) {
+            if (holdsSecrets(p)) {
+                OwnerOnly.readableByOthers(p).ifPresent(mode -> log.warn("{} holds a password or key and is readable "
+                        + "by other users of this host ({}): chmod 600 it (docs/security.md)", p, mode));
+            }
         }
+        OwnerOnly.readableByOthers(config.fileDataDir()).ifPresent(mode -> log.warn("{} (canal.file.data.dir) is "
+                + "readable by other users of this host ({}): chmod 700 it (docs/security.md)", config.fileDataDir(), mode));
+    }
+
+    private static boolean holdsSecrets(Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            return false; // the loader reports unreadable files
+        }
+        return p.stringPropertyNames().stream()
+                .anyMatch(k -> io.sluice.server.config.Secrets.isSecretKey(k) && !p.getProperty(k).isBlank());
     }
 
     /**
