@@ -54,6 +54,11 @@ final class AdminGate extends Filter {
                 refuse(ex, 415, "a POST must carry a JSON body (Content-Type: application/json)");
                 return;
             }
+            String length = ex.getRequestHeaders().getFirst("Content-Length");
+            if (ex.getRequestHeaders().getFirst("Transfer-Encoding") == null && (length == null || length.equals("0"))) {
+                refuse(ex, 400, "a POST must carry a JSON body naming what to change");
+                return;
+            }
         }
         InetAddress source = ex.getRemoteAddress().getAddress();
         long wait = failures.blockedSeconds(source);

@@ -106,6 +106,9 @@ class AdminGateTest {
         // a form post is what a cross-site page can send without a preflight
         assertThat(request("POST /later", List.of(auth, "Content-Type: application/x-www-form-urlencoded"), "a=b"))
                 .startsWith("HTTP/1.1 415");
+        assertThat(request("POST /later", List.of(auth, "Content-Type: application/json"), null)).startsWith("HTTP/1.1 400")
+                .contains("JSON body");
+        assertThat(request("POST /later", List.of(auth, "Content-Type: application/json"), "")).startsWith("HTTP/1.1 400");
         assertThat(request("PUT /later", List.of(auth, "Content-Type: application/json"), "{}")).startsWith("HTTP/1.1 405");
         assertThat(request("OPTIONS /later", List.of("Origin: http://evil.example",
                 "Access-Control-Request-Method: POST"), null)).startsWith("HTTP/1.1 405")
