@@ -88,7 +88,8 @@ public final class ConfigKeys {
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
                 "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance", "sluice.client.stall.warn.seconds",
-                "sluice.client.idle.expire.seconds");
+                "sluice.client.idle.expire.seconds", "sluice.admin.ip", "sluice.admin.token", "sluice.auth.max.failures",
+                "sluice.zookeeper.digest", "sluice.zookeeper.sasl.principal");
         notApplied("canal.id", "1", "canal 1.1.x does not use it either; servers are told apart by "
                 + "canal.register.ip and canal.port");
         notApplied("canal.admin.manager", null, NO_ADMIN);

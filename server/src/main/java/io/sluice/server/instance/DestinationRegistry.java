@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -341,7 +341,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
                 Thread t = new Thread(() -> instance(name).ifPresent(DestinationInstance::stop), "fenced-" + name);
                 t.setDaemon(true);
                 t.start();
-            });
+            }).withAccess(ZkAccess.of(server.security()));
         };
     }
 
@@ -352,7 +352,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         if (zk == null) {
             // canal's default-instance.xml falls back to a local ZooKeeper when canal.zkServers is empty
             String connect = server.hasZooKeeper() ? server.zkServers() : "127.0.0.1:2181";
-            zk = CuratorFrameworkFactory.newClient(connect, new ExponentialBackoffRetry(1000, 3));
+            zk = ZkAccess.builder(connect, server.security()).retryPolicy(new ExponentialBackoffRetry(1000, 3)).build();
             zk.start();
         }
         return zk;

@@ -1,6 +1,7 @@
 package io.sluice.server.meta;
 
 import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -135,9 +136,9 @@ public final class FileMetaStore implements MetaStore {
 
     private void write(byte[] json) {
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            OwnerOnly.createDirectories(dir); // positions and filters are the owner's alone (docs/security.md)
+            try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.fileAttributes(temp))) {
                 ByteBuffer buf = ByteBuffer.wrap(json);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import io.sluice.server.ha.Fence;
@@ -47,6 +48,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     private volatile boolean fenced;
     /** The HA election's proof of ownership; when set, every cursor write is conditional on it too. */
     private volatile Fence epoch;
+    private ZkAccess access = ZkAccess.of(new io.sluice.server.config.SecuritySettings("", "", 0, "", ""));
 
     public ZooKeeperMetaStore(String destination, CuratorFramework zk, long flushPeriodMs,
                               Consumer<StaleCursorException> onFenced) {
@@ -54,6 +56,12 @@ public final class ZooKeeperMetaStore implements MetaStore {
         this.zk = zk;
         this.flushPeriodMs = flushPeriodMs;
         this.onFenced = onFenced == null ? e -> { } : onFenced;
+    }
+
+    /** The ACLs of the nodes this store creates and adopts (docs/security.md); world-open by default. */
+    public ZooKeeperMetaStore withAccess(ZkAccess zkAccess) {
+        this.access = zkAccess;
+        return this;
     }
 
     public static String destinationPath(String destination) {
@@ -172,6 +180,9 @@ public final class ZooKeeperMetaStore implements MetaStore {
                     // another writer created it first: the node is what we wanted
                 }
             }
+            // canal's client creates <clientId> world-open before it subscribes: take it over, so that nobody else can
+            // delete and re-create the cursor below it
+            access.secure(zk, path);
             String f = filter == null ? "" : filter;
             if (!f.isBlank()) {
                 byte[] bytes = f.getBytes(StandardCharsets.UTF_8);
