@@ -203,17 +203,17 @@ class ClusterFailoverIT {
         }
     }
 
-    private static SluiceCluster.Server awaitActive(SluiceCluster cluster) {
+    static SluiceCluster.Server awaitActive(SluiceCluster cluster) {
         return await().atMost(Duration.ofSeconds(60)).until(cluster::active, Optional::isPresent).get();
     }
 
-    private static MirrorConsumer.Served awaitServedAfter(MirrorConsumer consumer, long nanos) {
+    static MirrorConsumer.Served awaitServedAfter(MirrorConsumer consumer, long nanos) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> consumer.firstServedAfter(nanos), Optional::isPresent).get();
     }
 
     /** Waits for the mirror to catch up with the source; returns how many rows still differ after 60 s. */
-    private static long awaitMirror(MirrorConsumer consumer, Map<Integer, Integer> source) {
+    static long awaitMirror(MirrorConsumer consumer, Map<Integer, Integer> source) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (consumer.rows().equals(source)) {

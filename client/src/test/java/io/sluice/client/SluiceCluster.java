@@ -63,10 +63,17 @@ final class SluiceCluster implements AutoCloseable {
 
         void start() {
             starts++;
+            Path log = Path.of("target", "ha", name + "-" + starts + ".log");
+            try {
+                // ChildJvm appends: a log left by an earlier run would answer awaitLog("SLUICE_READY") at once
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             jvm = ChildJvm.start(name, "io.sluice.server.SluiceServer", ChildJvm.currentClasspath(),
                     List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dsluice.conf=" + conf,
                             "-Dsluice.logs=" + logs),
-                    List.of(), Map.of(), Path.of("target", "ha", name + "-" + starts + ".log"));
+                    List.of(), Map.of(), log);
             jvm.awaitLog("SLUICE_READY", Duration.ofSeconds(90));
         }
 

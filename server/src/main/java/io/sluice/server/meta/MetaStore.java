@@ -22,6 +22,10 @@ public interface MetaStore {
     /** Persists what is pending and releases resources. */
     void stop();
 
+    /** Persists what is pending now (a graceful handover: the next server reads it at once). */
+    default void flush() {
+    }
+
     List<Subscription> subscriptions();
 
     /** Adds the client, or updates its filter. */
