@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 import io.sluice.server.meta.Subscription;
 import io.sluice.server.position.BinlogPosition;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -277,7 +279,12 @@ public final class DestinationInstance implements Destination {
                 }
                 ClientSession.Taken taken = s.register(slice, generation);
                 if (taken.cursorToSave() != null) {
-                    meta.updateCursor(client, taken.cursorToSave());
+                    // not an ack: nothing waits for it (this may run on an event loop); a failed write is retried
+                    // with the next change or flush period
+                    meta.updateCursorAsync(client, taken.cursorToSave()).exceptionally(e -> {
+                        LOG.warn("start cursor of {} not persisted yet: {}", client, e.getMessage());
+                        return null;
+                    });
                 }
                 if (!taken.batch().isEmpty()) {
                     batchesServed.increment();
@@ -296,8 +303,20 @@ public final class DestinationInstance implements Destination {
 
     @Override
     public void ack(ClientIdentity client, long batchId) {
+        try {
+            ackAsync(client, batchId).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> ackAsync(ClientIdentity client, long batchId) {
         if (batchId == -1) {
-            return; // the official client's ack of an empty batch
+            return CompletableFuture.completedFuture(null); // the official client's ack of an empty batch
         }
         if (batchId == 0) {
             throw new ClientRequestException(402, "batchId should assign value");
@@ -305,8 +324,8 @@ public final class DestinationInstance implements Destination {
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
         ClientCursor cursor = s.ack(batchId);
-        meta.updateCursor(client, cursor);
         batchesAcked.increment();
+        return meta.updateCursorAsync(client, cursor);
     }
 
     @Override
