@@ -63,6 +63,8 @@ public final class ZooKeeperMetaStore implements MetaStore {
     /** Acks waiting for the next write, and those of the write in progress; guarded by {@code waiting} itself. */
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
     private List<CompletableFuture<Void>> writing = List.of();
+    /** Subscription changes waiting on the writer thread. */
+    private final List<CompletableFuture<Void>> calls = new ArrayList<>();
     private boolean writeQueued;
     private ExecutorService writer;
     private final ConnectionStateListener connectionListener = (client, state) -> {
@@ -206,6 +208,10 @@ public final class ZooKeeperMetaStore implements MetaStore {
     public void subscribe(ClientIdentity client, String filter) {
         requireConnected();
         memory.subscribe(client, filter);
+        onWriter(() -> writeSubscription(client, filter));
+    }
+
+    private void writeSubscription(ClientIdentity client, String filter) {
         String path = clientPath(destination(), client.clientId());
         try {
             if (zk.checkExists().forPath(path) == null) {
@@ -235,6 +241,10 @@ public final class ZooKeeperMetaStore implements MetaStore {
     public void unsubscribe(ClientIdentity client) {
         requireConnected();
         memory.unsubscribe(client);
+        onWriter(() -> deleteClient(client));
+    }
+
+    private void deleteClient(ClientIdentity client) {
         String path = clientPath(destination(), client.clientId());
         synchronized (writeLock) {
             cursorVersions.remove(client.clientId());
@@ -300,6 +310,48 @@ public final class ZooKeeperMetaStore implements MetaStore {
         return done;
     }
 
+    /**
+     * Runs a ZooKeeper call on the writer thread and waits for it — but only while the connection holds: a
+     * disconnect fails the wait at once ({@link #failWaiting}) while the call goes on in Curator's retry loop.
+     */
+    private void onWriter(Runnable call) {
+        ExecutorService w = writer;
+        if (w == null) {
+            call.run(); // not started
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (waiting) {
+            calls.add(done);
+        }
+        try {
+            w.execute(() -> {
+                try {
+                    call.run();
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                } finally {
+                    synchronized (waiting) {
+                        calls.remove(done);
+                    }
+                }
+            });
+            done.join();
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            throw new MetaStoreException("meta of " + destination() + " is stopping");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        } finally {
+            synchronized (waiting) {
+                calls.remove(done);
+            }
+        }
+    }
+
     /** On the writer thread: one write covers every ack that was waiting when it began. */
     private void writeWaiting() {
         List<CompletableFuture<Void>> batch;
@@ -339,6 +391,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
         synchronized (waiting) {
             toFail = new ArrayList<>(waiting);
             toFail.addAll(writing);
+            toFail.addAll(calls);
         }
         if (!toFail.isEmpty()) {
             MetaStoreException e = unreachable(why);

@@ -16,6 +16,7 @@ import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.instance.ClientRequestException;
 import io.sluice.server.instance.Destination;
 import io.sluice.server.instance.Destinations;
+import io.sluice.server.meta.MetaStoreException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayDeque;
@@ -373,6 +374,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             if (request.errorCode() != 400) {
                 return Replies.error(request.errorCode(), request.getMessage());
             }
+        } else if (e instanceof MetaStoreException) {
+            // ZooKeeper away, a disk full: the message says which; the client retries
+            log.warn("{} request failed: {}", ctx.channel().remoteAddress(), e.getMessage());
         } else {
             log.warn("{} request failed", ctx.channel().remoteAddress(), e);
         }
