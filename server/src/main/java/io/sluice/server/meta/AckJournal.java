@@ -34,6 +34,8 @@ final class AckJournal implements AutoCloseable {
     private final Path dir;
     private FileChannel channel;
     private long generation;
+    /** Between {@link #open()} and {@link #deleteAll()}; a generation's file is created by its first record. */
+    private boolean open;
 
     AckJournal(Path dir) {
         this.dir = dir;
@@ -90,28 +92,31 @@ final class AckJournal implements AutoCloseable {
         return out;
     }
 
-    /** Opens a new generation after every one on disk; appends go there. */
+    /** Starts a new generation after every one on disk; appends go there. */
     void open() {
         TreeMap<Long, Path> found = existing();
-        openGeneration(found.isEmpty() ? 1 : found.lastKey() + 1);
+        generation = found.isEmpty() ? 1 : found.lastKey() + 1;
+        open = true;
     }
 
-    private void openGeneration(long next) {
+    private void createFile() {
+        Path file = dir.resolve(PREFIX + generation);
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(PREFIX + next), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            generation = next;
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new MetaStoreException("cannot create the meta journal " + dir.resolve(PREFIX + next) + ": " + e,
-                    e);
+            throw new MetaStoreException("cannot create the meta journal " + file + ": " + e, e);
         }
     }
 
     /** Appends one record and a newline in one write, without waiting for the disk. */
     void append(byte[] record) {
-        if (channel == null) {
+        if (!open) {
             return; // the store is not started: there is nothing to recover into either
+        }
+        if (channel == null) {
+            createFile();
         }
         ByteBuffer buf = ByteBuffer.allocate(record.length + 1).put(record).put((byte) '\n').flip();
         try {
@@ -126,11 +131,11 @@ final class AckJournal implements AutoCloseable {
 
     /** Starts a new generation; returns it. Every generation before it is what the next meta.dat write holds. */
     long rotate() {
-        if (channel == null) {
+        if (!open) {
             return 0; // not started or stopped: nothing journaled to cover
         }
         closeChannel();
-        openGeneration(generation + 1);
+        generation++;
         return generation;
     }
 
@@ -150,6 +155,7 @@ final class AckJournal implements AutoCloseable {
 
     /** Removes every generation on disk, the open one included (after a final meta.dat write at stop). */
     void deleteAll() {
+        open = false;
         closeChannel();
         deleteBefore(Long.MAX_VALUE);
     }

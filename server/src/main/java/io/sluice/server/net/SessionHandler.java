@@ -166,10 +166,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             return;
         }
         if (persisted.isDone()) {
-            replies.add(serve(() -> {
-                persisted.join();
-                return null;
-            }));
+            if (persisted.isCompletedExceptionally()) {
+                replies.add(errorReply(unwrap(persisted.handle((ok, failure) -> failure).join())));
+            }
             return;
         }
         ReplyQueue.Slot slot = replies.reserve();
