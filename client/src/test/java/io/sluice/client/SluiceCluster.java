@@ -36,6 +36,8 @@ final class SluiceCluster implements AutoCloseable {
     final TestingCluster zookeeper;
     final CuratorFramework zk;
     final List<Server> servers = new ArrayList<>();
+    /** JVM options every server starts with besides the defaults (set before starting them). */
+    List<String> extraJvmArgs = List.of();
     private final Path dir;
 
     /** One server: its conf dir, fixed ports and, while started, its JVM. */
@@ -70,9 +72,10 @@ final class SluiceCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            jvm = ChildJvm.start(name, "io.sluice.server.SluiceServer", ChildJvm.currentClasspath(),
-                    List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dsluice.conf=" + conf,
-                            "-Dsluice.logs=" + logs),
+            List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-Dsluice.conf=" + conf, "-Dsluice.logs=" + logs));
+            args.addAll(extraJvmArgs);
+            jvm = ChildJvm.start(name, "io.sluice.server.SluiceServer", ChildJvm.currentClasspath(), args,
                     List.of(), Map.of(), log);
             jvm.awaitLog("SLUICE_READY", Duration.ofSeconds(90));
         }

@@ -202,6 +202,9 @@ public final class HaCoordinator implements AutoCloseable {
 
     /** The address of the destination's active server, from its running node. */
     public Optional<String> activeServer(String destination) {
+        if (!zk.getZookeeperClient().isConnected()) {
+            return Optional.empty(); // unknown; not worth waiting in Curator's retry loop for a status page
+        }
         try {
             return Optional.of(RunningInfo.fromJson(zk.getData().forPath(ZkPaths.running(destination))).address());
         } catch (Exception e) {

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 import io.sluice.server.meta.Subscription;
 import io.sluice.server.position.BinlogPosition;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -296,7 +298,12 @@ public final class DestinationInstance implements Destination {
                     }
                     taken = s.register(slice, generation);
                     if (taken.cursorToSave() != null) {
-                        meta.updateCursor(client, taken.cursorToSave());
+                        // not an ack: nothing waits for it (this may run on an event loop); a failed write is
+                        // retried with the next change or flush period
+                        meta.updateCursorAsync(client, taken.cursorToSave()).exceptionally(e -> {
+                            LOG.warn("start cursor of {} not persisted yet: {}", client, e.getMessage());
+                            return null;
+                        });
                     }
                 } finally {
                     handoverGate.readLock().unlock();
@@ -318,14 +325,27 @@ public final class DestinationInstance implements Destination {
 
     @Override
     public void ack(ClientIdentity client, long batchId) {
+        try {
+            ackAsync(client, batchId).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> ackAsync(ClientIdentity client, long batchId) {
         if (batchId == -1) {
-            return; // the official client's ack of an empty batch
+            return CompletableFuture.completedFuture(null); // the official client's ack of an empty batch
         }
         if (batchId == 0) {
             throw new ClientRequestException(402, "batchId should assign value");
         }
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
+        CompletableFuture<Void> written;
         handoverGate.readLock().lock();
         try {
             if (frozen) {
@@ -333,11 +353,13 @@ public final class DestinationInstance implements Destination {
                         + " the ack of batch " + batchId + " came too late and the batch comes again from there");
             }
             ClientCursor cursor = s.ack(batchId);
-            meta.updateCursor(client, cursor);
+            // the in-memory part is done before the gate opens: the handover's flush writes it if this has not yet
+            written = meta.updateCursorAsync(client, cursor);
         } finally {
             handoverGate.readLock().unlock();
         }
         batchesAcked.increment();
+        return written;
     }
 
     /** A GET while handing over: answered empty after (at most a second of) its timeout. */
