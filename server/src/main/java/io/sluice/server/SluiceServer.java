@@ -254,6 +254,17 @@ public final class SluiceServer implements AutoCloseable {
         return out;
     }
 
+    /** With HA: each destination active here goes to a standby while the clients are still connected. */
+    private void handOver() {
+        if (ha != null && registry != null) {
+            // the clients stay connected (answered empty) until the standby can serve, then are let go
+            List<String> handed = ha.handOverAll();
+            if (!handed.isEmpty()) {
+                log.info("handed over {}; letting the clients go", handed);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -261,15 +272,9 @@ public final class SluiceServer implements AutoCloseable {
         }
         closed = true;
         log.info("Sluice stopping");
+        handOver();
         if (progress != null) {
             progress.close();
-        }
-        if (ha != null && registry != null) {
-            // the clients stay connected (answered empty) until the standby can serve, then are let go
-            List<String> handed = ha.handOverAll();
-            if (!handed.isEmpty()) {
-                log.info("handed over {}; letting the clients go", handed);
-            }
         }
         if (net != null) {
             net.close();
