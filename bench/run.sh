@@ -12,6 +12,10 @@
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
+#                     *-file:               the Sluice server with file meta (meta.dat + ack journal, shipped
+#                                           flush period) instead of memory meta: what persisting acks costs
+#                     *-file-prev:          the same with the build in SLUICE_PREV_HOME (a checkout of the previous
+#                                           build, packaged): the cost side by side with it in one run
 #                     and every system of the shared run-all.sh (canal-*, client-ceiling, binlog-connector-*, ...)
 #   BENCH_WORK        work dir to (re)use: the bench copy, its MariaDB datadir marker and the loaded workload are
 #                     kept there, so a second run with the same BENCH_WORK and N skips the load. Default: mktemp -d
@@ -62,6 +66,10 @@ awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
     print "      sluice-own-client) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-canal-client-512m) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
     print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    print "      sluice-canal-client-file) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
+    print "      sluice-own-client-file) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
+    print "      sluice-canal-client-file-prev) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file --home \"${SLUICE_PREV_HOME:?SLUICE_PREV_HOME}\" " jfr " ;;"
+    print "      sluice-own-client-file-prev) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file --home \"${SLUICE_PREV_HOME:?SLUICE_PREV_HOME}\" " jfr " ;;"
     done = 1
   }
   { print }' "$B/run-all.sh" > "$B/run-all.sh.new"

@@ -47,8 +47,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * status endpoint and, with {@code canal.zkServers}, HA through ZooKeeper. {@code main} is what
  * {@code bin/startup.sh} runs: {@code -Dsluice.conf=<dir>} (default {@code conf}), {@code -Dsluice.logs=<dir>}.
  *
- * <p>Stopping (SIGTERM, {@code bin/stop.sh}) closes the client port first, then stops every destination (their
- * positions are flushed), then gives up HA ownership so that standbys take over at once.
+ * <p>Stopping (SIGTERM, {@code bin/stop.sh}) first hands each destination it is HA-active for to a standby (see
+ * {@link HaCoordinator#handOverAll}), then closes the client port, then stops every destination (their positions
+ * are flushed), then gives up HA ownership so that standbys take over at once.
  */
 public final class SluiceServer implements AutoCloseable {
 
@@ -325,6 +326,17 @@ public final class SluiceServer implements AutoCloseable {
         return out;
     }
 
+    /** With HA: each destination active here goes to a standby while the clients are still connected. */
+    private void handOver() {
+        if (ha != null && registry != null) {
+            // the clients stay connected (answered empty) until the standby can serve, then are let go
+            List<String> handed = ha.handOverAll();
+            if (!handed.isEmpty()) {
+                log.info("handed over {}; letting the clients go", handed);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -332,6 +344,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         closed = true;
         log.info("Sluice stopping");
+        handOver();
         if (progress != null) {
             progress.close();
         }

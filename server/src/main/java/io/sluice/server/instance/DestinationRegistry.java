@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
+    /** How long a handover's successor waits for its first decoded entry before it says it is ready anyway. */
+    private static final java.time.Duration FIRST_ENTRY_WAIT = java.time.Duration.ofSeconds(3);
 
     private record Running(DestinationInstance instance, MetaStore meta, Long fingerprint, boolean leader) {
     }
@@ -305,6 +307,25 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             Running r = running.get(name);
             if (r != null) {
                 startFenced(r, fence);
+            }
+        }
+
+        /** A handover's successor is ready once it has decoded something (bounded: an idle master sends nothing). */
+        @Override
+        public void prepare(Fence fence) {
+            start(fence);
+            Running r = running.get(name);
+            if (r == null || !r.instance().isRunning()) {
+                throw new IllegalStateException("destination " + name + " did not start");
+            }
+            r.instance().awaitFirstEntry(FIRST_ENTRY_WAIT);
+        }
+
+        @Override
+        public void drain(java.time.Duration drain) {
+            Running r = running.get(name);
+            if (r != null) {
+                r.instance().drainForHandover(drain);
             }
         }
 
