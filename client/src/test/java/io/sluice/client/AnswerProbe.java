@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Asks one server, every 50 ms, to serve the destination (a client of its own id connects, subscribes and
- * unsubscribes) and records how it answered: served, refused with an error, or not at all within 800 ms. A server
- * whose event loops are held up (by a ZooKeeper call, say) shows as no answer.
+ * Pings one server every 50 ms and records how it answered: a client of its own id connects and sends a GET without
+ * subscribing, which the server answers on the event loop without touching ZooKeeper — canal's "should subscribe
+ * first" while it serves the destination (SERVED), "should start first" once it does not (REFUSED) — or not at all
+ * within 800 ms (NO_ANSWER): a server whose event loops are held up (by a ZooKeeper call, say).
  */
 final class AnswerProbe implements Runnable, AutoCloseable {
 
@@ -45,11 +46,10 @@ final class AnswerProbe implements Runnable, AutoCloseable {
                     .withTimeouts(Duration.ofMillis(800), Duration.ofMillis(800), Duration.ofSeconds(60));
             try (SluiceConnector c = new SluiceConnector(server.socketAddress(), settings)) {
                 c.connect();
-                c.subscribe();
-                c.unsubscribe();
+                c.getWithoutAck(1);
                 outcome = Outcome.SERVED;
             } catch (ServerErrorException e) {
-                outcome = Outcome.REFUSED;
+                outcome = e.getMessage().contains("should start first") ? Outcome.REFUSED : Outcome.SERVED;
                 detail = e.getMessage();
             } catch (SluiceClientException | IllegalStateException e) {
                 outcome = Outcome.NO_ANSWER;

@@ -34,7 +34,7 @@ final class AckJournal implements AutoCloseable {
     private final Path dir;
     private FileChannel channel;
     private long generation;
-    /** Between {@link #open()} and {@link #deleteAll()}; a generation's file is created by its first record. */
+    /** Between {@link #open()} and {@link #close()}; a generation's file is created by its first record. */
     private boolean open;
 
     AckJournal(Path dir) {
@@ -153,12 +153,6 @@ final class AckJournal implements AutoCloseable {
         }
     }
 
-    /** Removes every generation on disk, the open one included (after a final meta.dat write at stop). */
-    void deleteAll() {
-        open = false;
-        closeChannel();
-        deleteBefore(Long.MAX_VALUE);
-    }
 
     private void closeChannel() {
         if (channel != null) {
@@ -171,8 +165,10 @@ final class AckJournal implements AutoCloseable {
         }
     }
 
+    /** No more appends (the store stops); what is on disk stays for the next start. */
     @Override
     public void close() {
+        open = false;
         closeChannel();
     }
 

@@ -101,7 +101,10 @@ public final class FileMetaStore implements MetaStore {
         }
         flush();
         if (journal != null) {
-            journal.deleteAll();
+            synchronized (changeLock) {
+                // the flush removed what meta.dat holds; an ack that raced with it stays journaled for the next start
+                journal.close();
+            }
         }
     }
 
