@@ -23,6 +23,20 @@ PAGE=$(realpath "$1")
 TARBALL=$(realpath "$2")
 
 if [ -z "${WALK_IN_NETNS:-}" ]; then
+  # Maven projects on the page (file=.../pom.xml blocks): their plugins and dependencies are fetched now, while the
+  # network is there (a fresh machine's local repository lacks them); inside the namespace Maven runs offline
+  pre=$(mktemp -d "${TMPDIR:-/tmp}/sluice-walk-m2.XXXXXX")
+  awk -v dir="$pre" '
+    /^<!-- walk file=.*pom\.xml -->[[:space:]]*$/ { pending = 1; next }
+    pending && /^```/ { n++; inblock = 1; pending = 0; system("mkdir -p " dir "/" n); next }
+    inblock && /^```/ { inblock = 0; close(dir "/" n "/pom.xml"); next }
+    inblock { print > (dir "/" n "/pom.xml") }' "$PAGE"
+  for pom in "$pre"/*/pom.xml; do
+    [ -f "$pom" ] || continue
+    (cd "$(dirname "$pom")" && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=classpath.txt > mvn.log 2>&1) \
+      || { echo "walk: fetching what $(basename "$(dirname "$pom")")/pom.xml needs failed:"; tail -n 20 "$(dirname "$pom")/mvn.log"; }
+  done
+  rm -rf "$pre"
   if [ "$(id -u)" = 0 ]; then ns=(unshare -n); else ns=(unshare -rn); fi
   exec env WALK_IN_NETNS=1 WALK_REAL_HOME="$HOME" "${ns[@]}" bash "$0" "$@"
 fi
