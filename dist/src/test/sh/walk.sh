@@ -4,7 +4,7 @@
 # appears. Markers (an HTML comment on the line before a fenced block):
 #   <!-- walk -->               the block is shell commands, run as they stand
 #   <!-- walk output -->        the block is output of the previous command block; each non-empty line must appear in
-#                               that output, in order (digits match any number, runs of blanks any run of blanks;
+#                               that output, in order (an integer matches any integer, runs of blanks any run of blanks;
 #                               "..." any text; a line "..." alone is skipped)
 #   <!-- walk file=PATH -->     the block is a file's content, written to PATH (relative to the current directory)
 #   <!-- walk my.cnf -->        the block is the [mysqld] settings the private MariaDB starts with
@@ -159,18 +159,30 @@ for i in $(seq 1 "$count"); do
   if [ "$kind" = cmd ]; then last_cmd=$i; continue; fi
   [ "$kind" = out ] || continue
   if ! awk -v actual="$WORK/out/$last_cmd.txt" '
-      function literal(text,   p) {
-        p = text
-        gsub(/[][\\^$.|?*+(){}]/, "\\\\&", p)   # literal, then:
-        gsub(/[0-9]+/, "[0-9]+", p)             # any number where the page shows one
-        gsub(/[ \t]+/, "[ \\t]+", p)            # any run of blanks
-        return p
+      # an integer (pid, port, offset, time) matches any integer, a run of blanks any run; a decimal (21.00) or a
+      # dotted version/address (127.0.0.1) stays literal, and so does everything else
+      function literal(text,   out, rest, tok, c) {
+        out = ""; rest = text
+        while (rest != "") {
+          if (match(rest, /^[0-9]+(\.[0-9]+)+/)) {
+            tok = substr(rest, 1, RLENGTH); gsub(/\./, "\\.", tok); out = out tok
+          } else if (match(rest, /^[0-9]+/)) {
+            out = out "[0-9]+"
+          } else if (match(rest, /^[ \t]+/)) {
+            out = out "[ \t]+"
+          } else {
+            RLENGTH = 1; c = substr(rest, 1, 1)
+            out = out (c ~ /[][\\^$.|?*+(){}]/ ? "\\" c : c)
+          }
+          rest = substr(rest, RLENGTH + 1)
+        }
+        return out
       }
       function pattern(line,   parts, k, m, p) {
         m = split(line, parts, /\.\.\./)         # "..." inside a line: any text (paths, hashes)
         p = literal(parts[1])
         for (k = 2; k <= m; k++) p = p ".*" literal(parts[k])
-        sub(/^\[ \\t\]\+/, "[ \\t]*", p)
+        sub(/^\[ \t\]\+/, "[ \t]*", p)   # leading blanks may be absent
         return "^" p "[ \\t]*$"
       }
       # as a terminal shows it: without colour escapes (mvn -q writes some even with -B)
