@@ -10,6 +10,10 @@ command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 
+# the getting-started walk (dist) runs in its own network namespace: ip and unshare
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+
 # the bench smoke measures processes with GNU time and bc
 [ -x /usr/bin/time ] || missing+=(time)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
