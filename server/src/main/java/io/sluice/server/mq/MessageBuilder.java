@@ -50,6 +50,7 @@ final class MessageBuilder {
     }
 
     private final MqPublishSettings settings;
+    private final FormatSettings format;
     private final TopicRouter topics;
     private final PartitionRules partitionRules;
     private final TopicPartitionCounts partitionCounts;
@@ -59,6 +60,7 @@ final class MessageBuilder {
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
         this.settings = settings;
+        this.format = settings.format();
         this.topics = TopicRouter.parse(settings.topic(), settings.dynamicTopic());
         this.partitionRules = PartitionRules.parse(settings.partitionHash());
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
@@ -112,13 +114,30 @@ final class MessageBuilder {
                 continue;
             }
             String topic = topics.topicFor(message.database(), message.table());
-            for (Map.Entry<Integer, FlatMessage> part : partitionFlat(message, topic).entrySet()) {
-                for (FlatMessage piece : fitFlat(part.getValue())) {
+            Map<Integer, FlatMessage> parts;
+            if (isStatement(message) && format.ddl() != DdlRoute.SAME_TOPIC) {
+                if (format.ddl() == DdlRoute.NONE) {
+                    continue;
+                }
+                topic = format.ddlTopic();
+                parts = Map.of(0, message);
+            } else {
+                parts = partitionFlat(message, topic);
+            }
+            for (Map.Entry<Integer, FlatMessage> part : parts.entrySet()) {
+                // partitioned on canal's values above, so a key's partition does not depend on the encoding
+                FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
+                for (FlatMessage piece : fitFlat(encoded)) {
                     out.add(new MqMessage(topic, part.getKey(), codec.encode(piece)));
                 }
             }
         }
         return out;
+    }
+
+    /** DDL and other statements: no rows to apply (Flink's canal-json knows only INSERT, UPDATE, DELETE and CREATE). */
+    private static boolean isStatement(FlatMessage m) {
+        return m.isDdl() || !(m.type().equals("INSERT") || m.type().equals("UPDATE") || m.type().equals("DELETE"));
     }
 
     /** canal's {@code messagePartition(FlatMessage)}: one message per partition that gets rows of it. */
