@@ -47,6 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FlinkCanalJsonIT {
 
+    static final java.time.format.DateTimeFormatter MADE =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+
     static final DataType ROW = DataTypes.ROW(
             DataTypes.FIELD("id", DataTypes.INT().notNull()),
             DataTypes.FIELD("name", DataTypes.STRING()),
@@ -195,7 +198,7 @@ class FlinkCanalJsonIT {
             m.put("code", row.isNullAt(3) ? null : FormatWorkload.hex(row.getBinary(3)));
             m.put("raw", row.isNullAt(4) ? null : FormatWorkload.hex(row.getBinary(4)));
             m.put("doc", row.isNullAt(5) ? null : FormatWorkload.hex(row.getBinary(5)));
-            m.put("made", row.isNullAt(6) ? null : row.getTimestamp(6, 6).toLocalDateTime().toString().replace('T', ' '));
+            m.put("made", row.isNullAt(6) ? null : row.getTimestamp(6, 6).toLocalDateTime().format(MADE));
             m.put("born", row.isNullAt(7) ? null : java.time.LocalDate.ofEpochDay(row.getInt(7)).toString());
             m.put("note", row.isNullAt(8) ? null : row.getString(8).toString());
             out.put(m.get("id"), m);
