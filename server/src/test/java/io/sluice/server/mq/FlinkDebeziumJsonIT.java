@@ -27,6 +27,9 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.RowKind;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * an ALTER, a TRUNCATE), schema-less and with schemas: the table Flink builds equals the source table, each value
  * in the RowData type Debezium's MySQL mapping gives it (DATE as epoch days, DATETIME(6) as epoch microseconds,
  * DECIMAL as string, binary as bytes, byte for byte). Keys are the primary key; a tombstone follows every delete.
+ * Kafka Connect's own JsonConverter (what Connect sinks run) reads the with-schema variant, Debezium's default
+ * precise DECIMAL included, into the same rows.
  */
 @ExtendWith(TestDatabaseExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -142,6 +147,67 @@ class FlinkDebeziumJsonIT {
                         .anySatisfy(sql -> assertThat(sql).startsWith("TRUNCATE TABLE fshop.item"));
             }
         }
+    }
+
+    @Test
+    void kafkaConnectsJsonConverterReadsTheWithSchemaVariantWithPreciseDecimals(TestDatabase db) throws Exception {
+        FormatWorkload workload = FormatWorkload.run(db);
+        try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
+            broker.createTopic("connect.fshop.item", 1);
+            Properties p = FlinkCanalJsonIT.properties(broker, "unused");
+            p.setProperty("sluice.mq.format", "debezium");
+            p.setProperty("sluice.mq.debezium.topic.prefix", "connect");
+            p.setProperty("sluice.mq.debezium.schemas.enable", "true");
+            FlinkCanalJsonIT.publish(workload, p);
+
+            JsonConverter keys = new JsonConverter();
+            keys.configure(Map.of("schemas.enable", "true"), true);
+            JsonConverter values = new JsonConverter();
+            values.configure(Map.of("schemas.enable", "true"), false);
+            Map<String, Map<String, String>> table = new LinkedHashMap<>();
+            int tombstones = 0;
+            for (ConsumerRecord<byte[], byte[]> rec : KafkaFromBinlogIT.consumeAll(broker, "connect.fshop.item", 1)) {
+                Struct key = (Struct) keys.toConnectData(rec.topic(), rec.key()).value();
+                assertThat(key.schema().name()).isEqualTo("connect.fshop.item.Key");
+                SchemaAndValue value = values.toConnectData(rec.topic(), rec.value());
+                if (value.value() == null) {
+                    tombstones++;
+                    continue;
+                }
+                Struct envelope = (Struct) value.value();
+                assertThat(envelope.schema().name()).isEqualTo("connect.fshop.item.Envelope");
+                assertThat(envelope.getStruct("source").getString("connector")).isEqualTo("mysql");
+                Struct after = envelope.getStruct("after");
+                switch (envelope.getString("op")) {
+                    case "c", "u", "r" -> table.put(String.valueOf(after.getInt32("id")), connectRow(after));
+                    case "d" -> assertThat(table.remove(String.valueOf(envelope.getStruct("before").getInt32("id"))))
+                            .isNotNull();
+                    default -> throw new AssertionError("op " + envelope.getString("op"));
+                }
+                assertThat(key.getInt32("id")).isEqualTo(
+                        (after != null ? after : envelope.getStruct("before")).getInt32("id"));
+            }
+            assertThat(tombstones).isPositive();
+            Map<String, Map<String, String>> expected = new LinkedHashMap<>(workload.beforeTruncate());
+            expected.putAll(workload.afterTruncate());
+            assertThat(table).isEqualTo(expected);
+        }
+    }
+
+    /** A Connect struct (DECIMAL as Connect's Decimal, a BigDecimal) rendered as {@link FormatWorkload#SELECT} does. */
+    private static Map<String, String> connectRow(Struct s) {
+        Map<String, String> m = new HashMap<>();
+        m.put("id", String.valueOf(s.getInt32("id")));
+        m.put("name", s.getString("name"));
+        m.put("price", s.get("price") == null ? null : ((java.math.BigDecimal) s.get("price")).toPlainString());
+        m.put("code", FormatWorkload.hex(s.getBytes("code")));
+        m.put("raw", FormatWorkload.hex(s.getBytes("raw")));
+        m.put("doc", FormatWorkload.hex(s.getBytes("doc")));
+        m.put("made", s.getInt64("made") == null ? null : LocalDateTime.of(1970, 1, 1, 0, 0)
+                .plus(s.getInt64("made"), ChronoUnit.MICROS).format(FlinkCanalJsonIT.MADE));
+        m.put("born", s.getInt32("born") == null ? null : LocalDate.ofEpochDay(s.getInt32("born")).toString());
+        m.put("note", s.schema().field("note") == null ? null : s.getString("note"));
+        return m;
     }
 
     @Test
