@@ -26,8 +26,4 @@ import java.time.ZoneId;
 public record FormatSettings(MqFormat format, DdlRoute ddl, String ddlTopic, BinaryEncoding binary,
                              boolean debeziumSchemas, boolean tombstones, String topicPrefix,
                              DecimalHandling decimalHandling, boolean emitTruncate, ZoneId timeZone) {
-
-    /** canal's behaviour: FlatMessage/protobuf, DDL in the table's topic, binary values as ISO-8859-1 text. */
-    public static final FormatSettings CANAL = new FormatSettings(MqFormat.CANAL, DdlRoute.SAME_TOPIC, "",
-            BinaryEncoding.ISO_8859_1, false, true, "", DecimalHandling.PRECISE, false, ZoneId.systemDefault());
 }
