@@ -88,7 +88,8 @@ public final class DestinationPublisher implements AutoCloseable {
 
     private void run() {
         log.info("publishing destination {} to {} (topic {}, {})", destination.name(), settings.broker(),
-                settings.topic(), settings.flatMessage() ? "FlatMessage" : "protobuf");
+                settings.topic(), settings.format().format() == MqFormat.DEBEZIUM ? "Debezium JSON"
+                        : settings.flatMessage() ? "FlatMessage" : "protobuf");
         Duration backoff = settings.retryBackoff();
         try {
             if (!destination.isSubscribed(client)) {

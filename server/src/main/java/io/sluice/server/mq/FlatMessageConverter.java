@@ -94,4 +94,32 @@ final class FlatMessageConverter {
                 rowChange.getIsDdl(), mysqlType, old, pkNames, rowChange.getSql(), sqlType, header.getTableName(),
                 now, eventType.name());
     }
+
+    /** The message with binary columns' values in {@code encoding}; the message itself when nothing changes. */
+    static FlatMessage encodeBinary(FlatMessage m, BinaryEncoding encoding) {
+        if (encoding == BinaryEncoding.ISO_8859_1 || m.sqlType() == null
+                || m.sqlType().values().stream().noneMatch(BinaryEncoding::isBinary)) {
+            return m;
+        }
+        return new FlatMessage(encodeRows(m.data(), m.sqlType(), encoding), m.database(), m.es(), m.gtid(), m.id(),
+                m.isDdl(), m.mysqlType(), encodeRows(m.old(), m.sqlType(), encoding), m.pkNames(), m.sql(),
+                m.sqlType(), m.table(), m.ts(), m.type());
+    }
+
+    private static List<Map<String, String>> encodeRows(List<Map<String, String>> rows, Map<String, Integer> sqlTypes,
+                                                        BinaryEncoding encoding) {
+        if (rows == null) {
+            return null;
+        }
+        List<Map<String, String>> out = new ArrayList<>(rows.size());
+        for (Map<String, String> row : rows) {
+            Map<String, String> encoded = new LinkedHashMap<>(row);
+            encoded.replaceAll((column, value) -> {
+                Integer sqlType = sqlTypes.get(column);
+                return sqlType != null && BinaryEncoding.isBinary(sqlType) ? encoding.encode(value) : value;
+            });
+            out.add(encoded);
+        }
+        return out;
+    }
 }

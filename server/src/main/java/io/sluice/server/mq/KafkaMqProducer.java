@@ -96,7 +96,7 @@ final class KafkaMqProducer implements MqProducer {
                 if (failure.get() != null) {
                     break;
                 }
-                sent.add(producer.send(new ProducerRecord<>(m.topic(), m.partition(), null, m.payload()),
+                sent.add(producer.send(new ProducerRecord<>(m.topic(), m.partition(), m.key(), m.payload()),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

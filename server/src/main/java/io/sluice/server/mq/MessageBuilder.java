@@ -50,15 +50,19 @@ final class MessageBuilder {
     }
 
     private final MqPublishSettings settings;
+    private final FormatSettings format;
     private final TopicRouter topics;
     private final PartitionRules partitionRules;
     private final TopicPartitionCounts partitionCounts;
     private final FlatMessageCodec codec = new FlatMessageCodec();
+    private final DebeziumConverter debezium;
     private final LongSupplier clock;
     private long skippedRows;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
         this.settings = settings;
+        this.format = settings.format();
+        this.debezium = new DebeziumConverter(format);
         this.topics = TopicRouter.parse(settings.topic(), settings.dynamicTopic());
         this.partitionRules = PartitionRules.parse(settings.partitionHash());
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
@@ -73,6 +77,9 @@ final class MessageBuilder {
 
     List<MqMessage> build(Batch batch) {
         List<Parsed> entries = parse(batch);
+        if (format.format() == MqFormat.DEBEZIUM) {
+            return debezium(entries);
+        }
         return settings.flatMessage() ? flat(entries, batch.id()) : protobuf(entries, batch.id());
     }
 
@@ -112,13 +119,30 @@ final class MessageBuilder {
                 continue;
             }
             String topic = topics.topicFor(message.database(), message.table());
-            for (Map.Entry<Integer, FlatMessage> part : partitionFlat(message, topic).entrySet()) {
-                for (FlatMessage piece : fitFlat(part.getValue())) {
+            Map<Integer, FlatMessage> parts;
+            if (isStatement(message) && format.ddl() != DdlRoute.SAME_TOPIC) {
+                if (format.ddl() == DdlRoute.NONE) {
+                    continue;
+                }
+                topic = format.ddlTopic();
+                parts = Map.of(0, message);
+            } else {
+                parts = partitionFlat(message, topic);
+            }
+            for (Map.Entry<Integer, FlatMessage> part : parts.entrySet()) {
+                // partitioned on canal's values above, so a key's partition does not depend on the encoding
+                FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
+                for (FlatMessage piece : fitFlat(encoded)) {
                     out.add(new MqMessage(topic, part.getKey(), codec.encode(piece)));
                 }
             }
         }
         return out;
+    }
+
+    /** DDL and other statements: no rows to apply (Flink's canal-json knows only INSERT, UPDATE, DELETE and CREATE). */
+    private static boolean isStatement(FlatMessage m) {
+        return m.isDdl() || !(m.type().equals("INSERT") || m.type().equals("UPDATE") || m.type().equals("DELETE"));
     }
 
     /** canal's {@code messagePartition(FlatMessage)}: one message per partition that gets rows of it. */
@@ -210,6 +234,68 @@ final class MessageBuilder {
         }
         skippedRows++;
         log.error("skipped (sluice.mq.oversize.policy=skip): {}", e.getMessage());
+    }
+
+    // ---- Debezium ------------------------------------------------------------------------------------------
+
+    private List<MqMessage> debezium(List<Parsed> entries) {
+        List<MqMessage> out = new ArrayList<>();
+        long now = clock.getAsLong();
+        for (Parsed p : entries) {
+            CanalEntry.RowChange rc = p.rowChange();
+            if (rc == null) {
+                continue;
+            }
+            CanalEntry.Header h = p.entry().getHeader();
+            EventType type = rc.getEventType();
+            boolean rows = !rc.getIsDdl() && (type == EventType.INSERT || type == EventType.UPDATE || type == EventType.DELETE);
+            if (!rows && format.ddl() == DdlRoute.DDL_TOPIC) {
+                // Debezium's data topics never carry DDL: only the schema change topic does
+                add(out, format.ddlTopic(), 0, debezium.schemaChange(p.entry(), rc, now));
+            }
+            for (DebeziumConverter.Event e : debezium.convert(p.entry(), rc, now)) {
+                String topic = format.topicPrefix().isEmpty() ? topics.topicFor(h.getSchemaName(), h.getTableName())
+                        : format.topicPrefix() + "." + h.getSchemaName() + "." + h.getTableName();
+                add(out, topic, partitionOfRow(e.database(), e.table(), topic, e.image(), e.pkNames(), e.value() == null
+                        && e.image().isEmpty()), e);
+            }
+        }
+        return out;
+    }
+
+    private void add(List<MqMessage> out, String topic, int partition, DebeziumConverter.Event e) {
+        int size = (e.key() == null ? 0 : e.key().length) + (e.value() == null ? 0 : e.value().length);
+        if (size > settings.maxMessageBytes()) {
+            oversize(new OversizeRowException(e.database() + "." + e.table(), e.describedKey(), size,
+                    settings.maxMessageBytes()));
+            return;
+        }
+        out.add(new MqMessage(topic, partition, e.key(), e.value()));
+    }
+
+    /** canal's partition of one row (as {@link #partitionFlat} computes it), so both formats spread keys alike. */
+    private int partitionOfRow(String database, String table, String topic, Map<String, String> row,
+                               List<String> pkNames, boolean statement) {
+        if (partitionRules.isEmpty()) {
+            return settings.partition();
+        }
+        PartitionRules.Rule rule = statement || row.isEmpty() ? null : partitionRules.ruleFor(database, table);
+        if (rule == null) {
+            return 0;
+        }
+        int partitions = partitionCounts.partitionsOf(topic);
+        if (rule.mode() == PartitionRules.Mode.TABLE) {
+            return PartitionRules.partitionOf(table.hashCode(), partitions);
+        }
+        List<String> hashColumns = rule.mode() == PartitionRules.Mode.PRIMARY_KEY ? pkNames : rule.columns();
+        int hash = settings.databaseHash() ? database.hashCode() : 0;
+        if (hashColumns != null) {
+            for (String column : hashColumns) {
+                String value = row.get(column);
+                hash ^= (value == null ? "" : value).hashCode();
+            }
+        }
+        return PartitionRules.partitionOf(hash, partitions);
     }
 
     // ---- protobuf Packet{MESSAGES} ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 package io.sluice.server.mq;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +35,16 @@ import java.util.TreeMap;
  * @param retryBackoffMax        {@code sluice.mq.retry.backoff.max.ms}: the wait doubles up to this
  * @param canalCompatibleValues  {@code sluice.values.canal-compatible}: FlatMessage {@code old} accumulates the
  *                               changed columns of earlier rows of an UPDATE into later rows, as canal's does
+ * @param format                 {@code sluice.mq.format}, {@code sluice.mq.ddl*}, {@code sluice.mq.binary.encoding},
+ *                               {@code sluice.mq.debezium.*}: the message format (canal's by default)
  */
 public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSize, long getTimeoutMillis,
                                 boolean databaseHash, boolean filterTransactionEntry, String topic,
                                 String dynamicTopic, int partition, int partitionsNum, String partitionHash,
                                 String dynamicTopicPartitionNum, Map<String, String> kafka,
                                 RabbitMqSettings rabbitMq, int maxMessageBytes, OversizePolicy oversizePolicy,
-                                Duration retryBackoff, Duration retryBackoffMax, boolean canalCompatibleValues) {
+                                Duration retryBackoff, Duration retryBackoffMax, boolean canalCompatibleValues,
+                                FormatSettings format) {
 
     /** canal's MQ consumer uses the official client's fixed id (CANAL-PROTOCOL.md §2.11). */
     public static final short CLIENT_ID = 1001;
@@ -91,7 +96,8 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
         TopicPartitionCounts.parse(dynamicTopicPartitionNum, 1);
 
         String topic = r.string("canal.mq.topic", "");
-        if (topic.isEmpty() && dynamicTopic.isEmpty()) {
+        FormatSettings format = format(r);
+        if (topic.isEmpty() && dynamicTopic.isEmpty() && format.topicPrefix().isEmpty()) {
             throw new MqSettingsException("canal.mq.topic", "", "is required (or canal.mq.dynamicTopic)");
         }
         Duration backoff = Duration.ofMillis(r.integer("sluice.mq.retry.backoff.ms", 1000, 1));
@@ -113,7 +119,31 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 broker == Broker.RABBITMQ ? rabbitMq(r) : null,
                 maxMessageBytes,
                 OversizePolicy.parse("sluice.mq.oversize.policy", r.string("sluice.mq.oversize.policy", "stop")),
-                backoff, backoffMax, r.bool("sluice.values.canal-compatible", false));
+                backoff, backoffMax, r.bool("sluice.values.canal-compatible", false), format);
+    }
+
+    private static FormatSettings format(Reader r) {
+        MqFormat format = MqFormat.parse("sluice.mq.format", r.string("sluice.mq.format", "canal"));
+        DdlRoute ddl = DdlRoute.parse("sluice.mq.ddl", r.string("sluice.mq.ddl", "same-topic"));
+        String ddlTopic = r.string("sluice.mq.ddl.topic", "");
+        if (ddl == DdlRoute.DDL_TOPIC && ddlTopic.isEmpty()) {
+            throw new MqSettingsException("sluice.mq.ddl.topic", "", "is required when sluice.mq.ddl=ddl-topic");
+        }
+        String zone = r.string("sluice.values.time-zone", "");
+        ZoneId timeZone;
+        try {
+            timeZone = zone.isEmpty() ? ZoneId.systemDefault() : ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw new MqSettingsException("sluice.values.time-zone", zone, "is not a time zone id");
+        }
+        return new FormatSettings(format, ddl, ddl == DdlRoute.DDL_TOPIC ? ddlTopic : "",
+                BinaryEncoding.parse("sluice.mq.binary.encoding", r.string("sluice.mq.binary.encoding", "iso-8859-1")),
+                r.bool("sluice.mq.debezium.schemas.enable", false),
+                r.bool("sluice.mq.debezium.tombstones.on.delete", true),
+                r.string("sluice.mq.debezium.topic.prefix", ""),
+                DecimalHandling.parse("sluice.mq.debezium.decimal.handling.mode",
+                        r.string("sluice.mq.debezium.decimal.handling.mode", "precise")),
+                r.bool("sluice.mq.debezium.truncate", false), timeZone);
     }
 
     private static RabbitMqSettings rabbitMq(Reader r) {
@@ -150,6 +180,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
     @Override
     public String toString() {
         return "MqPublishSettings[" + broker + " topic=" + topic + " dynamicTopic=" + dynamicTopic + " flat=" + flatMessage
+                + " format=" + format.format() + " ddl=" + format.ddl() + " binary=" + format.binary()
                 + " partition=" + partition + " partitionsNum=" + partitionsNum + " partitionHash=" + partitionHash
                 + " kafka=" + kafkaForLog() + (rabbitMq == null ? "" : " " + rabbitMq) + "]";
     }

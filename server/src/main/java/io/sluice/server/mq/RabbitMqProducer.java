@@ -183,6 +183,9 @@ final class RabbitMqProducer implements MqProducer {
             Channel ch = channel();
             AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC;
             for (MqMessage m : messages) {
+                if (m.payload() == null) {
+                    continue; // a Kafka tombstone (Debezium format) means nothing to a queue
+                }
                 ch.basicPublish(settings.exchange(), m.topic(), true, props, m.payload());
             }
             ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT_MILLIS);

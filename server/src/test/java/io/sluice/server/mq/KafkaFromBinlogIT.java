@@ -159,7 +159,7 @@ class KafkaFromBinlogIT {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> consumeAll(KafkaBroker broker, String topic, int partitions) {
+    static List<ConsumerRecord<byte[], byte[]>> consumeAll(KafkaBroker broker, String topic, int partitions) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -1,0 +1,242 @@
+package io.sluice.server.mq;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.protocol.entry.CanalEntry.Column;
+import io.sluice.protocol.entry.CanalEntry.EventType;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Row entries as Debezium's MySQL connector writes change events with Kafka's JsonConverter: key = the primary key
+ * columns, value = the envelope {@code before / after / source / op / ts_ms}; with
+ * {@code sluice.mq.debezium.schemas.enable} both wrapped as {@code {"schema": …, "payload": …}}. One event per row.
+ *
+ * <p>As Debezium does, an UPDATE that changes the primary key becomes a delete of the old key (with its tombstone)
+ * and a create of the new one, so that keyed consumers (compacted topics, upserting sinks) drop the old row;
+ * snapshot rows are {@code op = "r"}; a TRUNCATE is an {@code op = "t"} event only when asked for.
+ */
+final class DebeziumConverter {
+
+    /** One Kafka record: {@code value == null} is a tombstone; {@code image} is the row's canal values, for partitioning. */
+    record Event(String database, String table, byte[] key, byte[] value, Map<String, String> image,
+                 List<String> pkNames, String describedKey) {
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final FormatSettings settings;
+    private final String logicalName;
+
+    DebeziumConverter(FormatSettings settings) {
+        this.settings = settings;
+        this.logicalName = settings.topicPrefix().isEmpty() ? "sluice" : settings.topicPrefix();
+    }
+
+    /** The events of a row entry (or of a TRUNCATE when emitted); empty for anything else. */
+    List<Event> convert(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
+        CanalEntry.Header h = entry.getHeader();
+        EventType type = rc.getEventType();
+        List<Event> out = new ArrayList<>();
+        if (rc.getIsDdl()) {
+            if (type == EventType.TRUNCATE && settings.emitTruncate()) {
+                ObjectNode value = envelope(h, 0, "t", null, null, now);
+                out.add(new Event(h.getSchemaName(), h.getTableName(), null,
+                        bytes(settings.debeziumSchemas() ? wrap(envelopeSchema(h, List.of()), value) : value),
+                        Map.of(), List.of(), "TRUNCATE"));
+            }
+            return out;
+        }
+        if (type != EventType.INSERT && type != EventType.UPDATE && type != EventType.DELETE) {
+            return out;
+        }
+        boolean snapshot = h.getPropsList().stream().anyMatch(p -> p.getKey().equals("snapshot") && p.getValue().equals("true"));
+        int row = 0;
+        for (CanalEntry.RowData data : rc.getRowDatasList()) {
+            List<Column> before = data.getBeforeColumnsList();
+            List<Column> after = data.getAfterColumnsList();
+            switch (type) {
+                case INSERT -> out.add(event(h, row, snapshot ? "r" : "c", null, after, now));
+                case DELETE -> addDelete(out, h, row, before, now);
+                default -> {
+                    if (keyChanged(before, after)) {
+                        addDelete(out, h, row, before, now);
+                        out.add(event(h, row, "c", null, after, now));
+                    } else {
+                        out.add(event(h, row, "u", before, after, now));
+                    }
+                }
+            }
+            row++;
+        }
+        return out;
+    }
+
+    /**
+     * A statement (DDL) in the shape of Debezium's schema change topic: key {@code databaseName}, value with
+     * {@code source}, {@code ts_ms}, {@code databaseName}, {@code ddl} and {@code tableChanges} (left empty: Sluice
+     * does not describe the resulting table structure there).
+     */
+    Event schemaChange(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
+        CanalEntry.Header h = entry.getHeader();
+        ObjectNode key = MAPPER.createObjectNode().put("databaseName", h.getSchemaName());
+        ObjectNode value = envelope(h, 0, "ddl", null, null, now);
+        value.remove("before");
+        value.remove("after");
+        value.remove("op");
+        value.put("databaseName", h.getSchemaName()).putNull("schemaName").put("ddl", rc.getSql());
+        value.putArray("tableChanges");
+        return new Event(h.getSchemaName(), h.getTableName(), bytes(key), bytes(value), Map.of(), List.of(), "DDL statement");
+    }
+
+    private void addDelete(List<Event> out, CanalEntry.Header h, int row, List<Column> before, long now) {
+        Event delete = event(h, row, "d", before, null, now);
+        out.add(delete);
+        if (settings.tombstones() && delete.key() != null) {
+            out.add(new Event(delete.database(), delete.table(), delete.key(), null, delete.image(), delete.pkNames(),
+                    delete.describedKey()));
+        }
+    }
+
+    private static boolean keyChanged(List<Column> before, List<Column> after) {
+        Map<String, String> b = keyValues(before);
+        return !b.isEmpty() && !b.equals(keyValues(after));
+    }
+
+    private static Map<String, String> keyValues(List<Column> columns) {
+        Map<String, String> key = new LinkedHashMap<>();
+        for (Column c : columns) {
+            if (c.getIsKey()) {
+                key.put(c.getName(), c.getIsNull() ? null : c.getValue());
+            }
+        }
+        return key;
+    }
+
+    private Event event(CanalEntry.Header h, int row, String op, List<Column> before, List<Column> after, long now) {
+        List<Column> image = after != null ? after : before;
+        ObjectNode value = envelope(h, row, op, before == null ? null : struct(before), after == null ? null : struct(after), now);
+        List<Column> keyColumns = image.stream().filter(Column::getIsKey).toList();
+        byte[] key = null;
+        if (!keyColumns.isEmpty()) {
+            ObjectNode keyPayload = struct(keyColumns);
+            key = bytes(settings.debeziumSchemas() ? wrap(structSchema(h, "Key", keyColumns, false), keyPayload) : keyPayload);
+        }
+        Map<String, String> canalValues = new LinkedHashMap<>();
+        image.forEach(c -> canalValues.put(c.getName(), c.getIsNull() ? null : c.getValue()));
+        StringBuilder described = new StringBuilder();
+        keyColumns.forEach(c -> described.append(described.isEmpty() ? "" : ", ").append(c.getName()).append('=')
+                .append(c.getIsNull() ? "NULL" : c.getValue()));
+        return new Event(h.getSchemaName(), h.getTableName(), key,
+                bytes(settings.debeziumSchemas() ? wrap(envelopeSchema(h, image), value) : value), canalValues,
+                keyColumns.stream().map(Column::getName).toList(),
+                described.isEmpty() ? "table without primary key" : described.toString());
+    }
+
+    private ObjectNode struct(List<Column> columns) {
+        ObjectNode s = MAPPER.createObjectNode();
+        for (Column c : columns) {
+            s.set(c.getName(), c.getIsNull() ? s.nullNode() : type(c).value(c.getValue()));
+        }
+        return s;
+    }
+
+    private DebeziumColumnType type(Column c) {
+        return DebeziumColumnType.of(c.getMysqlType(), settings.decimalHandling(), settings.timeZone());
+    }
+
+    private ObjectNode envelope(CanalEntry.Header h, int row, String op, ObjectNode before, ObjectNode after, long now) {
+        ObjectNode v = MAPPER.createObjectNode();
+        v.set("before", before);
+        v.set("after", after);
+        ObjectNode source = v.putObject("source");
+        source.put("version", "sluice").put("connector", "mysql").put("name", logicalName)
+                .put("ts_ms", h.getExecuteTime())
+                .put("snapshot", "r".equals(op) ? "true" : "false")
+                .put("db", h.getSchemaName()).putNull("sequence").put("table", h.getTableName())
+                .put("server_id", h.getServerId());
+        if (h.getGtid().isEmpty()) {
+            source.putNull("gtid");
+        } else {
+            source.put("gtid", h.getGtid());
+        }
+        source.put("file", h.getLogfileName()).put("pos", h.getLogfileOffset()).put("row", row)
+                .putNull("thread").putNull("query");
+        v.put("op", op);
+        v.put("ts_ms", now);
+        return v;
+    }
+
+    private ObjectNode envelopeSchema(CanalEntry.Header h, List<Column> columns) {
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("type", "struct");
+        ArrayNode fields = s.putArray("fields");
+        fields.add(structSchema(h, "Value", columns, true).put("field", "before"));
+        fields.add(structSchema(h, "Value", columns, true).put("field", "after"));
+        ObjectNode source = fields.addObject().put("type", "struct");
+        ArrayNode sf = source.putArray("fields");
+        field(sf, "version", "string", false);
+        field(sf, "connector", "string", false);
+        field(sf, "name", "string", false);
+        field(sf, "ts_ms", "int64", false);
+        sf.addObject().put("type", "string").put("optional", true).put("name", "io.debezium.data.Enum")
+                .put("version", 1).put("default", "false").put("field", "snapshot")
+                .putObject("parameters").put("allowed", "true,last,false,incremental");
+        field(sf, "db", "string", false);
+        field(sf, "sequence", "string", true);
+        field(sf, "table", "string", true);
+        field(sf, "server_id", "int64", false);
+        field(sf, "gtid", "string", true);
+        field(sf, "file", "string", false);
+        field(sf, "pos", "int64", false);
+        field(sf, "row", "int32", false);
+        field(sf, "thread", "int64", true);
+        field(sf, "query", "string", true);
+        source.put("optional", false).put("name", "io.debezium.connector.mysql.Source").put("field", "source");
+        field(fields, "op", "string", false);
+        field(fields, "ts_ms", "int64", true);
+        s.put("optional", false);
+        s.put("name", logicalName + "." + h.getSchemaName() + "." + h.getTableName() + ".Envelope");
+        s.put("version", 1);
+        return s;
+    }
+
+    private ObjectNode structSchema(CanalEntry.Header h, String suffix, List<Column> columns, boolean optional) {
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("type", "struct");
+        ArrayNode fields = s.putArray("fields");
+        for (Column c : columns) {
+            // canal's columns carry no NOT NULL flag: key columns are required, the others optional
+            fields.add(type(c).schema(c.getName(), !c.getIsKey()));
+        }
+        s.put("optional", optional);
+        s.put("name", logicalName + "." + h.getSchemaName() + "." + h.getTableName() + "." + suffix);
+        return s;
+    }
+
+    private static void field(ArrayNode fields, String name, String type, boolean optional) {
+        fields.addObject().put("type", type).put("optional", optional).put("field", name);
+    }
+
+    private static ObjectNode wrap(ObjectNode schema, ObjectNode payload) {
+        ObjectNode w = MAPPER.createObjectNode();
+        w.set("schema", schema);
+        w.set("payload", payload);
+        return w;
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
