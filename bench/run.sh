@@ -12,6 +12,11 @@
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
+#                     sluice-kafka:         Sluice in Kafka mode, FlatMessage, read by the shared consume-kafka.sh
+#                     sluice-kafka-protobuf: Sluice in Kafka mode, canal's protobuf Packet{MESSAGES}, read by
+#                                           consume-kafka-protobuf.sh (same counting, duplicates, RESULT line)
+#                     (MQ systems, with canal-kafka, are not in the default list: add them, e.g.
+#                      SYSTEMS="canal-kafka sluice-kafka sluice-kafka-protobuf")
 #                     and every system of the shared run-all.sh (canal-*, client-ceiling, binlog-connector-*, ...)
 #   BENCH_WORK        work dir to (re)use: the bench copy, its MariaDB datadir marker and the loaded workload are
 #                     kept there, so a second run with the same BENCH_WORK and N skips the load. Default: mktemp -d
@@ -47,21 +52,35 @@ client_cp="$client_jar:$REPO/client/target/lib/*"
 mkdir -p "$WORK/sluice-consumer"
 javac -nowarn -d "$WORK/sluice-consumer" -cp "$client_cp" "$REPO"/bench/java/io/sluice/bench/*.java
 export SLUICE_CONSUMER_CP="$WORK/sluice-consumer:$client_cp"
+# the protobuf MQ consumer, compiled against the server's libraries (kafka-clients, protobuf, Sluice's protocol)
+server_cp="$(ls "$REPO"/server/target/sluice-server-*.jar | grep -v -e '-tests.jar' | head -1):$REPO/server/target/lib/*"
+mkdir -p "$WORK/sluice-mq-consumer"
+javac -nowarn -d "$WORK/sluice-mq-consumer" -cp "$server_cp" "$REPO"/bench/java-kafka/io/sluice/bench/*.java
+export SLUICE_MQ_CONSUMER_CP="$WORK/sluice-mq-consumer:$server_cp"
 export SLUICE_HOME="$REPO"
 
-cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$B/"
+cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$REPO/bench/sluice-mq-server.sh" \
+  "$REPO/bench/consume-kafka-protobuf.sh" "$B/"
 # run-all.sh takes one external server; the Sluice systems are added as cases of its own, and its consumer
 # becomes overridable per system (BENCH_CONSUMER), so canal and Sluice run in the same rounds and the same table.
 cp "$SHARED/run-all.sh" "$B/run-all.sh" # patched afresh each time, so a reused work dir follows this script
 chmod u+w "$B/run-all.sh"
 sed -i 's|"\$HERE/consume.sh" --port|"${BENCH_CONSUMER:-$HERE/consume.sh}" --port|' "$B/run-all.sh"
 grep -q 'BENCH_CONSUMER' "$B/run-all.sh" || { echo "run-all.sh changed shape: cannot add the consumer switch" >&2; exit 1; }
+# the MQ systems: the Kafka consumer becomes overridable too (BENCH_MQ_CONSUMER), and sluice-kafka* count as MQ
+# systems (fresh broker per run, broker CPU and duplicates in mq.tsv), as canal-kafka and EXT_MQ_NAME do
+sed -i -e 's|"\$HERE/consume-kafka.sh" --topic|"${BENCH_MQ_CONSUMER:-$HERE/consume-kafka.sh}" --topic|' \
+  -e 's/"\$sys" == canal-kafka ||/"$sys" == canal-kafka || "$sys" == sluice-kafka* ||/' "$B/run-all.sh"
+grep -q 'BENCH_MQ_CONSUMER' "$B/run-all.sh" && [[ "$(grep -c '== sluice-kafka\*' "$B/run-all.sh")" == 2 ]] ||
+  { echo "run-all.sh changed shape: cannot add the Sluice MQ systems" >&2; exit 1; }
 awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
   /^      \*\)$/ && !done {
     print "      sluice-canal-client) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-own-client) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-canal-client-512m) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
     print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    print "      sluice-kafka) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat " jfr " ;;"
+    print "      sluice-kafka-protobuf) BENCH_MQ_CONSUMER=\"$HERE/consume-kafka-protobuf.sh\" run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format protobuf " jfr " ;;"
     done = 1
   }
   { print }' "$B/run-all.sh" > "$B/run-all.sh.new"
