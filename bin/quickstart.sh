@@ -91,7 +91,9 @@ SLUICE_CONF="$WORK/conf" SLUICE_LOGS="$WORK/logs" SLUICE_JAVA_OPTS="-Xmx512m" ba
 SLUICE_STARTED=1
 
 say "console consumer (one line per row change: op, db.table, [key], changed columns)"
-bash "$SLUICE_HOME/bin/console.sh" --port "$CLIENT_PORT" --destination example &
+# the demo's only consumer: it consumes and acks (--ack, as client 1001) so that the store keeps flowing however much
+# you write; against a destination that applications use, run console.sh without --ack (a peek)
+bash "$SLUICE_HOME/bin/console.sh" --port "$CLIENT_PORT" --destination example --ack &
 CONSOLE_PID=$!
 sleep 2
 

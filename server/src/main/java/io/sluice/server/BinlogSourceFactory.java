@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.server.config.InstanceConfig;
+import io.sluice.server.config.NetworkSettings;
 import io.sluice.server.config.SourceConfig;
 import io.sluice.server.config.StartPosition;
 import io.sluice.server.instance.ChangeSourceFactory;
@@ -68,6 +69,9 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
         ParserSettings.Builder b = ParserSettings.builder(name, source.host(), source.port(), source.username(),
                         source.password())
                 .defaultDatabase(instance.defaultDatabaseName())
+                .binlogImages(instance.binlogImages())
+                .socketBuffers(socketBuffer(instance.network().receiveBufferSize()),
+                        socketBuffer(instance.network().sendBufferSize()))
                 .slaveId(source.slaveId())
                 .gtidMode(instance.gtidOn())
                 .connectionCharset(instance.connectionCharset())
@@ -92,6 +96,15 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
             b.readTimeout(read).heartbeatPeriod(read.dividedBy(3));
         }
         return b.build();
+    }
+
+    /**
+     * canal's shipped 16384 is taken as "not tuned": a fixed 16 KiB socket buffer turns off the operating
+     * system's automatic sizing and caps the replication stream at 16 KiB per round trip, so only a value
+     * someone chose is set on the socket.
+     */
+    static int socketBuffer(int configured) {
+        return configured == NetworkSettings.CANAL_DEFAULT_BUFFER ? 0 : configured;
     }
 
     private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {

@@ -1,5 +1,7 @@
 package io.sluice.server;
 
+import io.sluice.server.clients.ClientStallWatch;
+import io.sluice.server.clients.ClientsEndpoint;
 import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.ServerConfig;
@@ -10,6 +12,7 @@ import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
 import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.metrics.SluiceMetrics;
+import io.sluice.server.meta.EarlierDataDir;
 import io.sluice.server.metrics.StatusServer;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.parser.ParserWarmup;
@@ -62,6 +65,7 @@ public final class SluiceServer implements AutoCloseable {
     private io.sluice.server.mq.MqPublishers publishers;
     private StatusServer status;
     private io.sluice.server.metrics.ProgressLog progress;
+    private ClientStallWatch clientWatch;
     private boolean closed;
 
     public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
@@ -107,6 +111,7 @@ public final class SluiceServer implements AutoCloseable {
         if (config.warmup()) {
             ParserWarmup.run();
         }
+        EarlierDataDir.adopt(config.earlierFileDataDir(), config.fileDataDir());
         sources = new BinlogSourceFactory(config.fileDataDir());
         if (config.hasZooKeeper()) {
             zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
@@ -142,10 +147,18 @@ public final class SluiceServer implements AutoCloseable {
         if (config.metricsPort() > 0) {
             status = new StatusServer(config.ip(), config.metricsPort(), metrics, this::serverInfo, this::stats);
             status.addHandler("/snapshot", new SnapshotService(sources::snapshotSources).httpHandler());
+            if (config.serverMode() == ServerMode.TCP) {
+                // MQ modes consume with the publisher's own id, which an operator must not drop
+                status.addHandler("/clients", new ClientsEndpoint(registry::instance));
+            }
             status.start();
         }
         progress = new io.sluice.server.metrics.ProgressLog(this::stats, Duration.ofSeconds(5));
         progress.start();
+        if (config.serverMode() == ServerMode.TCP) {
+            clientWatch = new ClientStallWatch(registry::instances, config.clients());
+            clientWatch.start();
+        }
         String ready = listening + (status == null ? "" : ", status on port " + status.port());
         writeReadyFile(ready);
         log.info("Sluice started: {} destination(s) {}; {}", registry.instances().size(),
@@ -248,7 +261,7 @@ public final class SluiceServer implements AutoCloseable {
                     store == null ? 0 : store.settings().capacity(),
                     store == null ? 0 : store.settings().byteCapacity(),
                     store == null ? 0 : store.putSequence(), store == null ? 0 : store.releasedSequence(),
-                    c.batchesServed(), c.batchesAcked(), c.rollbacks(), error));
+                    c.batchesServed(), c.batchesAcked(), c.rollbacks(), error, i.clients()));
         }
         return out;
     }
@@ -262,6 +275,9 @@ public final class SluiceServer implements AutoCloseable {
         log.info("Sluice stopping");
         if (progress != null) {
             progress.close();
+        }
+        if (clientWatch != null) {
+            clientWatch.close();
         }
         if (net != null) {
             net.close();

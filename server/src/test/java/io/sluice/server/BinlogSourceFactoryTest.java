@@ -106,4 +106,20 @@ class BinlogSourceFactoryTest {
         assertThat(west.username()).isEqualTo("westie");
         assertThat(west.journalName()).isEmpty();
     }
+
+    @Test
+    void binlogImagesAndTunedSocketBuffersReachTheParser() throws Exception {
+        InstanceConfig canalDefaults = load("canal.instance.network.receiveBufferSize = 16384\n");
+        ParserSettings d = BinlogSourceFactory.settingsFor(canalDefaults, canalDefaults.master());
+        assertThat(d.binlogImages()).containsExactlyInAnyOrder("FULL", "MINIMAL", "NOBLOB");
+        assertThat(d.receiveBufferSize()).isZero();
+        assertThat(d.sendBufferSize()).isZero();
+
+        InstanceConfig tuned = load(String.join("\n", "canal.instance.binlog.image = full, noblob",
+                "canal.instance.network.receiveBufferSize = 262144", "canal.instance.network.sendBufferSize = 65536", ""));
+        ParserSettings p = BinlogSourceFactory.settingsFor(tuned, tuned.master());
+        assertThat(p.binlogImages()).containsExactlyInAnyOrder("FULL", "NOBLOB");
+        assertThat(p.receiveBufferSize()).isEqualTo(262144);
+        assertThat(p.sendBufferSize()).isEqualTo(65536);
+    }
 }

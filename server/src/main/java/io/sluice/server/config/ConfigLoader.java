@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * Reads {@code canal.properties} and {@code <dest>/instance.properties} into {@link ServerConfig} and
- * {@link InstanceConfig}: the one place where configuration keys are known. Keys set in a file that nothing
- * reads are warned about once; canal keys Sluice does not use are logged once as ignored.
+ * {@link InstanceConfig}: the one reader of configuration values. Keys set in a file that {@link ConfigKeys}
+ * does not know are warned about once, and so are keys Sluice does not apply when their value is not canal's
+ * default.
  */
 public final class ConfigLoader {
 
@@ -46,14 +47,6 @@ public final class ConfigLoader {
     private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9_\\-]+");
     private static final Pattern EXPR = Pattern.compile("^(.*)\\{(\\d+)-(\\d+)\\}(.*)$");
     private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
-    private static final Pattern PER_DESTINATION_KEY =
-            Pattern.compile("canal\\.instance\\.[^.]+\\.(mode|lazy|spring\\.xml|manager\\.address)");
-    private static final List<String> ACCEPTED_PREFIXES = List.of("rocketmq.", "pulsarmq.",
-            "canal.aliyun.", "canal.admin.", "canal.instance.tsdb.", "canal.instance.rds.");
-    /** Keys that other parts read from the resolved properties (MQ publishing, row filters, lookups, snapshots). */
-    private static final List<String> READ_ELSEWHERE_PREFIXES = List.of("rabbitmq.", "kafka.", "sluice.mq.",
-            "sluice.filter.rows", "sluice.transform.", "sluice.snapshot.");
-
     private final Properties system;
     private final Map<String, String> env;
     private final ConfigNotices notices;
@@ -79,7 +72,6 @@ public final class ConfigLoader {
         ConfigValues v = ConfigValues.of(system, env, List.of(layer));
         Path base = file.getParent();
 
-        v.accept("canal.id", notices);
         String ip = v.string("canal.ip", "");
         String registerIp = v.string("canal.register.ip", ip);
         int port = v.integer("canal.port", 11111, 1, 65535);
@@ -101,8 +93,9 @@ public final class ConfigLoader {
         long zkFlush = v.longValue("canal.zookeeper.flush.period", 1000, 0, Long.MAX_VALUE);
         ServerMode mode = serverMode(v);
         boolean withoutNetty = v.bool("canal.withoutNetty", false) || mode != ServerMode.TCP;
-        Path confDir = path(v, "canal.conf.dir", base, base);
-        Path dataDir = path(v, "canal.file.data.dir", confDir, confDir);
+        Path workDir = canalWorkingDir(base);
+        Path confDir = path(v, "canal.conf.dir", workDir, base);
+        Path dataDir = path(v, "canal.file.data.dir", workDir, confDir);
         long fileFlush = v.longValue("canal.file.flush.period", 1000, 0, Long.MAX_VALUE);
         List<String> destinations = destinations(v);
         boolean autoScan = v.bool("canal.auto.scan", true);
@@ -110,17 +103,12 @@ public final class ConfigLoader {
         boolean autoReset = v.bool("canal.auto.reset.latest.pos.mode", false);
         globalMode(v, "canal.instance.global.mode");
         boolean lazy = v.bool("canal.instance.global.lazy", false);
-        v.accept("canal.instance.global.manager.address", notices);
         MetaMode metaMode = metaMode(v, "canal.instance.global.spring.xml", MetaMode.FILE);
 
         MqSettings mq = new MqSettings(v.bool("canal.mq.flatMessage", true),
                 v.integer("canal.mq.canalBatchSize", 50, 1, Integer.MAX_VALUE),
                 v.longValue("canal.mq.canalGetTimeout", 100, 0, Long.MAX_VALUE),
                 v.bool("canal.mq.database.hash", true), v.withPrefix("kafka."));
-        for (String k : List.of("canal.mq.send.thread.size", "canal.mq.build.thread.size", "canal.mq.accessChannel",
-                "canal.instance.global.mode")) {
-            v.accept(k, notices);
-        }
 
         HaConfig ha = new HaConfig(v.integer("sluice.zookeeper.session.timeout.ms", 4000, 1000, 600_000),
                 v.longValue("sluice.ha.takeover.delay.ms", 300, 0, 600_000),
@@ -132,18 +120,27 @@ public final class ConfigLoader {
         }
 
         boolean warmup = v.bool("sluice.warmup", true);
+        ClientLifecycleConfig clients = new ClientLifecycleConfig(
+                v.longValue("sluice.client.stall.warn.seconds", ClientLifecycleConfig.DEFAULTS.stallWarnSeconds(), 0,
+                        86_400_000),
+                v.longValue("sluice.client.idle.expire.seconds", 0, 0, 86_400_000));
 
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
-                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup);
+                autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup,
+                earlierDataDir(v, base, dataDir), clients);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
-        // first destination) and learn which keys are instance keys before reporting unknown ones
-        ConfigValues probe = ConfigValues.of(new Properties(), Map.of(), List.of(layer));
-        readInstance(probe, server, "", null, null);
-        Set<String> known = new LinkedHashSet<>(probe.fileKeys(file.toString()));
-        known.removeAll(probe.unreadFileKeys().keySet());
-        reportUnknown(v, known);
+        // first destination)
+        readInstance(ConfigValues.of(system, env, List.of(layer)), server, "", null, null);
+        reportKeys(v, layer, true);
+        if (server.hasZooKeeper() && metaMode == MetaMode.FILE) {
+            notices.notice("zk-file-meta", file + ": canal.zkServers is set but acknowledged positions stay in each "
+                    + "server's own meta.dat (canal.instance.global.spring.xml = file-instance.xml): a server that "
+                    + "takes a destination over resumes from its own, older file and delivers again what was acked "
+                    + "elsewhere; keep positions in ZooKeeper with canal.instance.global.spring.xml = "
+                    + "classpath:spring/default-instance.xml");
+        }
         return server;
     }
 
@@ -171,20 +168,10 @@ public final class ConfigLoader {
             layers.add(instanceLayer);
         }
         layers.add(new ConfigValues.Layer(server.canalProperties().toString(), server.fileValues(), true));
-        ConfigValues v = ConfigValues.of(system, env, layers);
+        ConfigValues v = ConfigValues.of(system, env, layers, destination);
         InstanceConfig config = readInstance(v, server, destination, file, instanceLayer);
         if (instanceLayer != null) {
-            for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
-                if (!e.getValue().equals(instanceLayer.origin())
-                        || READ_ELSEWHERE_PREFIXES.stream().anyMatch(e.getKey()::startsWith)) {
-                    continue;
-                }
-                if (isAcceptedPrefix(e.getKey())) {
-                    notices.ignoredKey(e.getValue(), e.getKey());
-                } else {
-                    notices.unknownKey(e.getValue(), e.getKey());
-                }
-            }
+            reportKeys(v, instanceLayer, false);
         }
         return config;
     }
@@ -229,7 +216,6 @@ public final class ConfigLoader {
         int memUnit = v.integer("canal.instance.memory.buffer.memunit", 1024, 1, 1 << 30);
         BatchMode batchMode = v.enumValue("canal.instance.memory.batch.mode", BatchMode.class, BatchMode.MEMSIZE);
         boolean ddlIsolation = v.bool("canal.instance.get.ddl.isolation", false);
-        v.accept("canal.instance.memory.rawEntry", notices);
         StoreSettings store = new StoreSettings(bufferSize, memUnit, batchMode, ddlIsolation);
 
         // filters
@@ -251,7 +237,6 @@ public final class ConfigLoader {
         validateFieldList(v, "canal.instance.filter.field");
         validateFieldList(v, "canal.instance.filter.black.field");
         boolean tableError = v.bool("canal.instance.filter.table.error", false);
-        v.accept("canal.instance.filter.druid.ddl", notices);
 
         // masters
         String username = v.string("canal.instance.dbUsername", "canal");
@@ -334,14 +319,15 @@ public final class ConfigLoader {
         int fallback = v.integer("canal.instance.fallbackIntervalInSeconds", 60, 0, 86_400 * 365);
         Set<String> formats = upperList(v, "canal.instance.binlog.format", "ROW,STATEMENT,MIXED",
                 Set.of("ROW", "STATEMENT", "MIXED"));
+        if (!formats.contains("ROW")) {
+            // Sluice decodes row events only and refuses a master whose binlog_format is not ROW; canal's check
+            // (the master's format must be listed) is then met exactly when ROW is listed
+            throw v.error("canal.instance.binlog.format", v.find("canal.instance.binlog.format"),
+                    "does not list ROW: Sluice reads row-based binlogs only, so no master would be accepted");
+        }
         Set<String> images = upperList(v, "canal.instance.binlog.image", "FULL,MINIMAL,NOBLOB",
                 Set.of("FULL", "MINIMAL", "NOBLOB"));
         boolean tsdb = v.bool("canal.instance.tsdb.enable", true);
-        for (String k : List.of("canal.instance.parser.parallel", "canal.instance.parser.parallelThreadSize",
-                "canal.instance.parser.parallelBufferSize", "canal.instance.multi.stream.on",
-                "canal.mq.enableDynamicQueuePartition")) {
-            v.accept(k, notices);
-        }
         String sslMode = v.string("canal.instance.master.sslMode", "DISABLED").toUpperCase(Locale.ROOT);
         if (!SslSettings.MODES.contains(sslMode)) {
             throw v.error("canal.instance.master.sslMode", v.find("canal.instance.master.sslMode"),
@@ -365,11 +351,9 @@ public final class ConfigLoader {
                         : v.integer("canal.mq.partitionsNum", 1, 1, Integer.MAX_VALUE),
                 v.string("canal.mq.partitionHash", ""), v.string("canal.mq.dynamicTopicPartitionNum", ""));
 
-        Map<String, String> properties = new LinkedHashMap<>(server.fileValues());
-        if (instanceLayer != null) {
-            properties.putAll(instanceLayer.values());
-        }
-        properties.replaceAll((k, val) -> val.trim());
+        // what MQ publishing, row filters, lookups, snapshots and transforms read: resolved like every other
+        // key, so that overrides and placeholders reach kafka.*, rabbitmq.*, canal.mq.*, sluice.* too
+        Map<String, String> properties = v.resolvedView(ConfigLoader::isOverridable, ConfigLoader::appliedKey);
 
         // row filters and lookups are validated here so that a bad change is refused before anything restarts
         RowContentFilter rowFilter;
@@ -397,28 +381,53 @@ public final class ConfigLoader {
                 detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups);
     }
 
-    private void reportUnknown(ConfigValues v, Set<String> instanceKeys) {
-        for (Map.Entry<String, String> e : v.unreadFileKeys().entrySet()) {
-            String k = e.getKey();
-            if (READ_ELSEWHERE_PREFIXES.stream().anyMatch(k::startsWith)) {
-                continue;
-            }
-            if (instanceKeys.contains(k) || isAcceptedPrefix(k) || PER_DESTINATION_KEY.matcher(k).matches()) {
-                if (isAcceptedPrefix(k)) {
-                    notices.ignoredKey(e.getValue(), k);
+    /**
+     * One line per key a file sets that no part of Sluice knows, per canal.properties key misplaced in an
+     * instance.properties, and per key Sluice does not apply whose value (from the file or an override) is not
+     * canal's default. Each is logged once per server.
+     */
+    private void reportKeys(ConfigValues v, ConfigValues.Layer file, boolean isCanalProperties) {
+        Set<String> helpers = v.placeholderNames();
+        for (String k : new java.util.TreeSet<>(file.values().keySet())) {
+            ConfigKeys.Key entry = ConfigKeys.find(k);
+            if (entry == null) {
+                if (!helpers.contains(k)) {
+                    notices.unknownKey(file.origin(), k);
                 }
-                continue;
+            } else if (!isCanalProperties && entry.serverOnly()) {
+                notices.serverKeyInInstance(file.origin(), k);
+            } else {
+                warnIfNotApplied(v, k, entry);
             }
-            notices.unknownKey(e.getValue(), k);
+        }
+        for (String k : v.overrideKeys(ConfigLoader::isOverridable)) {
+            ConfigKeys.Key entry = ConfigKeys.find(k);
+            if (entry != null) {
+                warnIfNotApplied(v, k, entry);
+            }
         }
     }
 
-    private static boolean isAcceptedPrefix(String key) {
-        return ACCEPTED_PREFIXES.stream().anyMatch(key::startsWith);
+    private void warnIfNotApplied(ConfigValues v, String key, ConfigKeys.Key entry) {
+        ConfigValues.Value raw = v.raw(key);
+        if (raw != null && entry.differsFromCanal(raw.text())) {
+            notices.notApplied(raw.origin(), key, raw.text(), entry.instead());
+        }
+    }
+
+    /** An unresolvable placeholder is an error for the keys Sluice applies, "" (as in canal) for the others. */
+    private static boolean appliedKey(String key) {
+        ConfigKeys.Key entry = ConfigKeys.find(key);
+        return entry != null && entry.applied();
     }
 
     private static ServerMode serverMode(ConfigValues v) {
-        return v.enumValue("canal.serverMode", ServerMode.class, ServerMode.TCP);
+        ServerMode mode = v.enumValue("canal.serverMode", ServerMode.class, ServerMode.TCP);
+        if (mode == ServerMode.ROCKETMQ || mode == ServerMode.PULSARMQ) {
+            throw v.error("canal.serverMode", v.find("canal.serverMode"), "is not supported: Sluice serves canal's "
+                    + "TCP protocol (tcp) or publishes to Kafka (kafka) or RabbitMQ (rabbitMQ)");
+        }
+        return mode;
     }
 
     private static void globalMode(ConfigValues v, String key) {
@@ -486,14 +495,45 @@ public final class ConfigLoader {
         }
     }
 
+    /** Keys a system property or environment variable may set without a file naming them. */
+    static boolean isOverridable(String key) {
+        return key.startsWith("canal.") || key.startsWith("sluice.") || key.startsWith("kafka.")
+                || key.startsWith("rabbitmq.") || key.startsWith("rocketmq.") || key.startsWith("pulsarmq.");
+    }
+
+    /**
+     * The directory canal resolves relative paths from: its startup.sh runs the server from {@code bin/}, the
+     * sibling of the {@code conf/} holding canal.properties, so canal's shipped {@code ../conf} names the conf
+     * directory and a meta.dat written by canal is found where canal left it.
+     */
+    static Path canalWorkingDir(Path confFileDir) {
+        Path parent = confFileDir.getParent();
+        return parent == null ? confFileDir : parent.resolve("bin");
+    }
+
+    /**
+     * Where Sluice before placeholder resolution put the data dir for this file: the values as written (a
+     * folder literally named {@code ${canal.conf.dir}}), relative to canal.properties' directory and the conf
+     * dir. Null when that is the data dir itself or cannot be a path.
+     */
+    private static Path earlierDataDir(ConfigValues v, Path base, Path dataDir) {
+        try {
+            ConfigValues.Value conf = v.raw("canal.conf.dir");
+            Path confDir = conf == null ? base : base.resolve(conf.text()).normalize();
+            ConfigValues.Value data = v.raw("canal.file.data.dir");
+            Path earlier = data == null ? confDir : confDir.resolve(data.text()).normalize();
+            return earlier.equals(dataDir) ? null : earlier;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
     private static Path path(ConfigValues v, String key, Path base, Path defaultPath) {
         ConfigValues.Value p = v.find(key);
         if (p == null) {
             return defaultPath;
         }
         try {
-            // relative paths are taken from the directory of canal.properties: canal's shipped "../conf",
-            // meant relative to bin/, then names the conf dir itself
             return base.resolve(p.text()).normalize();
         } catch (java.nio.file.InvalidPathException e) {
             throw v.error(key, p, "is not a valid path");

@@ -21,9 +21,17 @@ public final class ConfigNotices {
         }
     }
 
-    void ignoredKey(String origin, String key) {
-        if (logged.add("ignored:" + key)) {
-            LOG.info("{}: {} is a canal key Sluice accepts and ignores", origin, key);
+    /** A canal key Sluice does not apply, set to something other than canal's default. */
+    void notApplied(String origin, String key, String value, String instead) {
+        if (logged.add("not-applied:" + key)) {
+            LOG.warn("{}: {} = {} is not applied: {}", origin, key, ConfigValues.display(key, value), instead);
+        }
+    }
+
+    /** A canal.properties key written in an instance.properties, where canal ignores it as well. */
+    void serverKeyInInstance(String origin, String key) {
+        if (logged.add("misplaced:" + key)) {
+            LOG.warn("{}: {} has no effect here: it is read from canal.properties only", origin, key);
         }
     }
 
@@ -33,7 +41,10 @@ public final class ConfigNotices {
         }
     }
 
-    /** Everything logged so far, as "unknown:key" / "ignored:key" / "notice:id"; for tests and status. */
+    /**
+     * Everything logged so far, as "unknown:key" / "not-applied:key" / "misplaced:key" / "notice:id"; for tests
+     * and status.
+     */
     public Set<String> logged() {
         return Set.copyOf(logged);
     }

@@ -17,14 +17,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Configuration values resolved as canal resolves them (CANAL-PROTOCOL.md §6.1): a JVM system property wins,
  * then an environment variable with the exact key name, then the files in the order given (for an
  * instance: its {@code instance.properties}, then {@code canal.properties}). Values are trimmed; an empty
- * value counts as unset. Every typed read records the key, so that keys nobody read can be reported as
- * unknown, and every error names the origin of the value.
+ * value counts as unset; placeholders are replaced (see {@link Placeholders}). Every error names the origin of
+ * the value. Which keys exist is {@link ConfigKeys}' business.
  */
 final class ConfigValues {
 
@@ -36,17 +35,32 @@ final class ConfigValues {
     record Value(String text, String origin) {
     }
 
+    static final String DESTINATION_KEY = "canal.instance.destination";
+
     private static final Set<String> SECRET_SUFFIXES = Set.of("password", "passwd", "secretkey", "pwdpublickey");
 
     private final List<Layer> layers;
-    private final Set<String> read = ConcurrentHashMap.newKeySet();
+    private final Placeholders placeholders;
 
     ConfigValues(List<Layer> layers) {
         this.layers = List.copyOf(layers);
+        this.placeholders = new Placeholders(this::raw);
     }
 
     static ConfigValues of(Properties system, Map<String, String> env, List<Layer> files) {
+        return of(system, env, files, null);
+    }
+
+    /**
+     * Values for one destination: canal sets {@code canal.instance.destination} to the destination's name
+     * (as a system property) while it builds an instance, so placeholders such as
+     * {@code ${canal.instance.destination:}} in canal.properties name it.
+     */
+    static ConfigValues of(Properties system, Map<String, String> env, List<Layer> files, String destination) {
         List<Layer> all = new ArrayList<>();
+        if (destination != null && !destination.isEmpty()) {
+            all.add(new Layer("destination", Map.of(DESTINATION_KEY, destination), false));
+        }
         Map<String, String> sys = new LinkedHashMap<>();
         system.stringPropertyNames().forEach(k -> sys.put(k, system.getProperty(k)));
         all.add(new Layer("system property", sys, false));
@@ -94,9 +108,23 @@ final class ConfigValues {
         return new Layer(origin, Collections.unmodifiableMap(values), true);
     }
 
-    /** The resolved, trimmed, non-empty value, or null. Marks the key as read. */
+    /**
+     * The resolved, trimmed, non-empty value, or null. {@code ${name}} and
+     * {@code ${name:default}} in the value are replaced as canal's Spring placeholder configurer does (see
+     * {@link Placeholders}); a placeholder that resolves nowhere and has no default is a {@link ConfigException}
+     * naming this key, because Sluice applies the key and an empty value would silently mean its default.
+     */
     Value find(String key) {
-        read.add(key);
+        Value raw = raw(key);
+        if (raw == null) {
+            return null;
+        }
+        String text = placeholders.resolve(key, raw, true).trim();
+        return text.isEmpty() ? null : new Value(text, raw.origin());
+    }
+
+    /** The value as written (placeholders not replaced), trimmed, non-empty, or null. */
+    Value raw(String key) {
         for (Layer layer : layers) {
             String v = layer.values().get(key);
             if (v != null) {
@@ -186,51 +214,73 @@ final class ConfigValues {
         throw error(key, v, "is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 
-    /** Marks a canal key that Sluice parses and ignores; logged once if it is set. */
-    void accept(String key, ConfigNotices notices) {
-        Value v = find(key);
-        if (v != null) {
-            notices.ignoredKey(v.origin(), key);
-        }
-    }
-
-    /** Keys set in a file under a prefix (e.g. {@code kafka.}), marked as read, prefix removed. */
-    Map<String, String> withPrefix(String prefix) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            for (Map.Entry<String, String> e : layers.get(i).values().entrySet()) {
-                if (e.getKey().startsWith(prefix)) {
-                    read.add(e.getKey());
-                    out.put(e.getKey().substring(prefix.length()), e.getValue().trim());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Keys set in files that nothing read, in order, each with the file it is in. */
-    Map<String, String> unreadFileKeys() {
-        Map<String, String> out = new java.util.TreeMap<>();
+    /** Keys set as system properties or environment variables that {@code accept} admits, sorted. */
+    Set<String> overrideKeys(java.util.function.Predicate<String> accept) {
+        Set<String> out = new TreeSet<>();
         for (Layer layer : layers) {
             if (!layer.isFile()) {
-                continue;
-            }
-            for (String k : new TreeSet<>(layer.values().keySet())) {
-                if (!read.contains(k)) {
-                    out.putIfAbsent(k, layer.origin());
-                }
+                layer.values().keySet().stream().filter(accept).forEach(out::add);
             }
         }
         return out;
     }
 
-    Set<String> fileKeys(String origin) {
+    /**
+     * Keys under a prefix (e.g. {@code kafka.}) set in any layer, resolved as {@link #find}
+     * resolves them (an override wins, an empty value is left out), prefix removed.
+     */
+    Map<String, String> withPrefix(String prefix) {
+        Set<String> keys = new TreeSet<>();
         for (Layer layer : layers) {
-            if (layer.origin().equals(origin)) {
-                return layer.values().keySet();
+            for (String k : layer.values().keySet()) {
+                if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                    keys.add(k);
+                }
             }
         }
-        return Set.of();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            Value v = find(k);
+            if (v != null) {
+                out.put(k.substring(prefix.length()), v.text());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every key set in a file, and every key set as a system property or environment variable that
+     * {@code overridable} accepts, with its value resolved as {@link #find} would give it (overrides win,
+     * placeholders replaced, trimmed; a key whose value is empty maps to "").
+     * {@code strict} says for which keys an unresolvable placeholder is an error rather than "".
+     */
+    Map<String, String> resolvedView(java.util.function.Predicate<String> overridable,
+                                     java.util.function.Predicate<String> strict) {
+        Set<String> keys = new TreeSet<>();
+        for (Layer layer : layers) {
+            for (String k : layer.values().keySet()) {
+                if (layer.isFile() || overridable.test(k)) {
+                    keys.add(k);
+                }
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            Value raw = raw(k);
+            out.put(k, raw == null ? "" : placeholders.resolve(k, raw, strict.test(k)).trim());
+        }
+        return out;
+    }
+
+    /** Names that placeholders in any file refer to: helper values a user defines for them are not unknown keys. */
+    Set<String> placeholderNames() {
+        Set<String> out = new TreeSet<>();
+        for (Layer layer : layers) {
+            if (layer.isFile()) {
+                layer.values().values().forEach(text -> out.addAll(Placeholders.names(text)));
+            }
+        }
+        return out;
     }
 
     ConfigException error(String key, Value v, String problem) {

@@ -36,6 +36,10 @@ import java.util.Map;
  *                            {@code sluice.ha.rebalance}
  * @param configSource        {@code sluice.config.source}: where instance.properties are read (default FILE)
  * @param warmup              {@code sluice.warmup}: decode the bundled warm-up binlogs at start (default true)
+ * @param earlierFileDataDir  where Sluice before placeholder resolution put {@code <dest>/meta.dat} for the same
+ *                            file (e.g. a folder literally named {@code ${canal.conf.dir}}), or null when that is
+ *                            {@code fileDataDir}
+ * @param clients             {@code sluice.client.stall.warn.seconds}, {@code sluice.client.idle.expire.seconds}
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
@@ -43,7 +47,8 @@ public record ServerConfig(Path canalProperties, Path confDir, String ip, String
                            long fileFlushPeriodMs, List<String> destinations, boolean autoScan,
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
                            MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
-                           HaConfig ha, ConfigSource configSource, boolean warmup) {
+                           HaConfig ha, ConfigSource configSource, boolean warmup, Path earlierFileDataDir,
+                           ClientLifecycleConfig clients) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);

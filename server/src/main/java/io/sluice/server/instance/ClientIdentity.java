@@ -17,6 +17,16 @@ public record ClientIdentity(String destination, short clientId) {
         return new ClientIdentity(destination, Short.parseShort(clientId.trim()));
     }
 
+    /**
+     * Client ids below zero are peeks (Sluice's own convention, used by {@code bin/console.sh}): they follow the
+     * store and never make it wait (entries are kept for them only while it has room), are not persisted and end
+     * with their connection. Applications use ids from 1
+     * (canal's client: 1001), so a peek can never take an application's session over.
+     */
+    public boolean isPeek() {
+        return clientId < 0;
+    }
+
     @Override
     public String toString() {
         return destination + "/" + clientId;

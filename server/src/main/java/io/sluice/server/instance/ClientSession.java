@@ -32,11 +32,14 @@ final class ClientSession {
     final ReentrantLock getLock = new ReentrantLock();
     private final Deque<BatchMark> outstanding = new ArrayDeque<>();
     private volatile CanalRegexFilter filter;
+    private volatile String filterText = "";
     private long nextBatchId = 1;
     private long generation;
     private SourcePositions acked;
     private ClientCursor cursor;
     private final BiFunction<String, BinlogPosition, LogPosition> logPosition;
+    /** When this id last made a request (or was loaded from meta), for the client list and idle expiry. */
+    private volatile long lastRequestMillis = System.currentTimeMillis();
 
     /**
      * @param logPosition canal's LogPosition of a position of a source (it names the source's master)
@@ -51,8 +54,32 @@ final class ClientSession {
         filter(filter);
     }
 
+    void touch() {
+        lastRequestMillis = System.currentTimeMillis();
+    }
+
+    /** What operators see of this id right now. */
+    ClientStatus status(long nowMillis) {
+        RingBufferStore.Lag lag = reader.lag();
+        ClientCursor c;
+        int outstandingNow;
+        synchronized (this) {
+            c = cursor;
+            outstandingNow = outstanding.size();
+        }
+        // a fetch parked on the store is a client waiting for data, not an idle one
+        boolean waiting = getLock.isLocked();
+        long idle = waiting ? 0 : Math.max(0, nowMillis - lastRequestMillis) / 1000;
+        return new ClientStatus(client.clientId(), client.isPeek() ? "peek" : "client", filterText,
+                c == null ? "" : c.ackPoint().position().toString(), lag.entries(), lag.bytes(),
+                lag.entries() == 0 ? 0 : Math.max(0, nowMillis - lag.oldestPutMillis()) / 1000,
+                java.time.Instant.ofEpochMilli(lastRequestMillis).toString(), idle, outstandingNow,
+                lag.holdsFreePosition(), lag.skippedEntries());
+    }
+
     void filter(String text) {
         this.filter = compile(client, text);
+        this.filterText = text == null ? "" : text;
     }
 
     /** A subscribe filter as canal reads it; a broken regex is the client's error, answered with its item. */

@@ -193,6 +193,11 @@ public final class DestinationInstance implements Destination {
     }
 
     private ClientSession newSession(Running r, ClientIdentity client, String filter) {
+        if (client.isPeek()) {
+            LOG.info("client {} peeks: it follows the store without ever making it wait, and ends with its connection",
+                    client);
+            return new ClientSession(client, r.store.openFollower(), filter, null, this::logPosition);
+        }
         ClientCursor cursor = meta.cursor(client).orElse(null);
         if (filter != null && !filter.isEmpty()) {
             LOG.info("client {} subscribes with filter '{}': it receives only tables matching both it and the"
@@ -236,16 +241,27 @@ public final class DestinationInstance implements Destination {
             ClientSession existing = r.sessions.get(client.clientId());
             if (existing != null) {
                 existing.filter(f);
+                existing.touch();
             } else {
                 r.sessions.put(client.clientId(), newSession(r, client, f));
             }
-            meta.subscribe(client, f);
+            if (!client.isPeek()) {
+                meta.subscribe(client, f);
+            }
         }
     }
 
     @Override
     public void unsubscribe(ClientIdentity client) {
         Running r = runningOrThrow();
+        if (client.isPeek()) {
+            // nothing persisted: no need to wait for the instance's lock (this may run on a network event loop)
+            ClientSession s = r.sessions.remove(client.clientId());
+            if (s != null) {
+                s.reader.close();
+            }
+            return;
+        }
         synchronized (this) {
             ClientSession s = r.sessions.remove(client.clientId());
             if (s != null) {
@@ -253,6 +269,41 @@ public final class DestinationInstance implements Destination {
             }
             meta.unsubscribe(client);
         }
+    }
+
+    /**
+     * An operator removes a client id ({@code bin/clients.sh drop}, idle expiry): as its unsubscribe, so what only
+     * it held is freed and its position is forgotten. Its connection, if any, is refused from its next request
+     * ("should subscribe first") until it subscribes again, which starts it at the oldest entry still held.
+     *
+     * @return false when the id is not subscribed here
+     */
+    public boolean drop(short clientId, String why) {
+        Running r = running;
+        if (r == null || !r.sessions.containsKey(clientId)) {
+            return false;
+        }
+        ClientIdentity client = new ClientIdentity(name(), clientId);
+        unsubscribe(client);
+        LOG.warn("client {} dropped ({}): what it held is freed and its position forgotten", client, why);
+        return true;
+    }
+
+    /** Every subscribed client id (peeks included) with its lag, ordered by id; empty when not running. */
+    public List<ClientStatus> clients() {
+        Running r = running;
+        if (r == null) {
+            return List.of();
+        }
+        long now = System.currentTimeMillis();
+        return r.sessions.values().stream().map(s -> s.status(now))
+                .sorted(java.util.Comparator.comparingInt(ClientStatus::clientId)).toList();
+    }
+
+    /** How long (ms) the store has been full with nothing freed (the parser waiting), 0 when it is not. */
+    public long storeFullForMillis(long nowMillis) {
+        Running r = running;
+        return r == null ? 0 : r.store.fullForMillis(nowMillis);
     }
 
     @Override
@@ -266,6 +317,7 @@ public final class DestinationInstance implements Destination {
             throws InterruptedException {
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
+        s.touch();
         long timeoutNanos = timeout < 0 ? -1 : timeout == 0 ? 0 : Math.max(1, unit.toNanos(timeout));
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         s.getLock.lockInterruptibly();
@@ -278,7 +330,8 @@ public final class DestinationInstance implements Destination {
                     return Batch.EMPTY; // stopped while parked
                 }
                 ClientSession.Taken taken = s.register(slice, generation);
-                if (taken.cursorToSave() != null) {
+                s.touch();
+                if (taken.cursorToSave() != null && !client.isPeek()) {
                     meta.updateCursor(client, taken.cursorToSave());
                 }
                 if (!taken.batch().isEmpty()) {
@@ -306,8 +359,11 @@ public final class DestinationInstance implements Destination {
         }
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
+        s.touch();
         ClientCursor cursor = s.ack(batchId);
-        meta.updateCursor(client, cursor);
+        if (!client.isPeek()) {
+            meta.updateCursor(client, cursor);
+        }
         batchesAcked.increment();
     }
 

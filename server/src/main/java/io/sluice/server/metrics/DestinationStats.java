@@ -1,5 +1,8 @@
 package io.sluice.server.metrics;
 
+import io.sluice.server.instance.ClientStatus;
+import java.util.List;
+
 /**
  * A point-in-time view of one destination on this server, read at each scrape or status request. Counters are
  * totals since the server started.
@@ -11,6 +14,7 @@ package io.sluice.server.metrics;
  * @param ackedPosition    the oldest client ack (where a restart resumes), "" when none
  * @param delayMillis      how far the last parsed event lies behind the master's clock (events and heartbeats)
  * @param lastError        the last error of the source, "" when none
+ * @param clients          each subscribed client id with its lag (empty when not running here)
  */
 public record DestinationStats(
         String destination,
@@ -32,5 +36,21 @@ public record DestinationStats(
         long clientGets,
         long clientAcks,
         long clientRollbacks,
-        String lastError) {
+        String lastError,
+        List<ClientStatus> clients) {
+
+    public DestinationStats {
+        clients = clients == null ? List.of() : List.copyOf(clients);
+    }
+
+    /** Without client details (a destination not running here). */
+    public DestinationStats(String destination, String state, String activeServer, String position,
+                            String ackedPosition, long delayMillis, long rowsParsed, long transactionsParsed,
+                            long entriesParsed, long sourceReconnects, long storeEntries, long storeBytes,
+                            long storeCapacityEntries, long storeCapacityBytes, long putSequence, long ackSequence,
+                            long clientGets, long clientAcks, long clientRollbacks, String lastError) {
+        this(destination, state, activeServer, position, ackedPosition, delayMillis, rowsParsed, transactionsParsed,
+                entriesParsed, sourceReconnects, storeEntries, storeBytes, storeCapacityEntries, storeCapacityBytes,
+                putSequence, ackSequence, clientGets, clientAcks, clientRollbacks, lastError, List.of());
+    }
 }

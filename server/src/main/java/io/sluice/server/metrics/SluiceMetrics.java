@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.sluice.server.instance.ClientStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,17 @@ public final class SluiceMetrics {
         gauge("sluice_store_capacity_bytes", "Store bound in bytes", DestinationStats::storeCapacityBytes);
         gauge("sluice_store_put_sequence", "Sequence of the last entry put into the store", DestinationStats::putSequence);
         gauge("sluice_store_ack_sequence", "Sequence up to which every reader has acknowledged (entries freed)", DestinationStats::ackSequence);
+        clientGauge("sluice_client_lag_entries", "Entries in the store this client id has not acknowledged",
+                ClientStatus::lagEntries);
+        clientGauge("sluice_client_lag_bytes", "Bytes in the store this client id has not acknowledged",
+                ClientStatus::lagBytes);
+        clientGauge("sluice_client_lag_seconds",
+                "How long the oldest entry this client id has not acknowledged has been in the store",
+                ClientStatus::lagSeconds);
+        clientGauge("sluice_client_idle_seconds", "Seconds since this client id's last request",
+                ClientStatus::idleSeconds);
+        clientGauge("sluice_client_holds_store",
+                "1 when the store cannot free anything until this client id acknowledges", c -> c.holdsStore() ? 1 : 0);
         GaugeWithCallback.builder().name("sluice_destination_running")
                 .help("1 when this server runs the destination, 0 otherwise").labelNames("destination", "state")
                 .callback(cb -> source.get().forEach(s -> cb.call("RUNNING".equals(s.state()) ? 1 : 0, s.destination(), s.state())))
@@ -55,6 +67,14 @@ public final class SluiceMetrics {
     private void gauge(String name, String help, ToLongFunction<DestinationStats> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("destination")
                 .callback(cb -> source.get().forEach(s -> cb.call(value.applyAsLong(s), s.destination())))
+                .register(registry);
+    }
+
+    /** A gauge per subscribed client id; peeks are left out (each console run would add a series). */
+    private void clientGauge(String name, String help, ToLongFunction<ClientStatus> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("destination", "client")
+                .callback(cb -> source.get().forEach(s -> s.clients().stream().filter(c -> !c.isPeek())
+                        .forEach(c -> cb.call(value.applyAsLong(c), s.destination(), String.valueOf(c.clientId())))))
                 .register(registry);
     }
 

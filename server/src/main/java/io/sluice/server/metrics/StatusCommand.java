@@ -43,6 +43,12 @@ public final class StatusCommand {
             out.printf(format, d.path("destination").asText(), d.path("state").asText(), d.path("activeServer").asText(),
                     d.path("position").asText(), d.path("ackedPosition").asText(), d.path("delayMillis").asText(),
                     d.path("rowsParsed").asText(), d.path("storeEntries").asText(), d.path("clientAcks").asText());
+            for (JsonNode c : d.path("clients")) {
+                out.printf("    %s %s: lag %s entries, %s bytes, %s s; last request %s s ago%s%n", c.path("kind").asText(),
+                        c.path("clientId").asText(), c.path("lagEntries").asText(), c.path("lagBytes").asText(),
+                        c.path("lagSeconds").asText(), c.path("idleSeconds").asText(),
+                        c.path("holdsStore").asBoolean() ? " (the store waits for its ack)" : "");
+            }
             if (!d.path("lastError").asText().isEmpty()) {
                 out.println("    last error: " + d.path("lastError").asText());
             }

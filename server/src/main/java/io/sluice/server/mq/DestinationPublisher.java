@@ -26,7 +26,7 @@ public final class DestinationPublisher implements AutoCloseable {
 
     /** Where the publisher is, for status pages and tests. */
     public enum State {
-        STARTING, RUNNING, RETRYING, STOPPED_ON_OVERSIZE_ROW, CLOSED
+        STARTING, RUNNING, RETRYING, STOPPED_ON_OVERSIZE_ROW, STOPPED_ON_SETTINGS, CLOSED
     }
 
     private final Destination destination;
@@ -96,6 +96,17 @@ public final class DestinationPublisher implements AutoCloseable {
             }
             // batches handed out before a restart of this publisher were never confirmed
             destination.rollback(client, 0);
+            // connect before the first batch: a refused setting is reported at start, not at the first row
+            while (running) {
+                try {
+                    producer.open();
+                    break;
+                } catch (PublishException e) {
+                    log.warn("destination {}: {} cannot be reached, retrying in {} ms: {}", destination.name(),
+                            settings.broker(), backoff.toMillis(), rootMessage(e));
+                    backoff = waitBeforeRetry(backoff);
+                }
+            }
             state = State.RUNNING;
             while (running) {
                 Batch batch = destination.getWithoutAck(client, settings.batchSize(), settings.getTimeoutMillis(),
@@ -122,9 +133,9 @@ public final class DestinationPublisher implements AutoCloseable {
                     log.error("destination {}: publishing stopped, nothing after the row is acked: {}",
                             destination.name(), e.getMessage());
                     return;
+                } catch (MqSettingsException e) {
+                    throw e;
                 } catch (RuntimeException e) {
-                    failedAttempts.incrementAndGet();
-                    state = State.RETRYING;
                     destination.rollback(client, 0);
                     if (e instanceof PublishException) {
                         // an expected condition (broker down, refusing, slow): one line, no stack trace
@@ -134,23 +145,34 @@ public final class DestinationPublisher implements AutoCloseable {
                         log.error("destination {}: batch {} failed unexpectedly, retrying in {} ms", destination.name(),
                                 batch.id(), backoff.toMillis(), e);
                     }
-                    Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2);
-                    if (backoff.compareTo(settings.retryBackoffMax()) > 0) {
-                        backoff = settings.retryBackoffMax();
-                    }
+                    backoff = waitBeforeRetry(backoff);
                 }
             }
+        } catch (MqSettingsException e) {
+            // the client library or the broker refused a setting: the same settings would fail forever
+            destination.rollback(client, 0);
+            state = State.STOPPED_ON_SETTINGS;
+            log.error("destination {}: publishing stopped, nothing is acked until the setting is fixed: {}",
+                    destination.name(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // the destination itself failed (stopped underneath us); the instance's owner restarts it
             log.error("destination {}: publisher stopped", destination.name(), e);
         } finally {
-            if (state != State.STOPPED_ON_OVERSIZE_ROW) {
+            if (state != State.STOPPED_ON_OVERSIZE_ROW && state != State.STOPPED_ON_SETTINGS) {
                 state = State.CLOSED;
             }
         }
+    }
+
+    /** Counts the failed attempt, sleeps {@code backoff} and returns the next one (doubled, capped). */
+    private Duration waitBeforeRetry(Duration backoff) throws InterruptedException {
+        failedAttempts.incrementAndGet();
+        state = State.RETRYING;
+        Thread.sleep(backoff.toMillis());
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(settings.retryBackoffMax()) > 0 ? settings.retryBackoffMax() : next;
     }
 
     private static String rootMessage(Throwable e) {
@@ -176,6 +198,6 @@ public final class DestinationPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close();
-        state = state == State.STOPPED_ON_OVERSIZE_ROW ? state : State.CLOSED;
+        state = state == State.STOPPED_ON_OVERSIZE_ROW || state == State.STOPPED_ON_SETTINGS ? state : State.CLOSED;
     }
 }

@@ -16,9 +16,10 @@ import java.util.Set;
  * {@code MQMessageUtils.messageConverter} fills it, quirks included:
  * <ul>
  *   <li>{@code pkNames} come from the first row only;</li>
- *   <li>{@code old} holds, per row, the before values of the columns flagged {@code updated}, and the set of
- *       flagged names accumulates over the rows of the entry, so a later row's {@code old} may name a column
- *       that did not change in that row;</li>
+ *   <li>{@code old} holds, per row, the before values of the columns flagged {@code updated} in that row. canal
+ *       accumulates the flagged names over the rows of the entry, so that a later row's {@code old} names
+ *       columns that changed only in earlier rows; a consumer reading {@code old} to learn what changed in
+ *       <em>this</em> row is misled, so Sluice does that only under {@code sluice.values.canal-compatible};</li>
  *   <li>empty maps and lists are null, and DDL/QUERY entries have null row fields.</li>
  * </ul>
  */
@@ -28,7 +29,8 @@ final class FlatMessageConverter {
     }
 
     /** @return null for entries that are not published as FlatMessages (BEGIN/END and other non-row types) */
-    static FlatMessage convert(CanalEntry.Entry entry, CanalEntry.RowChange rowChange, long batchId, long now) {
+    static FlatMessage convert(CanalEntry.Entry entry, CanalEntry.RowChange rowChange, long batchId, long now,
+                               boolean accumulateOld) {
         if (entry.getEntryType() != CanalEntry.EntryType.ROWDATA) {
             return null;
         }
@@ -52,6 +54,9 @@ final class FlatMessageConverter {
                 List<Column> columns = eventType == EventType.DELETE ? rowData.getBeforeColumnsList()
                         : rowData.getAfterColumnsList();
                 Map<String, String> row = new LinkedHashMap<>();
+                if (!accumulateOld) {
+                    updated.clear();
+                }
                 for (Column column : columns) {
                     if (first && column.getIsKey()) {
                         if (pkNames == null) {

@@ -2,75 +2,84 @@ package io.sluice.server.mq;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes to Kafka with an idempotent producer and {@code acks=all} unless the user chose otherwise. Records
- * carry an explicit partition and no key, as canal's do. Ordering: with idempotence Kafka keeps the order of a
- * partition's records for up to 5 in-flight requests per connection; without it (the user set {@code acks} to
- * 0/1 or disabled idempotence) one in-flight request is the only safe setting, as canal forces.
+ * Publishes to Kafka with the properties {@link KafkaProducerProperties} decides (idempotent, {@code acks=all}
+ * unless the user chose otherwise). Records carry an explicit partition and no key, as canal's do. A producer
+ * Kafka's client refuses to build is a configuration error ({@link MqSettingsException}); a broker that cannot
+ * be reached or does not confirm is a {@link PublishException}, retried by the publisher.
  */
 final class KafkaMqProducer implements MqProducer {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaMqProducer.class);
 
-    private static final int MAX_IN_FLIGHT_WITH_IDEMPOTENCE = 5;
-
-    private final Map<String, Object> config;
+    private final Map<String, String> userConfig;
+    private Map<String, Object> config;
     private KafkaProducer<byte[], byte[]> producer;
 
     KafkaMqProducer(Map<String, String> userConfig) {
-        this.config = producerConfig(userConfig);
+        this.userConfig = Map.copyOf(userConfig);
     }
 
-    static Map<String, Object> producerConfig(Map<String, String> userConfig) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, String.valueOf(MAX_IN_FLIGHT_WITH_IDEMPOTENCE));
-        for (Map.Entry<String, String> e : userConfig.entrySet()) {
-            if (e.getKey().startsWith("kerberos.")) {
-                // canal's kafka.kerberos.* keys set JVM-wide system properties; Sluice takes the standard
-                // sasl.* / security.protocol keys instead (sasl.kerberos.service.name, sasl.jaas.config)
-                log.warn("kafka.{} is canal's Kerberos shortcut and is not applied; use kafka.security.protocol, "
-                        + "kafka.sasl.kerberos.service.name and kafka.sasl.jaas.config", e.getKey());
-                continue;
+    @Override
+    public void open() {
+        if (producer != null) {
+            return;
+        }
+        if (config == null) {
+            // here rather than in the constructor: a refused key then stops the publisher like any refused setting
+            config = KafkaProducerProperties.of(userConfig);
+        }
+        try {
+            producer = new KafkaProducer<>(config);
+        } catch (KafkaException e) {
+            ConfigException refused = configCause(e);
+            if (refused != null && String.valueOf(refused.getMessage()).contains("No resolvable bootstrap urls")) {
+                // a broker name DNS does not know yet (a service still being created) is retried, not fatal
+                throw new PublishException("Kafka's bootstrap servers " + config.get("bootstrap.servers")
+                        + " do not resolve", refused);
             }
-            config.put(e.getKey(), e.getValue());
+            if (refused != null) {
+                throw KafkaProducerProperties.settingsError(refused, config);
+            }
+            // the client refused to start for another reason, in practice the security settings (SASL without
+            // a JAAS entry, a missing key store): retrying the same settings cannot help
+            String key = config.containsKey("security.protocol") ? "security.protocol" : "bootstrap.servers";
+            throw new MqSettingsException("kafka." + key, String.valueOf(config.get(key)),
+                    "Kafka's client refused the producer settings: " + rootMessage(e));
         }
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    }
 
-        String acks = String.valueOf(config.get(ProducerConfig.ACKS_CONFIG)).trim().toLowerCase(Locale.ROOT);
-        boolean idempotent = Boolean.parseBoolean(String.valueOf(config.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).trim());
-        if (idempotent && !(acks.equals("all") || acks.equals("-1"))) {
-            // Kafka refuses idempotence without acks=all; the user asked for weaker acks, so idempotence goes
-            log.warn("kafka.acks={} disables the idempotent producer; publishing with one request in flight to keep order",
-                    acks);
-            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-            idempotent = false;
+    private static ConfigException configCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException c) {
+                return c;
+            }
         }
-        int inFlight = Integer.parseInt(String.valueOf(config.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION)).trim());
-        int safe = idempotent ? MAX_IN_FLIGHT_WITH_IDEMPOTENCE : 1;
-        if (inFlight > safe) {
-            log.warn("kafka.max.in.flight.requests.per.connection={} could reorder records on retry; using {}", inFlight, safe);
-            config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, String.valueOf(safe));
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !text.toString().contains(t.getMessage())) {
+                text.append(" <- ").append(t.getMessage());
+            }
         }
-        return config;
+        return text.toString();
     }
 
     @Override
@@ -81,9 +90,7 @@ final class KafkaMqProducer implements MqProducer {
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
         try {
-            if (producer == null) {
-                producer = new KafkaProducer<>(config);
-            }
+            open();
             for (MqMessage m : messages) {
                 // once one record failed, sending more of the batch could put later rows ahead of it on retry
                 if (failure.get() != null) {
@@ -105,6 +112,8 @@ final class KafkaMqProducer implements MqProducer {
         } catch (InterruptException e) {
             discard();
             throw new InterruptedException("interrupted while publishing to Kafka");
+        } catch (MqSettingsException | PublishException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw fail(e);
         }

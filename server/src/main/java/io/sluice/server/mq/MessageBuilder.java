@@ -106,7 +106,8 @@ final class MessageBuilder {
             if (p.rowChange() == null) {
                 continue;
             }
-            FlatMessage message = FlatMessageConverter.convert(p.entry(), p.rowChange(), batchId, now);
+            FlatMessage message = FlatMessageConverter.convert(p.entry(), p.rowChange(), batchId, now,
+                    settings.canalCompatibleValues());
             if (message == null) {
                 continue;
             }

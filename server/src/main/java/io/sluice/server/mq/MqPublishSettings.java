@@ -31,13 +31,15 @@ import java.util.TreeMap;
  * @param oversizePolicy         {@code sluice.mq.oversize.policy}: a single row above the limit stops or is skipped
  * @param retryBackoff           {@code sluice.mq.retry.backoff.ms}: first wait after a failed batch
  * @param retryBackoffMax        {@code sluice.mq.retry.backoff.max.ms}: the wait doubles up to this
+ * @param canalCompatibleValues  {@code sluice.values.canal-compatible}: FlatMessage {@code old} accumulates the
+ *                               changed columns of earlier rows of an UPDATE into later rows, as canal's does
  */
 public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSize, long getTimeoutMillis,
                                 boolean databaseHash, boolean filterTransactionEntry, String topic,
                                 String dynamicTopic, int partition, int partitionsNum, String partitionHash,
                                 String dynamicTopicPartitionNum, Map<String, String> kafka,
                                 RabbitMqSettings rabbitMq, int maxMessageBytes, OversizePolicy oversizePolicy,
-                                Duration retryBackoff, Duration retryBackoffMax) {
+                                Duration retryBackoff, Duration retryBackoffMax, boolean canalCompatibleValues) {
 
     /** canal's MQ consumer uses the official client's fixed id (CANAL-PROTOCOL.md §2.11). */
     public static final short CLIENT_ID = 1001;
@@ -111,7 +113,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 broker == Broker.RABBITMQ ? rabbitMq(r) : null,
                 maxMessageBytes,
                 OversizePolicy.parse("sluice.mq.oversize.policy", r.string("sluice.mq.oversize.policy", "stop")),
-                backoff, backoffMax);
+                backoff, backoffMax, r.bool("sluice.values.canal-compatible", false));
     }
 
     private static RabbitMqSettings rabbitMq(Reader r) {
@@ -126,8 +128,9 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
             host = hostPort.substring(0, colon);
             port = r.parseInt("rabbitmq.host", hostPort.substring(colon + 1), 1);
         }
-        String exchangeType = r.string("rabbitmq.deliveryMode", "direct").toLowerCase(Locale.ROOT);
-        if (!exchangeType.matches("direct|topic|fanout|headers")) {
+        // canal ships rabbitmq.deliveryMode empty: then an existing exchange is taken as it is (see RabbitMqProducer)
+        String exchangeType = r.string("rabbitmq.deliveryMode", "").toLowerCase(Locale.ROOT);
+        if (!exchangeType.isEmpty() && !exchangeType.matches("direct|topic|fanout|headers")) {
             throw new MqSettingsException("rabbitmq.deliveryMode", exchangeType,
                     "is not an exchange type (direct, topic, fanout, headers)");
         }

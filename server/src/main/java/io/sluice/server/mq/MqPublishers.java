@@ -22,7 +22,7 @@ public final class MqPublishers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqPublishers.class);
 
     private final DestinationRegistry registry;
-    private final Map<String, DestinationPublisher> running = new ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mq-publishers");
@@ -43,17 +43,23 @@ public final class MqPublishers implements AutoCloseable {
             for (DestinationInstance instance : registry.instances()) {
                 String name = instance.name();
                 Optional<Destination> served = registry.find(name);
-                DestinationPublisher publisher = running.get(name);
-                if (served.isPresent() && publisher == null) {
+                Running current = running.get(name);
+                if (current != null && current.instance() != instance) {
+                    // the destination was restarted with a changed instance.properties: publish with its new keys
+                    running.remove(name).publisher().close();
+                    log.info("{}: publisher stopped (destination restarted)", name);
+                    current = null;
+                }
+                if (served.isPresent() && current == null) {
                     start(name, served.get(), instance);
-                } else if (served.isEmpty() && publisher != null) {
-                    running.remove(name).close();
+                } else if (served.isEmpty() && current != null) {
+                    running.remove(name).publisher().close();
                     log.info("{}: publisher stopped (destination not served here)", name);
                 }
             }
             for (String name : running.keySet()) {
                 if (registry.instance(name).isEmpty()) {
-                    running.remove(name).close();
+                    running.remove(name).publisher().close();
                     log.info("{}: publisher stopped (destination removed)", name);
                 }
             }
@@ -64,23 +70,35 @@ public final class MqPublishers implements AutoCloseable {
 
     private void start(String name, Destination destination, DestinationInstance instance) {
         MqPublishSettings settings;
+        MqProducer producer;
         try {
             settings = MqPublishSettings.fromProperties(instance.config().asProperties());
+            producer = MqProducer.create(settings);
         } catch (MqSettingsException e) {
+            // one line per refusal, not one per reconcile tick; a restarted (fixed) instance is tried again
             if (!e.getMessage().equals(refused.put(name, e.getMessage()))) {
                 log.error("{}: not published: {}", name, e.getMessage());
             }
             return;
         }
         refused.remove(name);
-        running.put(name, new DestinationPublisher(destination, settings, MqProducer.create(settings)).start());
+        running.put(name, new Running(new DestinationPublisher(destination, settings, producer).start(), instance));
         log.info("{}: publishing with {}", name, settings);
+    }
+
+    /** The publisher of a destination, stopped (settings refused, oversize row) or not, and what it publishes. */
+    private record Running(DestinationPublisher publisher, DestinationInstance instance) {
+    }
+
+    /** The publisher of {@code destination} while it is here, for status pages and tests. */
+    public Optional<DestinationPublisher> publisher(String destination) {
+        return Optional.ofNullable(running.get(destination)).map(Running::publisher);
     }
 
     @Override
     public synchronized void close() {
         timer.shutdownNow();
-        running.values().forEach(DestinationPublisher::close);
+        running.values().forEach(r -> r.publisher().close());
         running.clear();
     }
 }

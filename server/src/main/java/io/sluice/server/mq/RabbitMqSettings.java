@@ -5,7 +5,8 @@ package io.sluice.server.mq;
  * {@code rabbitmq.deliveryMode}, durable) and binds them with {@code rabbitmq.routingKey}; messages are
  * published to the exchange with the topic name as routing key.
  *
- * @param exchangeType {@code rabbitmq.deliveryMode} (canal's name for it): direct, topic, fanout or headers
+ * @param exchangeType {@code rabbitmq.deliveryMode} (canal's name for it): direct, topic, fanout or headers; empty
+ *                     when unset: an existing exchange is used whatever its type, a missing one is declared direct
  * @param queue        empty: declare and bind nothing (the exchange and its bindings exist already)
  */
 public record RabbitMqSettings(String host, int port, String virtualHost, String exchange, String exchangeType,
@@ -14,6 +15,6 @@ public record RabbitMqSettings(String host, int port, String virtualHost, String
     @Override
     public String toString() {
         return "RabbitMqSettings[" + username + "@" + host + ":" + port + virtualHost + " exchange=" + exchange
-                + " (" + exchangeType + ") queue=" + queue + " routingKey=" + routingKey + "]";
+                + " (" + (exchangeType.isEmpty() ? "existing or direct" : exchangeType) + ") queue=" + queue + " routingKey=" + routingKey + "]";
     }
 }

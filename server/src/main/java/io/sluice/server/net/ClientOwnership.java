@@ -20,6 +20,15 @@ final class ClientOwnership {
         return owners.put(client, channel);
     }
 
+    /**
+     * Makes {@code channel} the owner unless another connection that is still open owns the client; false then.
+     */
+    boolean claimUnlessLive(ClientIdentity client, Channel channel) {
+        Channel owner = owners.compute(client, (c, current) ->
+                current != null && current != channel && current.isActive() ? current : channel);
+        return owner == channel;
+    }
+
     /** True if {@code channel} still owned {@code client}; ownership ends either way. */
     boolean release(ClientIdentity client, Channel channel) {
         return owners.remove(client, channel);

@@ -297,7 +297,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             }
             try {
                 destinations.find(client.destination()).ifPresent(destination -> {
-                    if (destination.isSubscribed(client)) {
+                    if (!destination.isSubscribed(client)) {
+                        return;
+                    }
+                    if (client.isPeek()) {
+                        destination.unsubscribe(client); // a peek lives as long as its connection (not in meta)
+                    } else {
                         destination.rollback(client, 0);
                     }
                 });
@@ -372,6 +377,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
      * old connection claims without rolling anything back.
      */
     private void claimForSession(ClientIdentity client) {
+        if (client.isPeek() && !ownership.claimUnlessLive(client, ctx.channel())) {
+            // two peeks drew the same id: the second must take another rather than end the first one's session
+            throw new ClientRequestException(400, "peek client id " + client.clientId()
+                    + " is in use by another connection; choose another");
+        }
         clients.add(client);
         Channel previous = ownership.claim(client, ctx.channel());
         if (previous != null && previous != ctx.channel()) {

@@ -180,7 +180,7 @@ public final class BinlogParser implements ChangeSource {
     private ResumePoint session(ResumePoint resume) throws Exception {
         state = ParserStatus.State.CONNECTING;
         try (MasterConnection master = MasterConnection.open(settings)) {
-            master.checkRowFormat();
+            master.checkRowFormat(settings.binlogImages());
             ResumePoint start = resume != null ? resume : ResumePoint.at(firstStart(master));
             if (settings.gtidMode() && start.position().gtidSet().isEmpty() && !start.position().file().isEmpty()) {
                 BinlogPosition withGtids = new BinlogScanner(settings).withGtidSet(start.position().file(), start.position().offset());
@@ -370,6 +370,13 @@ public final class BinlogParser implements ChangeSource {
             Socket s = new Socket();
             s.setSoTimeout(soTimeout); // with heartbeats flowing, silence this long means the master is gone
             s.setKeepAlive(true);
+            // canal.instance.network.*BufferSize; unset (0) leaves the operating system's automatic sizing
+            if (settings.receiveBufferSize() > 0) {
+                s.setReceiveBufferSize(settings.receiveBufferSize());
+            }
+            if (settings.sendBufferSize() > 0) {
+                s.setSendBufferSize(settings.sendBufferSize());
+            }
             return s;
         });
         if (settings.gtidMode() && start.hasGtidSet()) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Set;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,8 +75,11 @@ final class MasterConnection implements AutoCloseable {
         return version;
     }
 
-    /** Refuses a master that logs statements: rows would be missing from the stream. */
-    void checkRowFormat() throws SQLException {
+    /**
+     * Refuses a master that logs statements (rows would be missing from the stream), and, as canal does, one
+     * whose {@code binlog_row_image} is not among {@code images} ({@code canal.instance.binlog.image}).
+     */
+    void checkRowFormat(Set<String> images) throws SQLException {
         String format = variable("binlog_format");
         if (format == null) {
             throw new UnsupportedBinlogFormatException("master " + address() + " has no binary log (log_bin is OFF): "
@@ -85,6 +89,12 @@ final class MasterConnection implements AutoCloseable {
             throw new UnsupportedBinlogFormatException("master " + address() + " has binlog_format=" + format
                     + "; Sluice reads row-based binlogs only: set binlog_format=ROW (SET GLOBAL binlog_format='ROW' "
                     + "and binlog_format=ROW in the server's configuration)");
+        }
+        String image = variable("binlog_row_image");
+        if (image != null && !images.contains(image.toUpperCase(java.util.Locale.ROOT))) {
+            throw new UnsupportedBinlogFormatException("master " + address() + " has binlog_row_image=" + image
+                    + ", not one of canal.instance.binlog.image=" + String.join(",", new java.util.TreeSet<>(images))
+                    + "; set binlog_row_image on the master or list it in canal.instance.binlog.image");
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the binlog parser of one destination is configured with; each field names the canal
@@ -17,6 +18,11 @@ import java.util.Objects;
  * @param port                 {@code canal.instance.master.address} port
  * @param username             {@code canal.instance.dbUsername}
  * @param password             {@code canal.instance.dbPassword} (never logged)
+ * @param binlogImages         {@code canal.instance.binlog.image}: the master's {@code binlog_row_image} must be
+ *                             one of these (upper case; default all three)
+ * @param receiveBufferSize    {@code canal.instance.network.receiveBufferSize} for the replication socket; 0 = the
+ *                             operating system's automatic sizing
+ * @param sendBufferSize       {@code canal.instance.network.sendBufferSize}, likewise
  * @param defaultDatabase      {@code canal.instance.defaultDatabaseName}; may be empty
  * @param slaveId              {@code canal.instance.mysql.slaveId}; ≤ 0 derives one as canal does
  * @param gtidMode             {@code canal.instance.gtidon}: dump and resume by GTID set, fill {@code Header.gtid}
@@ -40,6 +46,7 @@ import java.util.Objects;
  *                             every SQL connection to this master
  */
 public record ParserSettings(String destination, String host, int port, String username, String password,
+                             Set<String> binlogImages, int receiveBufferSize, int sendBufferSize,
                              String defaultDatabase, long slaveId, boolean gtidMode, String journalName,
                              long journalPosition, long journalTimestamp, String journalGtid,
                              Charset connectionCharset, ZoneId timeZone, boolean canalCompatibleValues,
@@ -55,6 +62,7 @@ public record ParserSettings(String destination, String host, int port, String u
         username = username == null ? "" : username;
         password = password == null ? "" : password;
         defaultDatabase = defaultDatabase == null ? "" : defaultDatabase;
+        binlogImages = binlogImages == null || binlogImages.isEmpty() ? ALL_IMAGES : Set.copyOf(binlogImages);
         journalName = journalName == null ? "" : journalName.trim();
         journalGtid = journalGtid == null ? "" : journalGtid.trim();
         connectionCharset = connectionCharset == null ? StandardCharsets.UTF_8 : connectionCharset;
@@ -69,6 +77,9 @@ public record ParserSettings(String destination, String host, int port, String u
         }
         tls = tls == null ? MasterTls.disabled(host, port) : tls;
     }
+
+    /** Every {@code binlog_row_image}: canal's default for {@code canal.instance.binlog.image}. */
+    public static final Set<String> ALL_IMAGES = Set.of("FULL", "MINIMAL", "NOBLOB");
 
     /** Defaults for everything but the master and account. */
     public static Builder builder(String destination, String host, int port, String username, String password) {
@@ -93,6 +104,9 @@ public record ParserSettings(String destination, String host, int port, String u
         private final String username;
         private final String password;
         private String defaultDatabase = "";
+        private Set<String> binlogImages = ALL_IMAGES;
+        private int receiveBufferSize;
+        private int sendBufferSize;
         private long slaveId;
         private boolean gtidMode;
         private String journalName = "";
@@ -119,6 +133,8 @@ public record ParserSettings(String destination, String host, int port, String u
         }
 
         public Builder defaultDatabase(String v) { defaultDatabase = v; return this; }
+        public Builder binlogImages(Set<String> v) { binlogImages = v; return this; }
+        public Builder socketBuffers(int receive, int send) { receiveBufferSize = receive; sendBufferSize = send; return this; }
         public Builder slaveId(long v) { slaveId = v; return this; }
         public Builder gtidMode(boolean v) { gtidMode = v; return this; }
         public Builder journal(String name, long position) { journalName = name; journalPosition = position; return this; }
@@ -135,7 +151,8 @@ public record ParserSettings(String destination, String host, int port, String u
         public Builder tls(MasterTls v) { tls = v; return this; }
 
         public ParserSettings build() {
-            return new ParserSettings(destination, host, port, username, password, defaultDatabase, slaveId, gtidMode,
+            return new ParserSettings(destination, host, port, username, password, binlogImages, receiveBufferSize,
+                    sendBufferSize, defaultDatabase, slaveId, gtidMode,
                     journalName, journalPosition, journalTimestamp, journalGtid, connectionCharset, timeZone,
                     canalCompatibleValues, heartbeatPeriod, connectTimeout, readTimeout, reconnectMin, reconnectMax,
                     transactionSize, tls);

@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * as {@code fetchSize × memunit}, adding entries while the running total is within the limit (so one
  * entry may overshoot), always at least one entry. With DDL isolation a DDL travels alone.
  *
+ * <p>A <em>follower</em> reader ({@link #openFollower()}, a peek) reads the same entries but never makes the
+ * producer wait: entries it has not acked are kept only while the store has room; as soon as a put needs space,
+ * what every holding reader acked is freed as if the follower were not there, and the follower, when it reads
+ * again, skips what was freed (and counts it). With no holding reader nothing is freed (entries wait for the
+ * first subscriber), followers or not.
+ *
  * <p>One lock guards the ring; puts and gets take it once per batch, not per entry, and allocate nothing
  * per entry beyond the list a get returns.
  */
@@ -33,6 +39,8 @@ public final class RingBufferStore {
     private final StoredEntry[] ring;
     /** Cumulative bytes put up to and including the entry in each slot. */
     private final long[] endBytes;
+    /** Wall-clock time (ms) at which the entry in each slot was put, for per-client lag in seconds. */
+    private final long[] putMillis;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -45,6 +53,8 @@ public final class RingBufferStore {
     private long releasedSeq;
     private long releasedBytes;
     private boolean producerBlocked;
+    /** Since when (ms) a put has waited without putting anything; 0 while puts go through. */
+    private long blockedSinceMillis;
     private boolean closed;
 
     public RingBufferStore(StoreSettings settings) {
@@ -53,6 +63,7 @@ public final class RingBufferStore {
         this.byteCapacity = settings.byteCapacity();
         this.ring = new StoredEntry[settings.capacity()];
         this.endBytes = new long[settings.capacity()];
+        this.putMillis = new long[settings.capacity()];
     }
 
     public StoreSettings settings() {
@@ -70,6 +81,7 @@ public final class RingBufferStore {
         if (n == 0) {
             return;
         }
+        long now = System.currentTimeMillis();
         lock.lock();
         try {
             int i = 0;
@@ -79,6 +91,12 @@ public final class RingBufferStore {
                     throw new StoreClosedException("store closed while putting");
                 }
                 if (!fits(e.size())) {
+                    if (release(true)) {
+                        continue; // a follower (peek) kept these: it gives way as soon as space is needed
+                    }
+                    if (blockedSinceMillis == 0) {
+                        blockedSinceMillis = System.currentTimeMillis();
+                    }
                     producerBlocked = true;
                     notEmpty.signalAll(); // readers waiting for a full batch take what there is
                     try {
@@ -86,12 +104,15 @@ public final class RingBufferStore {
                     } finally {
                         producerBlocked = false;
                     }
+                    now = System.currentTimeMillis();
                     continue;
                 }
                 int slot = (int) (putSeq & mask);
                 ring[slot] = e;
                 putBytes += e.size();
                 endBytes[slot] = putBytes;
+                putMillis[slot] = now;
+                blockedSinceMillis = 0;
                 putSeq++;
                 i++;
             }
@@ -109,11 +130,24 @@ public final class RingBufferStore {
         return held == 0 || (putBytes - releasedBytes) + size <= byteCapacity;
     }
 
-    /** A new reader starting at the oldest entry still held. */
+    /** A new reader starting at the oldest entry still held; entries stay until it acked them. */
     public Reader openReader() {
+        return open(true);
+    }
+
+    /**
+     * A new follower starting at the oldest entry still held: it reads like any reader, but entries are kept for it
+     * only while the store has room, so it can never make the producer wait; entries freed before it read them
+     * are skipped.
+     */
+    public Reader openFollower() {
+        return open(false);
+    }
+
+    private Reader open(boolean holds) {
         lock.lock();
         try {
-            Reader r = new Reader(releasedSeq, releasedBytes);
+            Reader r = new Reader(releasedSeq, releasedBytes, holds);
             readers.add(r);
             return r;
         } finally {
@@ -167,6 +201,19 @@ public final class RingBufferStore {
         }
     }
 
+    /**
+     * How long (ms) the producer has been waiting for space without putting anything, 0 when it is not waiting:
+     * the store is full and nobody freed enough of it in that time.
+     */
+    public long fullForMillis(long nowMillis) {
+        lock.lock();
+        try {
+            return blockedSinceMillis == 0 ? 0 : Math.max(0, nowMillis - blockedSinceMillis);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Sequence below which every reader has acked. */
     public long releasedSequence() {
         lock.lock();
@@ -182,13 +229,28 @@ public final class RingBufferStore {
     }
 
     private void release() {
-        if (readers.isEmpty()) {
-            return;
-        }
-        long min = Long.MAX_VALUE;
+        release(producerBlocked);
+    }
+
+    /**
+     * Frees what every reader acked; with {@code ignoreFollowers} (the producer needs space), what every holding
+     * reader acked. With no holding reader nothing is freed: the entries wait for the first subscriber.
+     *
+     * @return whether anything was freed
+     */
+    private boolean release(boolean ignoreFollowers) {
+        long minHolding = Long.MAX_VALUE;
+        long minAll = Long.MAX_VALUE;
         for (Reader r : readers) {
-            min = Math.min(min, r.ackSeq);
+            minAll = Math.min(minAll, r.ackSeq);
+            if (r.holds) {
+                minHolding = Math.min(minHolding, r.ackSeq);
+            }
         }
+        if (minHolding == Long.MAX_VALUE) {
+            return false;
+        }
+        long min = ignoreFollowers ? minHolding : minAll;
         if (min > releasedSeq) {
             long newBytes = bytesBefore(min);
             for (long s = releasedSeq; s < min; s++) {
@@ -197,7 +259,9 @@ public final class RingBufferStore {
             releasedSeq = min;
             releasedBytes = newBytes;
             notFull.signalAll();
+            return true;
         }
+        return false;
     }
 
     /**
@@ -206,17 +270,41 @@ public final class RingBufferStore {
      */
     public final class Reader implements AutoCloseable {
 
+        private final boolean holds;
         private long getSeq;
         private long getBytes;
         private long ackSeq;
         private long ackBytes;
+        private long skipped;
         private boolean open = true;
 
-        private Reader(long start, long startBytes) {
+        private Reader(long start, long startBytes, boolean holds) {
             this.getSeq = start;
             this.getBytes = startBytes;
             this.ackSeq = start;
             this.ackBytes = startBytes;
+            this.holds = holds;
+        }
+
+        /** False for a follower: the store frees entries without waiting for it. */
+        public boolean holds() {
+            return holds;
+        }
+
+        /** A follower behind what the store freed moves up to the oldest entry still held. */
+        private void catchUp() {
+            if (holds) {
+                return;
+            }
+            if (getSeq < releasedSeq) {
+                skipped += releasedSeq - getSeq;
+                getSeq = releasedSeq;
+                getBytes = releasedBytes;
+            }
+            if (ackSeq < releasedSeq) {
+                ackSeq = releasedSeq;
+                ackBytes = releasedBytes;
+            }
         }
 
         /**
@@ -233,6 +321,7 @@ public final class RingBufferStore {
             try {
                 long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
                 while (true) {
+                    catchUp();
                     long available = putSeq - getSeq;
                     if (!open) {
                         return new Slice(getSeq, getSeq, List.of()); // closed by its consumer's unsubscribe
@@ -321,6 +410,11 @@ public final class RingBufferStore {
             lock.lock();
             try {
                 checkOpen();
+                if (!holds) {
+                    // a follower's ack only moves its own view; what it names may already be freed
+                    catchUp();
+                    to = Math.max(ackSeq, Math.min(to, getSeq));
+                }
                 if (to < ackSeq || to > getSeq) {
                     throw new IllegalArgumentException("ack to " + to + " outside [" + ackSeq + ", " + getSeq + "]");
                 }
@@ -339,6 +433,7 @@ public final class RingBufferStore {
                 checkOpen();
                 getSeq = ackSeq;
                 getBytes = ackBytes;
+                catchUp();
             } finally {
                 lock.unlock();
             }
@@ -357,6 +452,23 @@ public final class RingBufferStore {
             lock.lock();
             try {
                 return ackSeq;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * This reader's distance from the newest entry: entries and bytes put that it has not acked, and since
+         * when (ms, 0 when none) the oldest of them has been in the store.
+         */
+        public Lag lag() {
+            lock.lock();
+            try {
+                long from = Math.max(ackSeq, releasedSeq);
+                long fromBytes = from == ackSeq ? ackBytes : releasedBytes;
+                long entries = putSeq - from;
+                return new Lag(entries, putBytes - fromBytes, entries == 0 ? 0 : putMillis[(int) (from & mask)],
+                        holds && entries > 0 && ackSeq == releasedSeq, skipped);
             } finally {
                 lock.unlock();
             }
@@ -383,5 +495,17 @@ public final class RingBufferStore {
                 throw new IllegalStateException("reader closed");
             }
         }
+    }
+
+    /**
+     * A reader's lag.
+     *
+     * @param entries           entries put that it has not acked
+     * @param bytes             their bytes
+     * @param oldestPutMillis   when the oldest of them was put (ms since the epoch), 0 when none
+     * @param holdsFreePosition the store cannot free anything until this reader acks (it is the oldest holder)
+     * @param skippedEntries    entries a follower never saw because the store freed them first
+     */
+    public record Lag(long entries, long bytes, long oldestPutMillis, boolean holdsFreePosition, long skippedEntries) {
     }
 }

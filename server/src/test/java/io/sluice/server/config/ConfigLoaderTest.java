@@ -93,7 +93,7 @@ class ConfigLoaderTest {
                 "canal.zkServers=127.0.0.1:2181,127.0.0.1:2182",
                 "canal.zookeeper.flush.period=250",
                 "canal.withoutNetty=true",
-                "canal.file.data.dir=data",
+                "canal.file.data.dir=../data",
                 "canal.file.flush.period=300",
                 "canal.destinations=a, b,,c",
                 "canal.destinations.expr=shard{1-3}",
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
         assertThat(s.zkServers()).isEqualTo("127.0.0.1:2181,127.0.0.1:2182");
         assertThat(s.zkFlushPeriodMs()).isEqualTo(250);
         assertThat(s.withoutNetty()).isTrue();
-        assertThat(s.fileDataDir()).isEqualTo(conf.toAbsolutePath().normalize().resolve("data"));
+        assertThat(s.fileDataDir()).isEqualTo(conf.toAbsolutePath().normalize().resolveSibling("data"));
         assertThat(s.fileFlushPeriodMs()).isEqualTo(300);
         assertThat(s.destinations()).containsExactly("a", "b", "c", "shard1", "shard2", "shard3");
         assertThat(s.confDir()).isEqualTo(conf.toAbsolutePath().normalize());
@@ -335,17 +335,65 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void unknownKeysAreWarnedOnceAndIgnoredKeysLoggedOnce() throws IOException {
+    void unknownKeysAndKeysNotAppliedAwayFromCanalsDefaultAreWarnedOnce() throws IOException {
         ServerConfig s = loader().loadServer(canal("canal.prot=1", "canal.instance.parser.parallel=true",
-                "canal.admin.port=11110"));
-        instance("example", "canal.instance.master.adress=x:1", "canal.instance.tsdb.url=jdbc:h2:x");
+                "canal.admin.port=11110", "canal.instance.detecting.enable = TRUE",
+                "canal.instance.binlog.format = ROW, STATEMENT,MIXED"));
+        instance("example", "canal.instance.master.adress=x:1", "canal.instance.tsdb.url=jdbc:h2:x",
+                "canal.port = 1", "canal.instance.fallbackIntervalInSeconds = 60");
         ConfigLoader l = loader();
         l.loadInstance(s, "example");
         l.loadInstance(s, "example");
-        assertThat(notices.logged()).contains("unknown:canal.prot", "unknown:canal.instance.master.adress",
-                "ignored:canal.instance.parser.parallel", "ignored:canal.admin.port",
-                "ignored:canal.instance.tsdb.url");
-        assertThat(notices.logged()).doesNotContain("unknown:canal.instance.parser.parallel");
+        assertThat(notices.logged()).containsExactlyInAnyOrder("unknown:canal.prot",
+                "unknown:canal.instance.master.adress", "not-applied:canal.instance.detecting.enable",
+                "not-applied:canal.instance.tsdb.url", "misplaced:canal.port");
+    }
+
+    @Test
+    void aHelperValueReferencedByAPlaceholderIsNotAnUnknownKey() throws IOException {
+        ServerConfig s = loader().loadServer(canal("my.base = /srv/sluice", "canal.file.data.dir = ${my.base}/data",
+                "my.typo = 1"));
+        assertThat(s.fileDataDir()).isEqualTo(Path.of("/srv/sluice/data"));
+        assertThat(notices.logged()).containsExactly("unknown:my.typo");
+    }
+
+    @Test
+    void overridesOfKeysNotAppliedAreWarnedToo() throws IOException {
+        system.setProperty("canal.auto.reset.latest.pos.mode", "true");
+        env.put("canal.instance.network.receiveBufferSize", "16384");
+        env.put("PATH", "/usr/bin");
+        loader().loadServer(canal());
+        assertThat(notices.logged()).containsExactly("not-applied:canal.auto.reset.latest.pos.mode");
+    }
+
+    @Test
+    void rocketMqAndPulsarMqAreRefusedWithOneLine() throws IOException {
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.serverMode = rocketMQ")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("canal.properties: canal.serverMode=rocketMQ is not supported: Sluice serves "
+                        + "canal's TCP protocol (tcp) or publishes to Kafka (kafka) or RabbitMQ (rabbitMQ)");
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.serverMode = pulsarMQ")))
+                .hasMessageContaining("canal.serverMode=pulsarMQ is not supported");
+    }
+
+    @Test
+    void binlogFormatListMustNameRow() throws IOException {
+        ServerConfig s = loader().loadServer(canal("canal.instance.binlog.format = ROW"));
+        assertThat(loader().loadInstance(s, "example").binlogFormats()).containsExactly("ROW");
+        assertThatThrownBy(() -> loader().loadServer(canal("canal.instance.binlog.format = STATEMENT,MIXED")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("canal.instance.binlog.format=STATEMENT,MIXED does not list ROW: Sluice reads "
+                        + "row-based binlogs only, so no master would be accepted");
+    }
+
+    @Test
+    void zooKeeperWithFilePositionsIsWarnedOnce() throws IOException {
+        loader().loadServer(canal("canal.zkServers = 127.0.0.1:2181"));
+        assertThat(notices.logged()).contains("notice:zk-file-meta");
+        notices = new ConfigNotices();
+        loader().loadServer(canal("canal.zkServers = 127.0.0.1:2181",
+                "canal.instance.global.spring.xml = classpath:spring/default-instance.xml"));
+        assertThat(notices.logged()).doesNotContain("notice:zk-file-meta");
     }
 
     @Test
@@ -455,5 +503,63 @@ class ConfigLoaderTest {
                 .hasMessageContaining("canal.zkServers");
         assertThatThrownBy(() -> loader().loadServer(canal("sluice.config.source = consul")))
                 .hasMessageContaining("sluice.config.source=consul is not one of");
+    }
+
+    /** canal 1.1.7's shipped conf/ (comments removed), copied into {@code <tmp>/conf}. */
+    static Path canalShippedConf(Path root) throws IOException {
+        Path src = Path.of("src/test/resources/canal-1.1.7-conf");
+        Path dst = root.resolve("conf");
+        Files.createDirectories(dst.resolve("example"));
+        Files.copy(src.resolve("canal.properties"), dst.resolve("canal.properties"));
+        Files.copy(src.resolve("example/instance.properties"), dst.resolve("example/instance.properties"));
+        return dst;
+    }
+
+    @Test
+    void canalsShippedFilesPutTheDataDirWhereCanalPutsIt() throws IOException {
+        Path shipped = canalShippedConf(conf);
+        ServerConfig s = loader().loadServer(shipped.resolve("canal.properties"));
+        // canal runs from bin/: ../conf is the conf dir, and canal.file.data.dir = ${canal.conf.dir} is the same
+        assertThat(s.confDir()).isEqualTo(shipped.toAbsolutePath().normalize());
+        assertThat(s.fileDataDir()).isEqualTo(shipped.toAbsolutePath().normalize());
+        InstanceConfig i = loader().loadInstance(s, "example");
+        assertThat(i.properties()).containsEntry("canal.instance.tsdb.dir", "../conf/example")
+                .containsEntry("canal.instance.tsdb.url", "jdbc:h2:../conf/example/h2;CACHE_SIZE=1000;MODE=MYSQL;")
+                .containsEntry("canal.file.data.dir", "../conf");
+        assertThat(notices.logged()).noneMatch(n -> n.startsWith("unknown:"));
+    }
+
+    @Test
+    void relativeDirsResolveFromCanalsWorkingDirectoryBin() throws IOException {
+        Path dir = conf.resolve("conf");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("canal.properties"), "canal.conf.dir = ../conf\ncanal.file.data.dir = data\n");
+        ServerConfig s = loader().loadServer(dir.resolve("canal.properties"));
+        assertThat(s.confDir()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(s.fileDataDir()).isEqualTo(conf.resolve("bin/data").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void overridesAndPlaceholdersReachKeysReadElsewhere() throws IOException {
+        ServerConfig s = loader().loadServer(canal("kafka.bootstrap.servers = ${KAFKA:127.0.0.1:9092}",
+                "kafka.acks = all", "canal.mq.topic = t"));
+        env.put("KAFKA", "broker:9092");
+        system.setProperty("kafka.acks", "1");
+        system.setProperty("rabbitmq.host", "rabbit:5672");
+        env.put("canal.mq.topic", "from-env");
+        system.setProperty("sluice.snapshot.mode", "initial");
+        InstanceConfig i = loader().loadInstance(s, "example");
+        assertThat(i.properties()).containsEntry("kafka.bootstrap.servers", "broker:9092")
+                .containsEntry("kafka.acks", "1").containsEntry("rabbitmq.host", "rabbit:5672")
+                .containsEntry("canal.mq.topic", "from-env").containsEntry("sluice.snapshot.mode", "initial");
+        assertThat(i.mq().topic()).isEqualTo("from-env");
+        assertThat(i.properties()).doesNotContainKey("PATH");
+    }
+
+    @Test
+    void unresolvablePlaceholderInAKeyReadElsewhereIsAnError() throws IOException {
+        assertThatThrownBy(() -> loader().loadServer(canal("kafka.bootstrap.servers = ${KAFKA_SERVERS}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.bootstrap.servers=${KAFKA_SERVERS} refers to ${KAFKA_SERVERS}");
     }
 }

@@ -26,15 +26,33 @@ class CanalFlatMessageCompatibilityTest {
     private final TestEntries.Table user = TestEntries.table("shop", "user");
 
     private List<MqMessage> publish(io.sluice.server.entry.StoredEntry... entries) {
-        return new MessageBuilder(MqPublishSettings.fromProperties(props()), () -> 1_709_210_096_123L)
+        return publish(props(), entries);
+    }
+
+    private List<MqMessage> publish(java.util.Properties settings, io.sluice.server.entry.StoredEntry... entries) {
+        return new MessageBuilder(MqPublishSettings.fromProperties(settings), () -> 1_709_210_096_123L)
                 .build(new Batch(42, List.of(entries)));
+    }
+
+    private io.sluice.server.entry.StoredEntry twoRowUpdate() {
+        return e.update(user,
+                List.of(row("id", 1, "name", "Bob", "score", "9.50", "note", null), row("id", 2, "name", "Cy", "score", "1.00", "note", "q")),
+                List.of(row("id", 1, "name", "Ann", "score", "9.50", "note", "n"), row("id", 2, "name", "Cy", "score", "2.00", "note", "q")));
+    }
+
+    @Test
+    void canalsFlatMessageReadsCanalsAccumulatedOldUnderTheCanalCompatibleSwitch() {
+        MqMessage m = publish(props("sluice.values.canal-compatible", "true"), twoRowUpdate()).get(0);
+        com.alibaba.otter.canal.protocol.FlatMessage canal =
+                JSON.parseObject(m.payload(), com.alibaba.otter.canal.protocol.FlatMessage.class);
+        // row 2 changed only score; name and note stay in its old by canal's accumulation
+        assertThat(canal.getOld()).containsExactly(row("name", "Bob", "note", null), row("name", "Cy", "note", "q", "score", "1.00"));
+        assertSameJsonAsCanalWrites(m.payload(), canal);
     }
 
     @Test
     void canalsFlatMessageReadsAnUpdateWithEveryFieldAndType() {
-        MqMessage m = publish(e.update(user,
-                List.of(row("id", 1, "name", "Bob", "score", "9.50", "note", null), row("id", 2, "name", "Cy", "score", "1.00", "note", "q")),
-                List.of(row("id", 1, "name", "Ann", "score", "9.50", "note", "n"), row("id", 2, "name", "Cy", "score", "2.00", "note", "q")))).get(0);
+        MqMessage m = publish(twoRowUpdate()).get(0);
 
         com.alibaba.otter.canal.protocol.FlatMessage canal =
                 JSON.parseObject(m.payload(), com.alibaba.otter.canal.protocol.FlatMessage.class);
@@ -54,8 +72,8 @@ class CanalFlatMessageCompatibilityTest {
         assertThat(canal.getMysqlType()).containsEntry("score", "decimal(5,2)");
         assertThat(canal.getData()).containsExactly(row("id", "1", "name", "Ann", "score", "9.50", "note", "n"),
                 row("id", "2", "name", "Cy", "score", "2.00", "note", "q"));
-        // row 2 changed only score; name and note stay in its old by canal's accumulation
-        assertThat(canal.getOld()).containsExactly(row("name", "Bob", "note", null), row("name", "Cy", "note", "q", "score", "1.00"));
+        // each row's old: the columns that changed in that row
+        assertThat(canal.getOld()).containsExactly(row("name", "Bob", "note", null), row("score", "1.00"));
 
         assertSameJsonAsCanalWrites(m.payload(), canal);
     }

@@ -13,6 +13,7 @@ import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.value.ValueOptions;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.testkit.KafkaBroker;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;

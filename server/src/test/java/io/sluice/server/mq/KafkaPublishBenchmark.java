@@ -3,6 +3,7 @@ package io.sluice.server.mq;
 import static io.sluice.server.mq.TestEntries.row;
 
 import io.sluice.server.entry.StoredEntry;
+import io.sluice.testkit.KafkaBroker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,7 @@ import io.sluice.protocol.flat.FlatMessage;
 import io.sluice.protocol.flat.FlatMessageCodec;
 import io.sluice.protocol.packet.CanalPacket;
 import io.sluice.server.entry.StoredEntry;
+import io.sluice.testkit.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -63,14 +63,33 @@ class MessageBuilderTest {
         assertThat(new String(out.get(0).payload())).startsWith("{\"data\":[{\"id\":\"1\",\"name\":\"Ann\",\"score\":\"9.50\",\"note\":null}]");
     }
 
-    @Test
-    void oldAccumulatesChangedColumnNamesAcrossTheRowsOfOneEntryAsCanalDoes() {
-        StoredEntry update = e.update(user,
+    private StoredEntry twoRowUpdateChangingNameThenScore() {
+        return e.update(user,
                 List.of(row("id", 1, "name", "a", "score", "1.00", "note", "n"), row("id", 2, "name", "b", "score", "2.00", "note", "n")),
                 List.of(row("id", 1, "name", "A", "score", "1.00", "note", "n"), row("id", 2, "name", "b", "score", "3.00", "note", "n")));
-        FlatMessage m = flat(builder().build(new Batch(1, List.of(update)))).get(0);
-        // row 2 changed only score, but "name" was flagged in row 1 and stays in the set
+    }
+
+    @Test
+    void eachRowsOldHoldsExactlyTheColumnsThatChangedInThatRow() {
+        FlatMessage m = flat(builder().build(new Batch(1, List.of(twoRowUpdateChangingNameThenScore())))).get(0);
+        assertThat(m.old()).containsExactly(row("name", "a"), row("score", "2.00"));
+    }
+
+    @Test
+    void underTheCanalCompatibleSwitchOldAccumulatesChangedColumnNamesAcrossTheRowsAsCanalDoes() {
+        FlatMessage m = flat(builder("sluice.values.canal-compatible", "true")
+                .build(new Batch(1, List.of(twoRowUpdateChangingNameThenScore())))).get(0);
+        // row 2 changed only score, but "name" was flagged in row 1 and stays in canal's set
         assertThat(m.old()).containsExactly(row("name", "a"), row("name", "b", "score", "2.00"));
+    }
+
+    @Test
+    void perRowOldSurvivesThePkHashSplitIntoPartitions() {
+        List<FlatMessage> out = flat(builder("canal.mq.partitionHash", "shop.user:id", "canal.mq.partitionsNum", "8")
+                .build(new Batch(1, List.of(twoRowUpdateChangingNameThenScore()))));
+        List<Map<String, String>> olds = new ArrayList<>();
+        out.forEach(m -> olds.addAll(m.old()));
+        assertThat(olds).containsExactlyInAnyOrder(row("name", "a"), row("score", "2.00"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.sluice.protocol.flat.FlatMessage;
 import io.sluice.protocol.flat.FlatMessageCodec;
 import io.sluice.testkit.ChildJvm;
 import io.sluice.testkit.FreePort;
+import io.sluice.testkit.KafkaBroker;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.sluice.protocol.flat.FlatMessage;
 import io.sluice.protocol.flat.FlatMessageCodec;
+import io.sluice.testkit.RabbitMqBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,5 +155,75 @@ class RabbitMqPublishIT {
         List<Map<String, String>> want = expected(w);
         assertThat(got).containsAll(want);
         assertThat(got).hasSize(new LinkedHashSet<>(want).size());
+    }
+
+    /** canal 1.1.7's shipped rabbitmq.* keys with the four a user edits; rabbitmq.deliveryMode stays empty. */
+    private static Properties canalShipped(String exchange, String password) {
+        Properties p = new Properties();
+        p.setProperty("canal.serverMode", "rabbitMQ");
+        p.setProperty("rabbitmq.host", "127.0.0.1:" + broker.port());
+        p.setProperty("rabbitmq.virtual.host", "");
+        p.setProperty("rabbitmq.exchange", exchange);
+        p.setProperty("rabbitmq.username", "guest");
+        p.setProperty("rabbitmq.password", password);
+        p.setProperty("rabbitmq.deliveryMode", "");
+        p.setProperty("canal.mq.topic", "example");
+        p.setProperty("sluice.mq.retry.backoff.ms", "200");
+        p.setProperty("sluice.mq.retry.backoff.max.ms", "1000");
+        return p;
+    }
+
+    private void declareTopicExchangeWithQueue(String exchange, String queue) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(broker.port());
+        try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+            ch.exchangeDeclare(exchange, "topic", true);
+            ch.queueDeclare(queue, true, false, false, null);
+            ch.queueBind(queue, exchange, "example");
+        }
+    }
+
+    @Test
+    void withCanalsShippedKeysAnExchangeTheUserCreatedIsUsedAsItIs() throws Exception {
+        declareTopicExchangeWithQueue("canal_topic_exchange", "canal_rows");
+        Workload w = new Workload(5, List.of(TestEntries.table("shop", "user")));
+        InMemoryDestination d = new InMemoryDestination("rabbit-shipped");
+        d.append(w.transactions(20));
+        MqPublishSettings s = MqPublishSettings.fromProperties(canalShipped("canal_topic_exchange", "guest"));
+        try (DestinationPublisher p = new DestinationPublisher(d, s, MqProducer.create(s)).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> d.ackedEntries() == d.size());
+            assertThat(p.failedAttempts()).isZero();
+        }
+        assertThat(rows(drain("canal_rows", 1))).isEqualTo(expected(w));
+    }
+
+    @Test
+    void aRefusedLoginOrAMismatchedExchangeTypeStopsPublishingNamingTheKey() throws Exception {
+        declareTopicExchangeWithQueue("typed_exchange", "typed_rows");
+        InMemoryDestination d = new InMemoryDestination("rabbit-refused");
+        d.append(new Workload(1, List.of(TestEntries.table("shop", "user"))).transactions(2));
+
+        MqPublishSettings wrongPassword = MqPublishSettings.fromProperties(canalShipped("typed_exchange", "nope"));
+        try (DestinationPublisher p = new DestinationPublisher(d, wrongPassword, MqProducer.create(wrongPassword))
+                .start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> p.state() == DestinationPublisher.State.STOPPED_ON_SETTINGS);
+            assertThat(p.failedAttempts()).isZero();
+        }
+        Properties direct = canalShipped("typed_exchange", "guest");
+        direct.setProperty("rabbitmq.deliveryMode", "direct");
+        MqPublishSettings mismatched = MqPublishSettings.fromProperties(direct);
+        MqProducer producer = MqProducer.create(mismatched);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(producer::open).isInstanceOf(MqSettingsException.class)
+                    .hasMessageStartingWith("rabbitmq.deliveryMode=direct: the broker refused it: PRECONDITION_FAILED");
+        } finally {
+            producer.close();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MqProducer.create(MqPublishSettings.fromProperties(
+                        canalShipped("typed_exchange", "nope"))).open())
+                .isInstanceOf(MqSettingsException.class).hasMessageStartingWith("rabbitmq.username=guest: ")
+                .hasMessageNotContaining("nope");
+        assertThat(d.ackedEntries()).isZero();
     }
 }

@@ -104,15 +104,11 @@ final class Workload {
                 rows.put(id, a);
             }
             entries.add(e.update(t, before, after));
-            // canal's accumulation quirk: a column flagged in an earlier row of the entry stays in "old"
-            java.util.Set<String> flagged = new java.util.HashSet<>();
+            // each row's "old": the columns that changed in that row (canal's accumulation only when canal-compatible)
             for (int i = 0; i < before.size(); i++) {
                 Map<String, String> old = new LinkedHashMap<>();
                 for (String c : before.get(i).keySet()) {
                     if (!java.util.Objects.equals(before.get(i).get(c), after.get(i).get(c))) {
-                        flagged.add(c);
-                    }
-                    if (flagged.contains(c)) {
                         old.put(c, before.get(i).get(c));
                     }
                 }

@@ -331,4 +331,71 @@ class RingBufferStoreTest {
         }
         return acked;
     }
+
+    @Test
+    void aFollowerSeesEntriesWhileThereIsRoomAndGivesWayWhenAPutNeedsSpace() throws Exception {
+        RingBufferStore store = store(8, 1024, BatchMode.ITEMSIZE);
+        RingBufferStore.Reader app = store.openReader();
+        RingBufferStore.Reader peek = store.openFollower();
+        store.put(entries(0, 6, 10));
+        Slice first = app.get(100, -1);
+        app.ack(first.to());
+        assertThat(ids(peek.get(2, -1))).as("kept for the peek although the application acked them")
+                .containsExactly(0L, 1L);
+        assertThat(store.heldEntries()).isEqualTo(6);
+
+        // 6 held for the peek + 6 new > 8: the put frees what the application acked instead of waiting for the peek
+        threads.submit(() -> {
+            store.put(entries(6, 12, 10));
+            return null;
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(store.fullForMillis(System.currentTimeMillis())).isZero();
+        assertThat(ids(peek.get(100, -1))).as("the peek skips what was freed under it").containsExactly(6L, 7L, 8L, 9L,
+                10L, 11L);
+        assertThat(peek.lag().skippedEntries()).isEqualTo(4);
+        assertThat(ids(app.get(100, -1))).containsExactly(6L, 7L, 8L, 9L, 10L, 11L);
+    }
+
+    @Test
+    void followersAloneFreeNothingSoTheFirstSubscriberStillGetsEverything() throws Exception {
+        RingBufferStore store = store(4, 1024, BatchMode.ITEMSIZE);
+        RingBufferStore.Reader peek = store.openFollower();
+        store.put(entries(0, 4, 10));
+        peek.ack(peek.get(100, -1).to());
+        Future<?> blocked = threads.submit(() -> {
+            store.put(entries(4, 5, 10));
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.fullForMillis(System.currentTimeMillis()) > 0);
+        assertThat(blocked.isDone()).isFalse();
+
+        RingBufferStore.Reader app = store.openReader();
+        Slice all = app.get(100, -1);
+        assertThat(ids(all)).containsExactly(0L, 1L, 2L, 3L);
+        app.ack(all.to());
+        blocked.get(5, TimeUnit.SECONDS);
+        assertThat(store.fullForMillis(System.currentTimeMillis())).isZero();
+    }
+
+    @Test
+    void lagCountsWhatEachReaderHasNotAckedAndNamesTheOneTheStoreWaitsFor() throws Exception {
+        RingBufferStore store = store(16, 1024, BatchMode.ITEMSIZE);
+        RingBufferStore.Reader fast = store.openReader();
+        RingBufferStore.Reader slow = store.openReader();
+        long before = System.currentTimeMillis();
+        store.put(entries(0, 5, 100));
+        fast.ack(fast.get(100, -1).to());
+        slow.get(2, -1);
+
+        RingBufferStore.Lag caughtUp = fast.lag();
+        assertThat(caughtUp.entries()).isZero();
+        assertThat(caughtUp.bytes()).isZero();
+        assertThat(caughtUp.oldestPutMillis()).isZero();
+        assertThat(caughtUp.holdsFreePosition()).isFalse();
+        RingBufferStore.Lag behind = slow.lag();
+        assertThat(behind.entries()).as("handed out but not acked still counts").isEqualTo(5);
+        assertThat(behind.bytes()).isEqualTo(500);
+        assertThat(behind.oldestPutMillis()).isBetween(before, System.currentTimeMillis());
+        assertThat(behind.holdsFreePosition()).isTrue();
+    }
 }

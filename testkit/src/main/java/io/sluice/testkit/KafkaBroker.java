@@ -1,6 +1,5 @@
-package io.sluice.server.mq;
+package io.sluice.testkit;
 
-import io.sluice.testkit.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,27 +19,35 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker for tests: KRaft, combined broker + controller, in a child JVM started from this test
- * JVM's classpath (Maven Central's {@code kafka_2.13} jars), on free 127.0.0.1 ports with a temp log dir.
- * A child JVM so that tests can kill it like a crashed broker and start it again on the same ports and data.
+ * A real Kafka broker for tests: KRaft, combined broker + controller, in a child JVM on free 127.0.0.1 ports with
+ * a temp log dir. A child JVM so that tests can kill it like a crashed broker and start it again on the same
+ * ports and data. Its classpath must hold Maven Central's {@code kafka_2.13} jars: the test JVM's own (the
+ * server module's tests) or one given by the caller (the compat module, whose classpath must stay free of them).
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private final int controllerPort;
     private final Path config;
+    private final String classpath;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort, Path config) {
+    private KafkaBroker(Path dir, int port, int controllerPort, Path config, String classpath) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.config = config;
+        this.classpath = classpath;
     }
 
-    /** Formats storage and starts the broker; returns when it accepts admin requests. */
-    static KafkaBroker start(Map<String, String> extra) throws Exception {
+    /** Formats storage and starts the broker from this JVM's classpath; returns when it accepts admin requests. */
+    public static KafkaBroker start(Map<String, String> extra) throws Exception {
+        return start(extra, System.getProperty("java.class.path"));
+    }
+
+    /** The same with the broker's JVM on {@code classpath}, which must hold {@code kafka_2.13} and its dependencies. */
+    public static KafkaBroker start(Map<String, String> extra, String classpath) throws Exception {
         Path dir = Files.createTempDirectory("sluice-kafka-");
         int port = FreePort.find();
         int controllerPort = FreePort.find();
@@ -79,7 +86,7 @@ final class KafkaBroker implements AutoCloseable {
                   <logger name="kafka.server.KafkaRaftServer" level="INFO"/>
                 </configuration>
                 """.formatted(dir.resolve("broker.log")));
-        KafkaBroker broker = new KafkaBroker(dir, port, controllerPort, config);
+        KafkaBroker broker = new KafkaBroker(dir, port, controllerPort, config, classpath);
         int rc = broker.java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
                 config.toString()).waitFor();
         if (rc != 0) {
@@ -97,7 +104,7 @@ final class KafkaBroker implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -136,7 +143,7 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             Path out = dir.resolve("process.out");
             String text = Files.exists(out) ? Files.readString(out) : "";
@@ -146,30 +153,30 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000"));
     }
 
-    void createTopic(String name, int partitions) throws Exception {
+    public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     /** Kills the broker like a crash (SIGKILL), keeping its data. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Starts it again on the same ports and data. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         if (process != null && process.isAlive()) {
             kill();
         }

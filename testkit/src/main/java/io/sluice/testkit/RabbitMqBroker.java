@@ -1,6 +1,5 @@
-package io.sluice.server.mq;
+package io.sluice.testkit;
 
-import io.sluice.testkit.FreePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -17,9 +16,9 @@ import java.util.stream.Stream;
  * {@code bin/install-deps.sh}) started on free ports with its data, logs, Erlang cookie and its own epmd in a
  * temp dir, so nothing is shared with a system node and nothing is left running.
  */
-final class RabbitMqBroker implements AutoCloseable {
+public final class RabbitMqBroker implements AutoCloseable {
 
-    static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
+    public static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
 
     private final Path dir;
     private final int port;
@@ -34,11 +33,11 @@ final class RabbitMqBroker implements AutoCloseable {
         this.epmdPort = epmdPort;
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(SERVER);
     }
 
-    static RabbitMqBroker start() throws Exception {
+    public static RabbitMqBroker start() throws Exception {
         Path dir = Files.createTempDirectory("sluice-rabbitmq-");
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
         RabbitMqBroker broker = new RabbitMqBroker(dir, FreePort.find(), FreePort.find(), FreePort.find());
@@ -87,7 +86,7 @@ final class RabbitMqBroker implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             Path out = dir.resolve("server.out");
             return Files.exists(out) ? Files.readString(out) : "";
@@ -96,12 +95,12 @@ final class RabbitMqBroker implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Kills the node like a crash (SIGKILL to the Erlang VM), keeping its data. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
@@ -110,7 +109,7 @@ final class RabbitMqBroker implements AutoCloseable {
         }
     }
 
-    void restart() throws Exception {
+    public void restart() throws Exception {
         // a new process output file so that the start check sees this start's banner
         Files.deleteIfExists(dir.resolve("server.out"));
         startProcess();
