@@ -56,6 +56,7 @@ export SLUICE_CONSUMER_CP="$WORK/sluice-consumer:$client_cp"
 server_cp="$(ls "$REPO"/server/target/sluice-server-*.jar | grep -v -e '-tests.jar' | head -1):$REPO/server/target/lib/*"
 mkdir -p "$WORK/sluice-mq-consumer"
 javac -nowarn -d "$WORK/sluice-mq-consumer" -cp "$server_cp" "$REPO"/bench/java-kafka/io/sluice/bench/*.java
+cp "$REPO/bench/java-kafka/logback.xml" "$WORK/sluice-mq-consumer/"
 export SLUICE_MQ_CONSUMER_CP="$WORK/sluice-mq-consumer:$server_cp"
 export SLUICE_HOME="$REPO"
 

@@ -32,7 +32,7 @@ cp="$(sluice_classpath server)"
 run="$(mktemp -d -t sluice-bench-mq.XXXXXX)"
 mkdir -p "$run/conf/bench" "$run/logs" "$run/data"
 cat > "$run/conf/canal.properties" <<PROPS
-canal.port = 0
+canal.port = ${SLUICE_PORT:-11111}
 canal.metrics.pull.port = 0
 canal.file.data.dir = $run/data
 canal.destinations = bench
