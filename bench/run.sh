@@ -8,15 +8,15 @@
 #   BENCH_N=1000000   workload size (N inserts + N/2 updates + N/10 deletes, 1000 rows per transaction)
 #   RUNS=3            rounds; every system once per round (round-robin), a fresh server process each time
 #   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
-#                     sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode
+#                     sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf
+#                     binlog-connector-decode
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
 #                     sluice-kafka:         Sluice in Kafka mode, FlatMessage, read by the shared consume-kafka.sh
 #                     sluice-kafka-protobuf: Sluice in Kafka mode, canal's protobuf Packet{MESSAGES}, read by
 #                                           consume-kafka-protobuf.sh (same counting, duplicates, RESULT line)
-#                     (MQ systems, with canal-kafka, are not in the default list: add them, e.g.
-#                      SYSTEMS="canal-kafka sluice-kafka sluice-kafka-protobuf")
+#                     (the MQ systems get a fresh Kafka broker per run, see ../shared/bench/README.md "MQ systems")
 #                     and every system of the shared run-all.sh (canal-*, client-ceiling, binlog-connector-*, ...)
 #   BENCH_WORK        work dir to (re)use: the bench copy, its MariaDB datadir marker and the loaded workload are
 #                     kept there, so a second run with the same BENCH_WORK and N skips the load. Default: mktemp -d
@@ -28,6 +28,8 @@
 #   SKIP_BUILD=1      do not rebuild Sluice (mvn -B -q -DskipTests package)
 #   UPDATE_DOCS=1     copy the table into docs/performance.md (default: 1 when BENCH_N=1000000 and RUNS>=1)
 #   KEEP_DB=1         leave the bench MariaDB running at the end (default: stopped; its datadir stays for BENCH_WORK)
+#   FANOUT=1          then run bench/fanout.sh (50 destinations: shared parser / one destination / 50 dumps) with
+#                     FANOUT_N=BENCH_N (default: 1 when UPDATE_DOCS is 1); its table goes into docs/performance.md too
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${BENCH_SHARED:-$(dirname "$REPO")/shared/bench}"
@@ -89,7 +91,7 @@ grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed
 mv "$B/run-all.sh.new" "$B/run-all.sh"
 chmod +x "$B/run-all.sh"
 
-export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode}"
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
 export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"
@@ -98,19 +100,31 @@ trap stop_db EXIT
 (cd "$B" && ./run-all.sh)
 
 summary="$(ls -d "$B"/results/*/ | sort | tail -1)summary.md"
+n="${BENCH_N:-1000000}"
+update_docs="${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}"
+fanout_summary=""
+if [[ "${FANOUT:-$update_docs}" == 1 ]]; then
+  stop_db   # fanout.sh runs its own MariaDB (own datadir) on the same port
+  BENCH_WORK="$WORK" SKIP_BUILD=1 FANOUT_N="${FANOUT_N:-$n}" "$REPO/bench/fanout.sh" >&2
+  fanout_summary="$(ls -d "$WORK"/fanout-results/*/ | sort | tail -1)summary.md"
+fi
 mkdir -p "$REPO/bench/results"
 echo "table: $summary" >&2
-n="${BENCH_N:-1000000}"
-if [[ "${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}" == 1 ]]; then
+if [[ "$update_docs" == 1 ]]; then
   {
     echo "# Performance"
     echo
     echo "Latest full run of \`bench/run.sh\` (see bench/README.md): catch-up of the same binlog range by canal 1.1.7,"
-    echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, and the binlog decode ceiling,"
+    echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, canal and Sluice in Kafka mode"
+    echo "(\`*-kafka*\`: broker, consumer and clock of the shared bench's MQ systems), and the binlog decode ceiling,"
     echo "round-robin in one run, a fresh server process each time. Sluice store batch mode: $SLUICE_BATCH_MODE."
     echo "Host load while it ran: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the end)."
     echo
     sed 's/^# CDC catch-up bench, /Run of /' "$summary"
+    if [[ -n "$fanout_summary" ]]; then
+      echo
+      sed 's/^# Fan-out bench, /## One parse for fifty destinations (bench\/fanout.sh), /' "$fanout_summary"
+    fi
     # the profile notes are written by hand (see bench/README.md); they stay when the table is replaced
     if [[ -f "$REPO/docs/performance.md" ]]; then
       sed -n '/^## Profile/,$p' "$REPO/docs/performance.md" | sed '1s/^/\n/'
