@@ -7,7 +7,7 @@
 # measured as the heap occupancy right after a full GC, forced every second while the rows stream (jcmd GC.run; this
 # slows the run, so rows/s here is not a throughput figure): the table shows its maximum (overall, first and second
 # half of the run), the peak RSS and the server CPU per size. Rows are ~240
-# bytes in the binlog (a 200-character column), so 100,000 rows (~26 MB) already exceed the store's 16 MiB budget.
+# bytes in the binlog (a 200-character column), so 100,000 rows (~24 MB) already exceed the store's 16 MiB budget.
 #
 #   bench/bigtx.sh                                    # BIGTX_ROWS="100000 1000000"
 #   BIGTX_ROWS="20000 200000" bench/bigtx.sh          # smaller
