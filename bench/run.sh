@@ -17,6 +17,10 @@
 #                     sluice-kafka-protobuf: Sluice in Kafka mode, canal's protobuf Packet{MESSAGES}, read by
 #                                           consume-kafka-protobuf.sh (same counting, duplicates, RESULT line)
 #                     (the MQ systems get a fresh Kafka broker per run, see ../shared/bench/README.md "MQ systems")
+#                     *-file:               the Sluice server with file meta (meta.dat + ack journal, shipped
+#                                           flush period) instead of memory meta: what persisting acks costs
+#                     *-file-prev:          the same with the build in SLUICE_PREV_HOME (a checkout of the previous
+#                                           build, packaged): the cost side by side with it in one run
 #                     and every system of the shared run-all.sh (canal-*, client-ceiling, binlog-connector-*, ...)
 #   BENCH_WORK        work dir to (re)use: the bench copy, its MariaDB datadir marker and the loaded workload are
 #                     kept there, so a second run with the same BENCH_WORK and N skips the load. Default: mktemp -d
@@ -84,6 +88,10 @@ awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
     print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
     print "      sluice-kafka) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat " jfr " ;;"
     print "      sluice-kafka-protobuf) BENCH_MQ_CONSUMER=\"$HERE/consume-kafka-protobuf.sh\" run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format protobuf " jfr " ;;"
+    print "      sluice-canal-client-file) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
+    print "      sluice-own-client-file) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
+    print "      sluice-canal-client-file-prev) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file --home \"${SLUICE_PREV_HOME:?SLUICE_PREV_HOME}\" " jfr " ;;"
+    print "      sluice-own-client-file-prev) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file --home \"${SLUICE_PREV_HOME:?SLUICE_PREV_HOME}\" " jfr " ;;"
     done = 1
   }
   { print }' "$B/run-all.sh" > "$B/run-all.sh.new"

@@ -3,15 +3,19 @@
 # bench\..*, from $START_FILE:$START_POS, memory meta (every run starts clean), lazy start (the dump begins at the first
 # subscribe, as the bench's canal runs). Everything else is the shipped conf/canal.properties default.
 # Run by run-all.sh (patched by run.sh) with START_FILE START_POS BENCH_PORT BENCH_JVM_FLAGS exported.
-#   sluice-server.sh [--port 11111] [--xmx 512m] [--jfr <file.jfr>]
+#   sluice-server.sh [--port 11111] [--xmx 512m] [--jfr <file.jfr>] [--meta memory|file] [--home <sluice checkout>]
+# --meta file: canal's file-instance.xml (meta.dat, shipped flush period), to see what persisting acks costs;
+# --home: run another build (e.g. the previous one) than $SLUICE_HOME.
 set -euo pipefail
 : "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
-port=11111 xmx="" jfr=""
+port=11111 xmx="" jfr="" meta=memory
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --xmx) xmx="$2"; shift 2 ;;
     --jfr) jfr="$2"; shift 2 ;;
+    --meta) meta="$2"; shift 2 ;;
+    --home) SLUICE_HOME="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -27,7 +31,7 @@ canal.file.data.dir = $run/data
 canal.destinations = bench
 canal.auto.scan = false
 canal.instance.global.lazy = true
-canal.instance.global.spring.xml = classpath:spring/memory-instance.xml
+canal.instance.global.spring.xml = classpath:spring/$meta-instance.xml
 canal.instance.memory.batch.mode = ${SLUICE_BATCH_MODE:-MEMSIZE}
 canal.instance.detecting.enable = false
 PROPS

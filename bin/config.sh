@@ -4,6 +4,8 @@
 #   bin/config.sh [--zk host:port] pull [destination...]   download into $SLUICE_CONF/<destination>/
 #   bin/config.sh [--zk host:port] list                    what ZooKeeper holds, with versions
 #   bin/config.sh [--zk host:port] diff [destination...]   local vs ZooKeeper; exit 1 when they differ
+#                                                          (secret values as ****; --show-secrets shows them)
+# ZooKeeper identity (docs/security.md): sluice.zookeeper.digest of canal.properties, or SLUICE_ZK_DIGEST=user:password.
 # ZooKeeper defaults to canal.zkServers of $SLUICE_CONF/canal.properties.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -31,3 +31,19 @@ sluice_running_pid() {
   pid=$(cat "$SLUICE_PID_FILE" 2>/dev/null)
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
+
+# Credentials for the admin endpoints (bin/status.sh, bin/snapshot.sh), passed to Java in the environment, never
+# on its command line. Usage: sluice_admin_env <host:port>. Unless the caller set SLUICE_ADMIN_TOKEN(_FILE) or
+# SLUICE_ADMIN_PASSWORD(_FILE), a target on this host uses the token the server wrote to $SLUICE_LOGS.
+sluice_admin_env() {
+  local target="$1"
+  if [ -z "${SLUICE_ADMIN_TOKEN:-}${SLUICE_ADMIN_TOKEN_FILE:-}${SLUICE_ADMIN_PASSWORD:-}${SLUICE_ADMIN_PASSWORD_FILE:-}" ]; then
+    case "$target" in
+      127.0.0.1:*|localhost:*|\[::1\]:*) export SLUICE_ADMIN_TOKEN_FILE="$SLUICE_LOGS/sluice.admin.token" ;;
+    esac
+  fi
+  if [ -z "${SLUICE_ADMIN_USER:-}" ] && [ -f "$SLUICE_CONF/canal.properties" ]; then
+    SLUICE_ADMIN_USER=$(sed -n 's/^[[:space:]]*canal\.user[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' "$SLUICE_CONF/canal.properties" | tail -n 1)
+    export SLUICE_ADMIN_USER
+  fi
+}

@@ -108,7 +108,7 @@ sql demo -e "ALTER TABLE orders ADD COLUMN note VARCHAR(100);
 sleep 1
 echo
 echo "Try it yourself:  mariadb --no-defaults -S $SOCK -uroot demo"
-echo "Status:           curl -s http://127.0.0.1:$METRICS_PORT/status   (metrics: /metrics)"
+echo "Status:           SLUICE_CONF=$WORK/conf SLUICE_LOGS=$WORK/logs $SLUICE_HOME/bin/status.sh   (metrics: curl -s http://127.0.0.1:$METRICS_PORT/metrics)"
 echo "Ctrl-C stops everything."
 if [ -n "${QUICKSTART_SECONDS:-}" ]; then
   sleep "$QUICKSTART_SECONDS"

@@ -4,8 +4,11 @@
 #   SLUICE_LOGS       log directory (sluice.log, sluice.pid), default logs/
 #   SLUICE_JAVA_OPTS  JVM options, default "-Xms256m -Xmx1g -XX:+UseG1GC"
 #   SLUICE_START_TIMEOUT  seconds to wait for the listener, default 60
+#   SLUICE_UMASK      umask of the server process, default 077: logs, positions, schema history and the admin token
+#                     are created readable by the server's user only (they hold table layouts and credentials)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+umask "${SLUICE_UMASK:-077}"
 
 if pid=$(sluice_running_pid); then
   echo "Sluice is already running (pid $pid, $SLUICE_PID_FILE)" >&2

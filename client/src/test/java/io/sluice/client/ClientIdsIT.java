@@ -98,7 +98,8 @@ class ClientIdsIT {
     private static Result clients(String base, String destination, String command, String id) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ClientsCommand.run(base, destination, command, id, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = ClientsCommand.run(base, destination, command, id,
+                Map.of("SLUICE_ADMIN_TOKEN", LocalSluice.ADMIN_TOKEN), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

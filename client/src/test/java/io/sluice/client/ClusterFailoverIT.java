@@ -176,6 +176,71 @@ class ClusterFailoverIT {
         }
     }
 
+    /**
+     * Issue 19: with two of three ZooKeeper nodes gone while a consumer acks, the active's acks used to wait in
+     * Curator's retry loop on the Netty event loop, and every connection of that loop with them. The servers run one
+     * event loop each here, so a held-up loop would show as a probe without an answer.
+     */
+    @Test
+    void quorumLostWhileAConsumerAcksTheActiveRefusesWithinASecondAndKeepsAnswering(TestDatabase db)
+            throws Exception {
+        try (SourceWriter writer = new SourceWriter(db);
+             SluiceCluster cluster = new SluiceCluster(dir, db, 2, "sluice.ha.rebalance = false")) {
+            cluster.extraJvmArgs = List.of("-Dio.netty.eventLoopThreads=1");
+            cluster.startAll();
+            SluiceCluster.Server active = awaitActive(cluster);
+            MirrorConsumer consumer = new MirrorConsumer(cluster.connectString()).start();
+            ServingProbe probe = new ServingProbe(cluster.servers).start();
+            AnswerProbe answers = new AnswerProbe(active).start();
+            long refusedMillis;
+            long lossAt;
+            long restoredAt;
+            try {
+                writer.start();
+                awaitServedAfter(consumer, System.nanoTime());
+                Thread.sleep(1000);
+                List<InstanceSpec> stopped = cluster.zookeeper.getInstances().stream().limit(2).toList();
+                lossAt = System.nanoTime();
+                for (InstanceSpec spec : stopped) {
+                    cluster.zookeeper.killServer(spec);
+                }
+                long lostAt = System.nanoTime();
+                AnswerProbe.Attempt refused = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> answers.first(AnswerProbe.Outcome.REFUSED, lossAt), Optional::isPresent).get();
+                refusedMillis = TimeUnit.NANOSECONDS.toMillis(refused.answeredAt() - lostAt);
+                Thread.sleep(8000); // longer than the servers' 2 s sessions
+                restoredAt = System.nanoTime();
+                for (InstanceSpec spec : stopped) {
+                    cluster.zookeeper.restartServer(spec);
+                }
+                awaitServedAfter(consumer, restoredAt);
+                awaitActive(cluster);
+                Thread.sleep(3000); // right after the quorum is back is when two actives were seen
+            } finally {
+                answers.close();
+                probe.close();
+                writer.close();
+            }
+            Map<Integer, Integer> source = writer.sourceRows();
+            long lost = awaitMirror(consumer, source);
+            consumer.close();
+            consumer.assertHealthy();
+            List<AnswerProbe.Attempt> unanswered = answers.between(lossAt, restoredAt,
+                    AnswerProbe.Outcome.NO_ANSWER);
+            long asked = answers.attempts.stream().filter(a -> a.at() >= lossAt && a.at() < restoredAt).count();
+            System.out.printf("HA_RESULT client=sluice test=quorum-loss-while-acking refused_after_ms=%d "
+                            + "probes_during_outage=%d unanswered=%d double_active_rounds=%d rows_lost=%d "
+                            + "duplicates=%d acked_redelivered=%d%n", refusedMillis, asked, unanswered.size(),
+                    probe.doubleActive().size(), lost, consumer.duplicates(), consumer.ackedRedelivered());
+            assertThat(refusedMillis).as("ms from the quorum loss to the active's first refusal").isLessThan(1000);
+            assertThat(asked).isGreaterThan(10);
+            assertThat(unanswered).as("probes the active did not answer while ZooKeeper had no quorum").isEmpty();
+            assertThat(probe.doubleActive()).as("rounds with two serving servers").isEmpty();
+            assertThat(lost).as("rows lost").isZero();
+            assertThat(consumer.ackedRedelivered()).as("acked row changes delivered again").isZero();
+        }
+    }
+
     @Test
     void destinationsSettleOnTheirPreferredServersSoBothServersWork(TestDatabase db) throws Exception {
         List<String> destinations = List.of("d1", "d2", "d3", "d4", "d5", "d6");
@@ -203,17 +268,17 @@ class ClusterFailoverIT {
         }
     }
 
-    private static SluiceCluster.Server awaitActive(SluiceCluster cluster) {
+    static SluiceCluster.Server awaitActive(SluiceCluster cluster) {
         return await().atMost(Duration.ofSeconds(60)).until(cluster::active, Optional::isPresent).get();
     }
 
-    private static MirrorConsumer.Served awaitServedAfter(MirrorConsumer consumer, long nanos) {
+    static MirrorConsumer.Served awaitServedAfter(MirrorConsumer consumer, long nanos) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> consumer.firstServedAfter(nanos), Optional::isPresent).get();
     }
 
     /** Waits for the mirror to catch up with the source; returns how many rows still differ after 60 s. */
-    private static long awaitMirror(MirrorConsumer consumer, Map<Integer, Integer> source) {
+    static long awaitMirror(MirrorConsumer consumer, Map<Integer, Integer> source) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (consumer.rows().equals(source)) {

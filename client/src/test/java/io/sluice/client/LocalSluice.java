@@ -20,6 +20,9 @@ import java.util.Map;
  */
 public final class LocalSluice implements AutoCloseable {
 
+    /** The admin token of the status port (sluice.admin.token) every LocalSluice is started with. */
+    public static final String ADMIN_TOKEN = "local-sluice-admin-token";
+
     private final SluiceServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -42,6 +45,7 @@ public final class LocalSluice implements AutoCloseable {
         server.put("canal.auto.scan", "false");
         server.put("canal.file.data.dir", home.resolve("data").toString());
         server.put("sluice.warmup", "false");
+        server.put("sluice.admin.token", ADMIN_TOKEN);
         server.putAll(serverKeys);
         Map<String, String> instance = new LinkedHashMap<>();
         instance.put("canal.instance.master.address", db.address());
@@ -82,7 +86,8 @@ public final class LocalSluice implements AutoCloseable {
     }
 
     public String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(statusBase() + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(statusBase() + path))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

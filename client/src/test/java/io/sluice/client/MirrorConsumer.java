@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MirrorConsumer implements Runnable, AutoCloseable {
 
-    /** A non-empty batch: when its GET was sent and when it arrived (System.nanoTime). */
-    record Served(long requestedAt, long receivedAt) {
+    /** A non-empty batch: when its GET was sent and when it arrived (System.nanoTime), and its session. */
+    record Served(long requestedAt, long receivedAt, long session) {
     }
 
     private final SluiceConnector connector;
@@ -65,6 +65,7 @@ final class MirrorConsumer implements Runnable, AutoCloseable {
                     synchronized (this) {
                         errors++;
                     }
+                    System.out.println(java.time.LocalTime.now() + " consumer: get failed: " + e.getMessage());
                     Thread.sleep(50);
                     continue;
                 }
@@ -72,7 +73,7 @@ final class MirrorConsumer implements Runnable, AutoCloseable {
                 if (message.isEmpty()) {
                     continue;
                 }
-                served.add(new Served(requested, System.nanoTime()));
+                served.add(new Served(requested, System.nanoTime(), message.session()));
                 List<String> keys = apply(message);
                 try {
                     connector.ack(message);

@@ -36,6 +36,8 @@ final class SluiceCluster implements AutoCloseable {
     final TestingCluster zookeeper;
     final CuratorFramework zk;
     final List<Server> servers = new ArrayList<>();
+    /** JVM options every server starts with besides the defaults (set before starting them). */
+    List<String> extraJvmArgs = List.of();
     private final Path dir;
 
     /** One server: its conf dir, fixed ports and, while started, its JVM. */
@@ -63,10 +65,18 @@ final class SluiceCluster implements AutoCloseable {
 
         void start() {
             starts++;
-            jvm = ChildJvm.start(name, "io.sluice.server.SluiceServer", ChildJvm.currentClasspath(),
-                    List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dsluice.conf=" + conf,
-                            "-Dsluice.logs=" + logs),
-                    List.of(), Map.of(), Path.of("target", "ha", name + "-" + starts + ".log"));
+            Path log = Path.of("target", "ha", name + "-" + starts + ".log");
+            try {
+                // ChildJvm appends: a log left by an earlier run would answer awaitLog("SLUICE_READY") at once
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                    "-Dsluice.conf=" + conf, "-Dsluice.logs=" + logs));
+            args.addAll(extraJvmArgs);
+            jvm = ChildJvm.start(name, "io.sluice.server.SluiceServer", ChildJvm.currentClasspath(), args,
+                    List.of(), Map.of(), log);
             jvm.awaitLog("SLUICE_READY", Duration.ofSeconds(90));
         }
 

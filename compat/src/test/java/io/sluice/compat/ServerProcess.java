@@ -37,6 +37,7 @@ final class ServerProcess implements AutoCloseable {
     private final PrintWriter commands;
     private final int port;
     private final String transport;
+    private final Thread pump;
 
     private ServerProcess(Process process, String name) throws IOException, InterruptedException {
         this.process = process;
@@ -45,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
         Path log = Paths.get("target", name + ".log");
         Files.createDirectories(log.getParent());
         Writer logFile = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-        Thread pump = new Thread(() -> pump(logFile), "child-output-" + name);
+        pump = new Thread(() -> pump(logFile), "child-output-" + name);
         pump.setDaemon(true);
         pump.start();
         String ready = null;
@@ -150,6 +151,15 @@ final class ServerProcess implements AutoCloseable {
     /** SIGKILL, as a crash: nothing is flushed, ZooKeeper notices only when the session expires. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as {@code bin/stop.sh} sends: the server's shutdown hook runs; SIGKILL only after the timeout. */
+    void terminate(java.time.Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        pump.join(10_000); // the last lines (the shutdown hook's) are read after the process is gone
     }
 
     /**

@@ -14,8 +14,11 @@ import io.sluice.server.parser.schema.FileSchemaHistoryStore;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
+import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.snapshot.SnapshotMode;
+import io.sluice.server.snapshot.SnapshotSettings;
 import io.sluice.server.snapshot.SnapshotSource;
 import io.sluice.server.tls.MasterTls;
 import java.nio.file.Path;
@@ -23,23 +26,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Builds a destination's binlog parser from its configuration: canal's instance keys mapped to
- * {@link ParserSettings}, and a schema history kept beside the destination's meta
- * ({@code <canal.file.data.dir>/<destination>/}) so that a restart at an old position decodes with the table
- * structures of that time. Keeps the latest parser of each destination and source for status and metrics.
+ * {@link ParserSettings}, and a schema history kept beside the destination's meta so that a restart at an old
+ * position decodes with the table structures of that time: in ZooKeeper with ZooKeeper meta (every server of an
+ * HA group reads the one the previous active wrote), else in {@code <canal.file.data.dir>/<destination>/}. Keeps the latest parser of each destination and source for status and metrics.
  */
 final class BinlogSourceFactory implements ChangeSourceFactory {
 
     private final Path dataDir;
+    /** The server's ZooKeeper client (null without canal.zkServers), asked when a destination starts. */
+    private final Supplier<CuratorFramework> zooKeeper;
     /** destination → source name → its latest parser. */
     private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
     /** destination → source name → its latest snapshot source. */
     private final Map<String, Map<String, SnapshotSource>> sources = new ConcurrentHashMap<>();
 
     BinlogSourceFactory(Path dataDir) {
+        this(dataDir, () -> null);
+    }
+
+    BinlogSourceFactory(Path dataDir, Supplier<CuratorFramework> zooKeeper) {
         this.dataDir = dataDir;
+        this.zooKeeper = zooKeeper;
     }
 
     /**
@@ -72,6 +84,9 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
                 .binlogImages(instance.binlogImages())
                 .socketBuffers(socketBuffer(instance.network().receiveBufferSize()),
                         socketBuffer(instance.network().sendBufferSize()))
+                // sluice.snapshot.mode = when_needed answers a purged position without losing rows: it wins
+                .autoResetToLatest(instance.autoResetLatestPosMode()
+                        && SnapshotSettings.from(instance).mode() != SnapshotMode.WHEN_NEEDED)
                 .slaveId(source.slaveId())
                 .gtidMode(instance.gtidOn())
                 .connectionCharset(instance.connectionCharset())
@@ -110,6 +125,10 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {
         if (!instance.tsdbEnable() || instance.metaMode() == MetaMode.MEMORY) {
             return new MemorySchemaHistoryStore();
+        }
+        CuratorFramework zk = zooKeeper.get();
+        if (instance.metaMode() == MetaMode.ZOOKEEPER && zk != null) {
+            return new ZooKeeperSchemaHistoryStore(zk, instance.destination(), name);
         }
         return new FileSchemaHistoryStore(dataDir.resolve(instance.destination()), name);
     }

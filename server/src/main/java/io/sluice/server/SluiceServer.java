@@ -8,12 +8,16 @@ import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.ServerMode;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
+import io.sluice.server.ha.ZkAccess;
+import io.sluice.server.ha.ZkPaths;
 import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
+import io.sluice.server.metrics.AdminCredentials;
 import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.metrics.SluiceMetrics;
 import io.sluice.server.meta.EarlierDataDir;
 import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.net.FailedLogins;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.parser.ParserWarmup;
 import io.sluice.server.net.NetServerSettings;
@@ -33,7 +37,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +47,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * status endpoint and, with {@code canal.zkServers}, HA through ZooKeeper. {@code main} is what
  * {@code bin/startup.sh} runs: {@code -Dsluice.conf=<dir>} (default {@code conf}), {@code -Dsluice.logs=<dir>}.
  *
- * <p>Stopping (SIGTERM, {@code bin/stop.sh}) closes the client port first, then stops every destination (their
- * positions are flushed), then gives up HA ownership so that standbys take over at once.
+ * <p>Stopping (SIGTERM, {@code bin/stop.sh}) first hands each destination it is HA-active for to a standby (see
+ * {@link HaCoordinator#handOverAll}), then closes the client port, then stops every destination (their positions
+ * are flushed), then gives up HA ownership so that standbys take over at once.
  */
 public final class SluiceServer implements AutoCloseable {
 
@@ -67,6 +71,7 @@ public final class SluiceServer implements AutoCloseable {
     private io.sluice.server.metrics.ProgressLog progress;
     private ClientStallWatch clientWatch;
     private boolean closed;
+    private Path adminTokenFile;
 
     public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
         this.config = config;
@@ -111,16 +116,26 @@ public final class SluiceServer implements AutoCloseable {
         if (config.warmup()) {
             ParserWarmup.run();
         }
+        warnAboutReadableSecrets();
         EarlierDataDir.adopt(config.earlierFileDataDir(), config.fileDataDir());
-        sources = new BinlogSourceFactory(config.fileDataDir());
+        sources = new BinlogSourceFactory(config.fileDataDir(), () -> zk);
         if (config.hasZooKeeper()) {
-            zk = CuratorFrameworkFactory.builder().connectString(config.zkServers())
+            zk = ZkAccess.builder(config.zkServers(), config.security())
                     .sessionTimeoutMs(config.ha().sessionTimeoutMs())
                     .connectionTimeoutMs(Math.min(15_000, config.ha().sessionTimeoutMs()))
                     .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000)).build();
             zk.start();
             if (!zk.blockUntilConnected(30, TimeUnit.SECONDS)) {
                 throw new IOException("cannot reach ZooKeeper at " + config.zkServers() + " (canal.zkServers) within 30 s");
+            }
+            ZkAccess access = ZkAccess.of(config.security());
+            if (access.restricts()) {
+                // nodes written before ACLs were configured are world-writable: give them Sluice's ACLs
+                access.secure(zk, "/sluice");
+                access.secure(zk, ZkPaths.ROOT);
+            } else {
+                log.warn("ZooKeeper nodes are created world-readable and world-writable (canal's way): set "
+                        + "sluice.zookeeper.digest (or sluice.zookeeper.sasl.principal) to protect them");
             }
             ha = new HaCoordinator(zk, new HaSettings(advertisedAddress(),
                     Duration.ofMillis(config.ha().takeoverDelayMs()), Duration.ofSeconds(1), config.ha().rebalance(),
@@ -133,7 +148,9 @@ public final class SluiceServer implements AutoCloseable {
         if (config.serverMode() == ServerMode.TCP && !config.withoutNetty()) {
             net = new NetServer(new NetServerSettings(config.ip(), config.port(), config.user(), config.passwordHash(),
                     NetServerSettings.DEFAULT_MAX_FRAME, 0, NetServerSettings.DEFAULT_BLOCKING_THREADS,
-                    NetServerSettings.DEFAULT_AUTH_TIMEOUT, true, true), registry);
+                    NetServerSettings.DEFAULT_AUTH_TIMEOUT, true, true), registry,
+                    new FailedLogins("client port " + config.port(), config.security().maxFailedLogins(),
+                            Duration.ofMinutes(1)));
             net.start();
             listening = "canal protocol on " + net.localAddress().getHostString() + ":" + net.localAddress().getPort();
         } else if (config.serverMode() == ServerMode.TCP) {
@@ -145,7 +162,11 @@ public final class SluiceServer implements AutoCloseable {
         }
         SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> net == null ? 0 : net.connectionCount());
         if (config.metricsPort() > 0) {
-            status = new StatusServer(config.ip(), config.metricsPort(), metrics, this::serverInfo, this::stats);
+            String token = config.security().adminToken().isEmpty() ? generatedAdminToken() : config.security().adminToken();
+            status = new StatusServer(config.security().adminIp(), config.metricsPort(),
+                    new AdminCredentials(config.user(), config.passwordHash(), token),
+                    new FailedLogins("admin port " + config.metricsPort(), config.security().maxFailedLogins(),
+                            Duration.ofMinutes(1)), metrics, this::serverInfo, this::stats);
             status.addHandler("/snapshot", new SnapshotService(sources::snapshotSources).httpHandler());
             if (config.serverMode() == ServerMode.TCP) {
                 // MQ modes consume with the publisher's own id, which an operator must not drop
@@ -165,6 +186,49 @@ public final class SluiceServer implements AutoCloseable {
                 registry.instances().stream().map(DestinationInstance::name).toList(), ready);
     }
 
+    /**
+     * One WARN per file other users of the host can read although it holds a secret (a password, a token), and for
+     * a readable data dir (positions, table layouts).
+     */
+    private void warnAboutReadableSecrets() {
+        List<Path> files = new ArrayList<>(List.of(config.canalProperties()));
+        config.destinations().forEach(d -> files.add(config.instanceProperties(d)));
+        for (Path p : files) {
+            if (holdsSecrets(p)) {
+                OwnerOnly.readableByOthers(p).ifPresent(mode -> log.warn("{} holds a password or key and is readable "
+                        + "by other users of this host ({}): chmod 600 it (docs/security.md)", p, mode));
+            }
+        }
+        OwnerOnly.readableByOthers(config.fileDataDir()).ifPresent(mode -> log.warn("{} (canal.file.data.dir) is "
+                + "readable by other users of this host ({}): chmod 700 it (docs/security.md)", config.fileDataDir(), mode));
+    }
+
+    private static boolean holdsSecrets(Path file) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            return false; // the loader reports unreadable files
+        }
+        return p.stringPropertyNames().stream()
+                .anyMatch(k -> io.sluice.server.config.Secrets.isSecretKey(k) && !p.getProperty(k).isBlank());
+    }
+
+    /**
+     * Without {@code sluice.admin.token}, a random token per start lets the operator's scripts on this host in:
+     * written owner-only next to the ready file, where {@code bin/status.sh} and {@code bin/snapshot.sh} read it.
+     */
+    private String generatedAdminToken() throws IOException {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        String token = java.util.HexFormat.of().formatHex(bytes);
+        if (readyFile != null) {
+            adminTokenFile = readyFile.resolveSibling("sluice.admin.token");
+            OwnerOnly.writeString(adminTokenFile, token + System.lineSeparator());
+        }
+        return token;
+    }
+
     /** Where clients and ZooKeeper find this server: canal.register.ip (or canal.ip, or this host) and canal.port. */
     private String advertisedAddress() throws IOException {
         String ip = config.registerIp().isEmpty() ? InetAddress.getLocalHost().getHostAddress() : config.registerIp();
@@ -173,11 +237,7 @@ public final class SluiceServer implements AutoCloseable {
 
     private void writeReadyFile(String text) throws IOException {
         if (readyFile != null) {
-            Files.createDirectories(readyFile.toAbsolutePath().getParent());
-            Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-            Files.writeString(tmp, text + System.lineSeparator(), StandardCharsets.UTF_8);
-            Files.move(tmp, readyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.writeString(readyFile, text + System.lineSeparator());
         }
     }
 
@@ -266,6 +326,17 @@ public final class SluiceServer implements AutoCloseable {
         return out;
     }
 
+    /** With HA: each destination active here goes to a standby while the clients are still connected. */
+    private void handOver() {
+        if (ha != null && registry != null) {
+            // the clients stay connected (answered empty) until the standby can serve, then are let go
+            List<String> handed = ha.handOverAll();
+            if (!handed.isEmpty()) {
+                log.info("handed over {}; letting the clients go", handed);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -273,6 +344,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         closed = true;
         log.info("Sluice stopping");
+        handOver();
         if (progress != null) {
             progress.close();
         }
@@ -300,6 +372,9 @@ public final class SluiceServer implements AutoCloseable {
         try {
             if (readyFile != null) {
                 Files.deleteIfExists(readyFile);
+            }
+            if (adminTokenFile != null) {
+                Files.deleteIfExists(adminTokenFile);
             }
         } catch (IOException e) {
             log.debug("could not delete {}: {}", readyFile, e.getMessage());

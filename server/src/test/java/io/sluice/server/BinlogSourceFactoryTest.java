@@ -122,4 +122,18 @@ class BinlogSourceFactoryTest {
         assertThat(p.receiveBufferSize()).isEqualTo(262144);
         assertThat(p.sendBufferSize()).isEqualTo(65536);
     }
+
+    @Test
+    void autoResetReachesTheParserUnlessWhenNeededSnapshotsAnswerAPurge() throws Exception {
+        Files.writeString(conf.resolve("canal.properties"), "canal.destinations = d\ncanal.auto.reset.latest.pos.mode = true\n");
+        Files.createDirectories(conf.resolve("d"));
+        ConfigLoader loader = new ConfigLoader(new Properties(), Map.of(), new ConfigNotices());
+        Files.writeString(conf.resolve("d/instance.properties"), "canal.instance.master.address = h:1\n");
+        ServerConfig server = loader.loadServer(conf.resolve("canal.properties"));
+        InstanceConfig plain = loader.loadInstance(server, "d");
+        assertThat(BinlogSourceFactory.settingsFor(plain, plain.master()).autoResetToLatest()).isTrue();
+        Files.writeString(conf.resolve("d/instance.properties"), "sluice.snapshot.mode = when_needed\n");
+        InstanceConfig snapshots = loader.loadInstance(server, "d");
+        assertThat(BinlogSourceFactory.settingsFor(snapshots, snapshots.master()).autoResetToLatest()).isFalse();
+    }
 }

@@ -37,8 +37,12 @@ class SluiceServerIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private String get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        Path token = conf.resolve("sluice.admin.token"); // generated at start: /status needs credentials
+        if (Files.exists(token)) {
+            request.header("Authorization", "Bearer " + Files.readString(token).trim());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static double metric(String scrape, String name) {

@@ -19,8 +19,15 @@ final class Figures {
     }
 
     static void record(String scenario, int rounds, long written, long lost, long duplicates, long worstRecoveryMs) {
-        String line = String.format("%s | %s | rounds=%d | written=%d | lost=%d | duplicates(unacked)=%d | "
-                + "worst recovery=%d ms%n", Instant.now(), scenario, rounds, written, lost, duplicates, worstRecoveryMs);
+        record(scenario, rounds, written, lost, duplicates, 0, worstRecoveryMs);
+    }
+
+    /** {@code ackedAgain}: changes delivered again although their ack had been answered. */
+    static void record(String scenario, int rounds, long written, long lost, long duplicates, long ackedAgain,
+                       long worstRecoveryMs) {
+        String line = String.format("%s | %s | rounds=%d | written=%d | lost=%d | duplicates=%d | acked again=%d | "
+                + "worst recovery=%d ms%n", Instant.now(), scenario, rounds, written, lost, duplicates, ackedAgain,
+                worstRecoveryMs);
         System.out.print(line);
         try {
             Path file = Path.of("target", "reliability-figures.txt");

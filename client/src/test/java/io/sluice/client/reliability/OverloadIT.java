@@ -139,7 +139,8 @@ class OverloadIT {
 
     private JsonNode status(int port) throws IOException, InterruptedException {
         return new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                URI.create("http://127.0.0.1:" + port + "/status")).header("Authorization", "Bearer " + SluiceProcess.ADMIN_TOKEN)
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     /** 50 clients (their own client ids) connecting, subscribing, unsubscribing and disconnecting in a loop. */

@@ -64,6 +64,9 @@ final class SluiceProcess implements AutoCloseable {
         return configure(home, flushPeriodMs, jvmArgs, destinations, 0);
     }
 
+    /** The bearer token of the admin endpoints ({@code /status}) of every server configured here. */
+    static final String ADMIN_TOKEN = "reliability-test-token";
+
     /** As above, with the status endpoint ({@code /metrics}, {@code /status}) on {@code statusPort} (0 = none). */
     static SluiceProcess configure(Path home, long flushPeriodMs, List<String> jvmArgs,
                                    Map<String, Map<String, String>> destinations, int statusPort) {
@@ -80,6 +83,7 @@ final class SluiceProcess implements AutoCloseable {
                     "canal.file.flush.period = " + flushPeriodMs,
                     "canal.destinations = " + String.join(",", destinations.keySet()),
                     "canal.auto.scan = false",
+                    "sluice.admin.token = " + ADMIN_TOKEN,
                     ""));
             for (Map.Entry<String, Map<String, String>> d : destinations.entrySet()) {
                 StringBuilder text = new StringBuilder();

@@ -2,6 +2,7 @@ package io.sluice.server.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.server.metrics.AdminClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * {@code bin/clients.sh <destination> list|drop <id> [host:port]}: lists a destination's client ids with their acked
@@ -31,16 +33,20 @@ public final class ClientsCommand {
             System.exit(2);
             return;
         }
-        System.exit(run(args[0], args[1], args[2], args.length > 3 ? args[3] : "", System.out, System.err));
+        System.exit(run(args[0], args[1], args[2], args.length > 3 ? args[3] : "", System.getenv(), System.out,
+                System.err));
     }
 
-    /** Runs one command against {@code base} (http://host:port); returns the exit status. */
-    public static int run(String base, String destination, String command, String id, PrintStream out, PrintStream err)
-            throws InterruptedException {
+    /**
+     * Runs one command against {@code base} (http://host:port) with the admin credentials {@code env} holds (see
+     * {@link AdminClient}); returns the exit status.
+     */
+    public static int run(String base, String destination, String command, String id, Map<String, String> env,
+                          PrintStream out, PrintStream err) throws InterruptedException, IOException {
         HttpRequest request;
         if (command.equals("list")) {
             request = request(URI.create(base + "/clients?destination="
-                    + URLEncoder.encode(destination, StandardCharsets.UTF_8))).GET().build();
+                    + URLEncoder.encode(destination, StandardCharsets.UTF_8)), env).GET().build();
         } else {
             int clientId;
             try {
@@ -50,7 +56,7 @@ public final class ClientsCommand {
                 return 2;
             }
             String body = JSON.createObjectNode().put("destination", destination).put("clientId", clientId).toString();
-            request = request(URI.create(base + "/clients/drop")).header("Content-Type", "application/json")
+            request = request(URI.create(base + "/clients/drop"), env).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
         HttpResponse<String> response;
@@ -69,6 +75,10 @@ public final class ClientsCommand {
             err.println("HTTP " + response.statusCode() + " from " + base + ": " + response.body().strip());
             return 1;
         }
+        if (response.statusCode() == 401) {
+            err.println("the status port at " + base + " refused the credentials: " + AdminClient.howToLogIn());
+            return 1;
+        }
         if (response.statusCode() != 200) {
             err.println(body.path("message").asText(response.body().strip()));
             return 1;
@@ -82,8 +92,8 @@ public final class ClientsCommand {
     }
 
     /** Every request of this command is built here: credentials for the status port go in one place. */
-    private static HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    private static HttpRequest.Builder request(URI uri, Map<String, String> env) throws IOException {
+        return AdminClient.withCredentials(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)), env);
     }
 
     static void print(JsonNode list, PrintStream out) {

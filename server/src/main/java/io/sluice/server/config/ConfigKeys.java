@@ -83,10 +83,13 @@ public final class ConfigKeys {
                 "canal.passwd", "canal.zkServers", "canal.zookeeper.flush.period", "canal.withoutNetty",
                 "canal.serverMode", "canal.file.data.dir", "canal.file.flush.period", "canal.destinations",
                 "canal.destinations.expr", "canal.conf.dir", "canal.auto.scan", "canal.auto.scan.interval",
+                "canal.auto.reset.latest.pos.mode",
                 "canal.instance.global.mode", "canal.instance.global.lazy", "canal.instance.global.spring.xml",
                 "canal.instance.<dest>.mode", "canal.instance.<dest>.lazy", "canal.instance.<dest>.spring.xml",
                 "sluice.config.source", "sluice.warmup", "sluice.zookeeper.session.timeout.ms",
-                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance");
+                "sluice.ha.takeover.delay.ms", "sluice.ha.rebalance", "sluice.client.stall.warn.seconds",
+                "sluice.client.idle.expire.seconds", "sluice.admin.ip", "sluice.admin.token", "sluice.auth.max.failures",
+                "sluice.zookeeper.digest", "sluice.zookeeper.sasl.principal");
         notApplied("canal.id", "1", "canal 1.1.x does not use it either; servers are told apart by "
                 + "canal.register.ip and canal.port");
         notApplied("canal.admin.manager", null, NO_ADMIN);
@@ -98,10 +101,6 @@ public final class ConfigKeys {
         notApplied("canal.admin.register.name", null, NO_ADMIN);
         notApplied("canal.instance.global.manager.address", "${canal.admin.manager}", NO_ADMIN);
         notApplied("canal.instance.<dest>.manager.address", null, NO_ADMIN);
-        notApplied("canal.auto.reset.latest.pos.mode", "false", "a position no longer on the master stops the "
-                + "destination with one ERROR instead of jumping to the latest position and losing what lies "
-                + "between; sluice.snapshot.mode = when_needed re-reads the tables by itself, or remove the "
-                + "destination's meta.dat and meta.dat.bak to start from the configured position");
         notApplied("canal.aliyun.accessKey", null, "Aliyun cloud MQ is not supported");
         notApplied("canal.aliyun.secretKey", null, "Aliyun cloud MQ is not supported");
         notApplied("canal.aliyun.uid", null, "Aliyun cloud MQ is not supported");
@@ -169,8 +168,9 @@ public final class ConfigKeys {
         notApplied("canal.instance.standby.position", null, NO_STANDBY);
         notApplied("canal.instance.standby.timestamp", null, NO_STANDBY);
         notApplied("canal.instance.standby.gtid", null, NO_STANDBY);
-        notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed exactly, on the "
-                + "master it was read from; to resume on another master use canal.instance.gtidon = true");
+        notApplied("canal.instance.fallbackIntervalInSeconds", "60", "a stored position is resumed as it is (file "
+                + "and offset, or the GTID set with canal.instance.gtidon) on the configured master, never earlier; "
+                + "to move to another master use canal.instance.gtidon = true");
         notApplied("canal.instance.filter.druid.ddl", "true", "DDL is always parsed by Sluice's own parser");
         notApplied("canal.instance.filter.table.error", "false", "rows of a table whose structure is neither in "
                 + "the history nor on the master are decoded with the binlog's column types (one WARN per table); "

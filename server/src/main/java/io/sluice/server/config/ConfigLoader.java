@@ -125,10 +125,12 @@ public final class ConfigLoader {
                         86_400_000),
                 v.longValue("sluice.client.idle.expire.seconds", 0, 0, 86_400_000));
 
+        SecuritySettings security = security(v, ip);
+
         ServerConfig server = new ServerConfig(file, confDir, ip, registerIp, port, metricsPort, user, passwordHash,
                 zkServers, zkFlush, withoutNetty, mode, dataDir, fileFlush, destinations, autoScan, autoScanInterval,
                 autoReset, lazy, metaMode, mq, layer.values(), ha, configSource, warmup,
-                earlierDataDir(v, base, dataDir), clients);
+                earlierDataDir(v, base, dataDir), clients, security);
 
         // canal.properties may hold instance defaults: validate them now (a bad default fails startup, not the
         // first destination)
@@ -378,7 +380,8 @@ public final class ConfigLoader {
         }
         return new InstanceConfig(destination, file, sources, standby, routeFrom, mergeWait, defaultDb, charset,
                 gtidOn, filters, tableError, store, metaMode, lazy, transforms, canalValues, zone, network,
-                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups);
+                detecting, transactionSize, fallback, formats, images, tsdb, ssl, mq, properties, rowFilter, lookups,
+                server.autoResetLatestPosMode());
     }
 
     /**
@@ -586,6 +589,16 @@ public final class ConfigLoader {
                     "needs " + prefix + "journal.name (a position is an offset in one binlog file)");
         }
         return new StartPosition(journal, position, timestamp, gtid);
+    }
+
+    private static SecuritySettings security(ConfigValues v, String canalIp) {
+        String digest = v.string("sluice.zookeeper.digest", "");
+        if (!digest.isEmpty() && (digest.indexOf(':') <= 0 || digest.indexOf(':') == digest.length() - 1)) {
+            throw v.error("sluice.zookeeper.digest", v.find("sluice.zookeeper.digest"), "must be user:password");
+        }
+        return new SecuritySettings(v.string("sluice.admin.ip", canalIp), v.string("sluice.admin.token", ""),
+                v.integer("sluice.auth.max.failures", 10, 0, 1_000_000), digest,
+                v.string("sluice.zookeeper.sasl.principal", ""));
     }
 
     /** With {@code enableDruid}, dbPassword is Druid's RSA-encrypted form; decrypt with its ConfigTools. */

@@ -37,8 +37,6 @@ final class ConfigValues {
 
     static final String DESTINATION_KEY = "canal.instance.destination";
 
-    private static final Set<String> SECRET_SUFFIXES = Set.of("password", "passwd", "secretkey", "pwdpublickey");
-
     private final List<Layer> layers;
     private final Placeholders placeholders;
 
@@ -288,12 +286,6 @@ final class ConfigValues {
     }
 
     static String display(String key, String value) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        for (String s : SECRET_SUFFIXES) {
-            if (lower.endsWith(s)) {
-                return "****";
-            }
-        }
-        return value;
+        return Secrets.isSecretKey(key) ? Secrets.MASK : value;
     }
 }

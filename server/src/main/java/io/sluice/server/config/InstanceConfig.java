@@ -51,6 +51,8 @@ import java.util.Set;
  *                             wins), for transforms that read their own keys
  * @param rowFilter            {@code sluice.filter.rows} (+ {@code .transitions}): rows kept by their values
  * @param lookups              {@code sluice.transform.lookup.<name>.*}: lookup (join) enrichments
+ * @param autoResetLatestPosMode {@code canal.auto.reset.latest.pos.mode} (canal.properties): a position no longer
+ *                             on the master continues from the master's current one, losing what lies between
  */
 public record InstanceConfig(String destination, Path file, List<SourceConfig> sources, SourceConfig standby,
                              String routeFrom, long mergeMaxWaitMillis, String defaultDatabaseName,
@@ -61,7 +63,7 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
                              int fallbackIntervalSeconds, Set<String> binlogFormats, Set<String> binlogImages,
                              boolean tsdbEnable, SslSettings ssl, MqDestinationSettings mq,
                              Map<String, String> properties, RowContentFilter rowFilter,
-                             List<LookupSettings> lookups) {
+                             List<LookupSettings> lookups, boolean autoResetLatestPosMode) {
 
     public InstanceConfig {
         sources = List.copyOf(sources);
@@ -96,7 +98,8 @@ public record InstanceConfig(String destination, Path file, List<SourceConfig> s
         return new InstanceConfig(destination, file, newSources, standby, routeFrom, mergeMaxWaitMillis,
                 defaultDatabaseName, connectionCharset, gtidOn, filters, filterTableError, store, metaMode, lazy,
                 transforms, canalCompatibleValues, timeZone, network, detecting, transactionSize,
-                fallbackIntervalSeconds, binlogFormats, binlogImages, tsdbEnable, ssl, mq, properties, rowFilter, lookups);
+                fallbackIntervalSeconds, binlogFormats, binlogImages, tsdbEnable, ssl, mq, properties, rowFilter, lookups,
+                autoResetLatestPosMode);
     }
 
     /** The resolved keys as {@link Properties}, for a transform's Properties constructor. */

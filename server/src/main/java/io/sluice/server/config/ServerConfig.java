@@ -40,6 +40,7 @@ import java.util.Map;
  *                            file (e.g. a folder literally named {@code ${canal.conf.dir}}), or null when that is
  *                            {@code fileDataDir}
  * @param clients             {@code sluice.client.stall.warn.seconds}, {@code sluice.client.idle.expire.seconds}
+ * @param security            admin port, login limits, ZooKeeper identity
  */
 public record ServerConfig(Path canalProperties, Path confDir, String ip, String registerIp, int port,
                            int metricsPort, String user, String passwordHash, String zkServers,
@@ -48,7 +49,7 @@ public record ServerConfig(Path canalProperties, Path confDir, String ip, String
                            int autoScanIntervalSeconds, boolean autoResetLatestPosMode, boolean globalLazy,
                            MetaMode globalMetaMode, MqSettings mq, Map<String, String> fileValues,
                            HaConfig ha, ConfigSource configSource, boolean warmup, Path earlierFileDataDir,
-                           ClientLifecycleConfig clients) {
+                           ClientLifecycleConfig clients, SecuritySettings security) {
 
     public ServerConfig {
         destinations = List.copyOf(destinations);

@@ -1,7 +1,11 @@
 package io.sluice.server.ha;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * or Curator's state thread. Activation and deactivation are serialized, and an activation is dropped when a
  * disconnect was reported after its attempt began. Listener calls must return quickly (start or stop the instance
  * asynchronously).
+ *
+ * <p>Graceful handover ({@link #handOver}): an active server that stops cleanly creates the ephemeral
+ * {@code sluice-handover} node; one standby claims it by creating {@code sluice-successor}, bumps the epoch (the
+ * stopping server's cursors, flushed before, are final from then on: a later write of the old server fails), starts
+ * the destination without serving ({@link Listener#prepare}) and marks the node ready. Only then does the old
+ * server give the running node up; the successor takes it at once (no takeover delay) and serves.
  */
 public final class DestinationElection implements AutoCloseable {
 
@@ -46,6 +56,14 @@ public final class DestinationElection implements AutoCloseable {
         void activated(String destination, Fence fence);
 
         void deactivated(String destination, String reason);
+
+        /**
+         * A stopping active server hands the destination to this standby: start it from the positions in
+         * ZooKeeper under {@code fence}, without serving yet. The future completes once it could serve.
+         */
+        default CompletableFuture<Void> prepare(String destination, Fence fence) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("no graceful handover"));
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(DestinationElection.class);
@@ -57,6 +75,8 @@ public final class DestinationElection implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final ConnectionStateListener connectionListener = this::connectionChanged;
     private final CuratorListener sessionListener = this::sessionEvent;
+    /** One watcher object, so that ZooKeeper keeps a single registration however often it is set again. */
+    private final Watcher handoverWatcher = this::handoverChanged;
     /** Serializes activation and deactivation, which come from different threads. */
     private final Object transition = new Object();
     /** Counts disconnects and expiries, so that an attempt that straddles one does not activate. */
@@ -64,6 +84,10 @@ public final class DestinationElection implements AutoCloseable {
     private final PersistentNode member;
 
     private volatile boolean active;
+    /** The fence of a handover this standby claimed, while it prepares or waits for the running node; else null. */
+    private volatile Fence prepared;
+    /** The server that hands over to this one, while {@link #prepared}. */
+    private volatile String handoverFrom;
     // confined to `thread`
     private boolean closed;
     private long activeSinceNanos;
@@ -103,9 +127,12 @@ public final class DestinationElection implements AutoCloseable {
     public void close() {
         submitAndWait(() -> {
             closed = true;
+            if (prepared != null) {
+                abandonPreparation("server stopping");
+            }
             release("server stopping");
             return null;
-        });
+        }, Duration.ofSeconds(30));
         zk.getConnectionStateListenable().removeListener(connectionListener);
         zk.getCuratorListenable().removeListener(sessionListener);
         try {
@@ -165,6 +192,10 @@ public final class DestinationElection implements AutoCloseable {
             log.info("{}: standby, running on {}", destination, owner.address());
             lastOwner = owner.address();
         }
+        if (prepared != null && !owner.address().equals(handoverFrom)) {
+            abandonPreparation("the handover went to " + owner.address());
+        }
+        checkHandover();
     }
 
     private void runningChanged(WatchedEvent event) {
@@ -175,8 +206,9 @@ public final class DestinationElection implements AutoCloseable {
                 }
                 // every standby waits, the preferred one too: the old owner may not have heard yet that its
                 // session is gone (ZooKeeper deletes the node before the old owner's client reports the expiry)
+                // a standby prepared by a graceful handover is the one meant to take it: no delay either
                 boolean wasOurs = settings.address().equals(lastOwner);
-                long delay = wasOurs ? 0 : settings.takeoverDelay().toMillis();
+                long delay = wasOurs || prepared != null ? 0 : settings.takeoverDelay().toMillis();
                 log.info("{}: running node of {} is gone; trying to take over in {} ms", destination, lastOwner, delay);
                 scheduleAttempt(delay);
             });
@@ -206,6 +238,11 @@ public final class DestinationElection implements AutoCloseable {
             lastOwner = settings.address();
             log.info("{}: active on {} ({}, epoch {})", destination, settings.address(), how, fence.version());
             listener.activated(destination, fence);
+        }
+        if (prepared != null) {
+            prepared = null;
+            handoverFrom = null;
+            deleteIfOurs(ZkPaths.successor(destination));
         }
     }
 
@@ -246,10 +283,12 @@ public final class DestinationElection implements AutoCloseable {
             case Disconnected -> {
                 troubles.incrementAndGet();
                 deactivate("ZooKeeper connection lost; another server may take over");
+                dropPreparation("ZooKeeper connection lost");
             }
             case Expired -> {
                 troubles.incrementAndGet();
                 deactivate("ZooKeeper session lost");
+                dropPreparation("ZooKeeper session lost");
             }
             default -> {
             }
@@ -262,13 +301,207 @@ public final class DestinationElection implements AutoCloseable {
         if (!wasActive) {
             return;
         }
+        deleteIfOurs(ZkPaths.running(destination));
+    }
+
+    /** Deletes an ephemeral node of this server's session; one that is gone or another's is left alone. */
+    private void deleteIfOurs(String path) {
         try {
-            Stat stat = zk.checkExists().forPath(ZkPaths.running(destination));
+            Stat stat = zk.checkExists().forPath(path);
             if (stat != null && stat.getEphemeralOwner() == zk.getZookeeperClient().getZooKeeper().getSessionId()) {
-                zk.delete().guaranteed().forPath(ZkPaths.running(destination));
+                zk.delete().guaranteed().forPath(path);
             }
+        } catch (KeeperException.NoNodeException gone) {
+            // deleted meanwhile
         } catch (Exception e) {
-            log.warn("{}: could not delete the running node ({}); it goes with the session", destination, e.getMessage());
+            log.warn("{}: could not delete {} ({}); it goes with the session", destination, path, e.getMessage());
+        }
+    }
+
+    // --- graceful handover ------------------------------------------------------------------------------------
+
+    /** True when another server is configured for the destination, so a handover has somewhere to go. */
+    public boolean hasStandby() {
+        return members().stream().anyMatch(m -> !m.equals(settings.address()));
+    }
+
+    /**
+     * Hands the destination to a standby before letting it go (graceful stop). The caller has already stopped
+     * handing out batches and written every cursor: from the moment a standby claims the handover, this server's
+     * cursor writes are fenced. Waits up to {@code readyTimeout} for a standby to run the destination, then deletes
+     * the running node and waits (within the same bound, at least 5 s) until the successor has taken it. This
+     * server stays active as far as its election goes until {@link #close()}: it answers its clients (empty) until
+     * the caller lets them go.
+     *
+     * @return the successor's address; empty when no standby was ready in time (the caller releases as usual, and
+     * a standby that was still preparing takes the running node at once)
+     */
+    public Optional<String> handOver(Duration readyTimeout) {
+        return submitAndWait(() -> handOverOnThread(readyTimeout), readyTimeout.plusSeconds(10));
+    }
+
+    private Optional<String> handOverOnThread(Duration readyTimeout) throws Exception {
+        if (closed || !active) {
+            return Optional.empty();
+        }
+        String handover = ZkPaths.handover(destination);
+        long started = System.nanoTime();
+        long deadline = started + readyTimeout.toNanos();
+        try {
+            zk.create().withMode(CreateMode.EPHEMERAL).forPath(handover,
+                    settings.address().getBytes(StandardCharsets.UTF_8));
+            log.info("{}: handing over: waiting up to {} ms for a standby to run it", destination,
+                    readyTimeout.toMillis());
+            SuccessorInfo successor = awaitReadySuccessor(deadline);
+            if (successor == null) {
+                log.warn("{}: no standby was ready to take over within {} ms; releasing it the ordinary way",
+                        destination, readyTimeout.toMillis());
+                return Optional.empty();
+            }
+            long readyAt = System.nanoTime();
+            // still "active" here, answering GETs empty (it hands nothing out any more), until the caller lets the
+            // clients go: they are moved by the running node, not bounced with errors in between
+            deleteIfOurs(ZkPaths.running(destination));
+            boolean taken = awaitRunningOn(successor.address(),
+                    Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)));
+            log.info("{}: handed over to {}: ready after {} ms, running node {} {} ms later", destination,
+                    successor.address(), TimeUnit.NANOSECONDS.toMillis(readyAt - started),
+                    taken ? "taken by it" : "not yet taken by it",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt));
+            return Optional.of(successor.address());
+        } finally {
+            deleteIfOurs(handover);
+        }
+    }
+
+    /** The successor once it says ready; null when none is ready by the deadline or the one that claimed left. */
+    private SuccessorInfo awaitReadySuccessor(long deadline) throws Exception {
+        String path = ZkPaths.successor(destination);
+        boolean claimed = false;
+        while (true) {
+            CountDownLatch changed = new CountDownLatch(1);
+            Watcher wake = event -> changed.countDown();
+            try {
+                SuccessorInfo info = SuccessorInfo.fromJson(zk.getData().usingWatcher(wake).forPath(path));
+                claimed = true;
+                if (info.ready()) {
+                    return info;
+                }
+            } catch (KeeperException.NoNodeException none) {
+                if (claimed) {
+                    log.warn("{}: the standby that answered the handover left before it was ready", destination);
+                    return null;
+                }
+                if (zk.checkExists().usingWatcher(wake).forPath(path) != null) {
+                    continue; // created between the two calls
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !changed.await(left, TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        }
+    }
+
+    private boolean awaitRunningOn(String address, long deadline) throws Exception {
+        String path = ZkPaths.running(destination);
+        while (true) {
+            CountDownLatch changed = new CountDownLatch(1);
+            Watcher wake = event -> changed.countDown();
+            try {
+                if (RunningInfo.fromJson(zk.getData().usingWatcher(wake).forPath(path)).address().equals(address)) {
+                    return true;
+                }
+            } catch (KeeperException.NoNodeException none) {
+                if (zk.checkExists().usingWatcher(wake).forPath(path) != null) {
+                    continue;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !changed.await(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+    }
+
+    private void handoverChanged(WatchedEvent event) {
+        if (event.getType() != Watcher.Event.EventType.None) {
+            onThread(() -> {
+                try {
+                    checkHandover();
+                } catch (Exception e) {
+                    log.warn("{}: cannot answer the handover: {}", destination, e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Standby: watches the handover node and claims a handover that appears (one standby wins the claim). */
+    private void checkHandover() throws Exception {
+        if (closed || active || prepared != null) {
+            return;
+        }
+        String handover = ZkPaths.handover(destination);
+        if (zk.checkExists().usingWatcher(handoverWatcher).forPath(handover) == null) {
+            return;
+        }
+        String from;
+        try {
+            from = new String(zk.getData().forPath(handover), StandardCharsets.UTF_8);
+        } catch (KeeperException.NoNodeException gone) {
+            return;
+        }
+        try {
+            zk.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.successor(destination),
+                    new SuccessorInfo(settings.address(), false).toJson());
+        } catch (KeeperException.NodeExistsException taken) {
+            log.info("{}: another standby answers the handover of {}", destination, from);
+            return;
+        }
+        // from here on the stopping server's cursor writes fail: what it wrote before is what this server reads
+        Fence fence = bumpEpoch();
+        prepared = fence;
+        handoverFrom = from;
+        log.info("{}: {} hands it over; starting it here (epoch {})", destination, from, fence.version());
+        long started = System.nanoTime();
+        listener.prepare(destination, fence).whenComplete((ok, error) -> onThread(() -> preparedDone(fence, error,
+                started)));
+    }
+
+    private void preparedDone(Fence fence, Throwable error, long started) {
+        if (prepared != fence || closed || active) {
+            return;
+        }
+        if (error != null) {
+            log.warn("{}: could not start for the handover: {}", destination, error.toString());
+            abandonPreparation("could not start for the handover");
+            return;
+        }
+        try {
+            zk.setData().forPath(ZkPaths.successor(destination), new SuccessorInfo(settings.address(), true).toJson());
+            log.info("{}: ready to take over from {} ({} ms)", destination, handoverFrom,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (Exception e) {
+            log.warn("{}: cannot say it is ready for the handover: {}", destination, e.getMessage());
+            abandonPreparation("cannot answer the handover");
+        }
+    }
+
+    /** Stops what a claimed handover started here (it went elsewhere, or this server stops). */
+    private void abandonPreparation(String reason) {
+        dropPreparation(reason);
+        deleteIfOurs(ZkPaths.successor(destination));
+    }
+
+    /** Like {@link #abandonPreparation} but without ZooKeeper calls, for ZooKeeper's own threads. */
+    private void dropPreparation(String reason) {
+        synchronized (transition) {
+            if (prepared != null && !active) {
+                prepared = null;
+                handoverFrom = null;
+                log.info("{}: handover preparation dropped: {}", destination, reason);
+                listener.deactivated(destination, reason);
+            }
         }
     }
 
@@ -277,10 +510,12 @@ public final class DestinationElection implements AutoCloseable {
             case SUSPENDED -> {
                 troubles.incrementAndGet();
                 deactivate("ZooKeeper connection suspended; another server may take over");
+                dropPreparation("ZooKeeper connection suspended");
             }
             case LOST -> {
                 troubles.incrementAndGet();
                 deactivate("ZooKeeper session lost");
+                dropPreparation("ZooKeeper session lost");
             }
             case RECONNECTED -> onThread(() -> {
                 if (!closed) {
@@ -370,9 +605,9 @@ public final class DestinationElection implements AutoCloseable {
         }
     }
 
-    private <T> T submitAndWait(java.util.concurrent.Callable<T> task) {
+    private <T> T submitAndWait(java.util.concurrent.Callable<T> task, Duration timeout) {
         try {
-            return thread.submit(task).get(30, TimeUnit.SECONDS);
+            return thread.submit(task).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -1,7 +1,11 @@
 package io.sluice.server.ha;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +31,27 @@ public final class HaCoordinator implements AutoCloseable {
         void start(Fence fence);
 
         void stop();
+
+        /**
+         * Graceful handover, on the standby: start the destination under {@code fence} as {@link #start} does, and
+         * return once it could serve. It serves only after a following {@link #start}.
+         */
+        default void prepare(Fence fence) {
+            start(fence);
+        }
+
+        /**
+         * Graceful handover, on the active server: stop handing out batches, give the clients up to {@code drain}
+         * to acknowledge the ones they hold, then refuse acks and write every cursor. Returns when they are final.
+         */
+        default void drain(Duration drain) {
+        }
     }
+
+    /** How long a stopping active server gives its clients to acknowledge the batches they hold. */
+    public static final Duration HANDOVER_DRAIN = Duration.ofSeconds(2);
+    /** How long a stopping active server waits for a standby to run a destination before releasing it anyway. */
+    public static final Duration HANDOVER_READY = Duration.ofSeconds(20);
 
     private final CuratorFramework zk;
     private final HaSettings settings;
@@ -40,6 +64,8 @@ public final class HaCoordinator implements AutoCloseable {
         final ExecutorService runner;
         final DestinationElection election;
         volatile boolean active;
+        /** The fence a handover's prepare started the destination with, until it is activated or dropped. */
+        volatile Fence preparedWith;
         /** Bumped by every decision, so that a start that finishes after a later stop does not count as active. */
         private long decisions;
 
@@ -60,6 +86,20 @@ public final class HaCoordinator implements AutoCloseable {
             synchronized (this) {
                 decision = ++decisions;
             }
+            if (preparedWith != null) {
+                preparedWith = null;
+                // already running from the handover's prepare, only the fence changes: done here and now, so the
+                // clients that the new running node sends here are answered from the first moment
+                try {
+                    activation.start(fence);
+                    synchronized (this) {
+                        active = decisions == decision;
+                    }
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("{}: prepared start did not take the new fence ({}); starting again", dest, e.toString());
+                }
+            }
             runner.execute(() -> {
                 try {
                     activation.start(fence);
@@ -73,7 +113,36 @@ public final class HaCoordinator implements AutoCloseable {
         }
 
         @Override
+        public CompletableFuture<Void> prepare(String dest, Fence fence) {
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            runner.execute(() -> {
+                try {
+                    activation.prepare(fence);
+                    preparedWith = fence;
+                    ready.complete(null);
+                } catch (RuntimeException e) {
+                    log.error("{}: could not start for a handover: {}", dest, e.toString());
+                    ready.completeExceptionally(e);
+                }
+            });
+            return ready;
+        }
+
+        /** Graceful stop of an active destination: see {@link HaCoordinator#handOverAll}. */
+        boolean handOver() {
+            if (!active || !election.isActive() || !election.hasStandby()) {
+                return false;
+            }
+            long started = System.nanoTime();
+            activation.drain(HANDOVER_DRAIN);
+            log.info("{}: cursors final after {} ms; handing over", destination,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return election.handOver(HANDOVER_READY).isPresent();
+        }
+
+        @Override
         public void deactivated(String dest, String reason) {
+            preparedWith = null;
             synchronized (this) {
                 decisions++;
                 active = false;
@@ -133,6 +202,9 @@ public final class HaCoordinator implements AutoCloseable {
 
     /** The address of the destination's active server, from its running node. */
     public Optional<String> activeServer(String destination) {
+        if (!zk.getZookeeperClient().isConnected()) {
+            return Optional.empty(); // unknown; not worth waiting in Curator's retry loop for a status page
+        }
         try {
             return Optional.of(RunningInfo.fromJson(zk.getData().forPath(ZkPaths.running(destination))).address());
         } catch (Exception e) {
@@ -142,6 +214,46 @@ public final class HaCoordinator implements AutoCloseable {
 
     public String address() {
         return settings.address();
+    }
+
+    /**
+     * Graceful stop, before the clients are let go: each destination active here is handed to a standby, all at
+     * once. Per destination: no more batches are handed out, the clients get {@link #HANDOVER_DRAIN} to acknowledge
+     * what they hold, the cursors are written, a standby starts the destination from them and says it is ready,
+     * and only then is the running node given up, which the standby takes at once. A destination with no standby
+     * configured, or whose standby is not ready within {@link #HANDOVER_READY}, is left to {@link #close}.
+     *
+     * @return the destinations handed over
+     */
+    public List<String> handOverAll() {
+        List<String> handed = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Managed m : managed.values()) {
+            Thread t = new Thread(() -> {
+                try {
+                    if (m.handOver()) {
+                        synchronized (handed) {
+                            handed.add(m.destination);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("{}: handover failed ({}); releasing it the ordinary way", m.destination, e.toString());
+                }
+            }, "handover-" + m.destination);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (handed) {
+            return List.copyOf(handed);
+        }
     }
 
     /** Releases every destination at once (graceful stop: standbys take over without waiting for a timeout). */

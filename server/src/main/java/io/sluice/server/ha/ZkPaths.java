@@ -61,4 +61,20 @@ public final class ZkPaths {
     public static String epoch(String destination) {
         return destination(destination) + "/sluice-epoch";
     }
+
+    /**
+     * Sluice only: ephemeral, created by an active server that is stopping cleanly and wants a standby to take the
+     * destination over before it lets its clients go (data: the stopping server's address).
+     */
+    public static String handover(String destination) {
+        return destination(destination) + "/sluice-handover";
+    }
+
+    /**
+     * Sluice only: ephemeral, created by the standby that answers a handover ({@link SuccessorInfo}); it says
+     * "ready" once that standby runs the destination from the final cursors and can serve.
+     */
+    public static String successor(String destination) {
+        return destination(destination) + "/sluice-successor";
+    }
 }

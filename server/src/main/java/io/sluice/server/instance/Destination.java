@@ -1,5 +1,6 @@
 package io.sluice.server.instance;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +30,16 @@ public interface Destination {
 
     /** Acknowledges the oldest outstanding batch; any other id is canal's "not the firstly" error. */
     void ack(ClientIdentity client, long batchId);
+
+    /**
+     * {@link #ack} for callers that must not wait (a Netty event loop). Errors a client caused are thrown; the ack
+     * is done in memory when this returns (a later rollback or GET sees it), and the future completes once it is
+     * persisted as far as the destination's meta promises before an ack is answered, or fails with the reason.
+     */
+    default CompletableFuture<Void> ackAsync(ClientIdentity client, long batchId) {
+        ack(client, batchId);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Rolls back one batch (it must be the oldest outstanding) or, with id 0, all of them. */
     void rollback(ClientIdentity client, long batchId);

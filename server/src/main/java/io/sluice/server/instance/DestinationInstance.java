@@ -25,8 +25,11 @@ import java.util.concurrent.atomic.LongAdder;
 import io.sluice.server.meta.Subscription;
 import io.sluice.server.position.BinlogPosition;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,12 @@ public final class DestinationInstance implements Destination {
     private final LongAdder batchesServed = new LongAdder();
     private final LongAdder batchesAcked = new LongAdder();
     private final LongAdder rollbacks = new LongAdder();
+    /** Graceful handover: no more batches are handed out; acks are still taken. */
+    private volatile boolean draining;
+    /** Graceful handover: the cursors are final; acks are refused. */
+    private volatile boolean frozen;
+    /** Acks and batch registrations hold it shared; freezing takes it exclusively, so none is half done then. */
+    private final ReentrantReadWriteLock handoverGate = new ReentrantReadWriteLock();
 
     /** Totals since this instance was built, for metrics. */
     public record ClientCounters(long batchesServed, long batchesAcked, long rollbacks) {
@@ -113,6 +122,8 @@ public final class DestinationInstance implements Destination {
         }
         meta.start();
         metaStarted = true;
+        draining = false;
+        frozen = false;
         RingBufferStore store = new RingBufferStore(config.store());
         StoreSink sink;
         List<LookupTransform> lookups = new ArrayList<>();
@@ -323,16 +334,34 @@ public final class DestinationInstance implements Destination {
         s.getLock.lockInterruptibly();
         try {
             while (true) {
+                if (draining) {
+                    return idleWhileHandingOver(timeoutNanos);
+                }
                 long generation = s.generation();
                 long wait = timeoutNanos > 0 ? Math.max(1, deadline - System.nanoTime()) : timeoutNanos;
                 Slice slice = s.reader.get(fetchSize, wait);
                 if (running != r) {
                     return Batch.EMPTY; // stopped while parked
                 }
-                ClientSession.Taken taken = s.register(slice, generation);
-                s.touch();
-                if (taken.cursorToSave() != null && !client.isPeek()) {
-                    meta.updateCursor(client, taken.cursorToSave());
+                ClientSession.Taken taken;
+                handoverGate.readLock().lock();
+                try {
+                    if (draining) {
+                        // handed over while parked: what was taken is served by the next server, from the cursor
+                        return Batch.EMPTY;
+                    }
+                    taken = s.register(slice, generation);
+                    s.touch();
+                    if (taken.cursorToSave() != null && !client.isPeek()) {
+                        // not an ack: nothing waits for it (this may run on an event loop); a failed write is
+                        // retried with the next change or flush period
+                        meta.updateCursorAsync(client, taken.cursorToSave()).exceptionally(e -> {
+                            LOG.warn("start cursor of {} not persisted yet: {}", client, e.getMessage());
+                            return null;
+                        });
+                    }
+                } finally {
+                    handoverGate.readLock().unlock();
                 }
                 if (!taken.batch().isEmpty()) {
                     batchesServed.increment();
@@ -351,8 +380,20 @@ public final class DestinationInstance implements Destination {
 
     @Override
     public void ack(ClientIdentity client, long batchId) {
+        try {
+            ackAsync(client, batchId).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> ackAsync(ClientIdentity client, long batchId) {
         if (batchId == -1) {
-            return; // the official client's ack of an empty batch
+            return CompletableFuture.completedFuture(null); // the official client's ack of an empty batch
         }
         if (batchId == 0) {
             throw new ClientRequestException(402, "batchId should assign value");
@@ -360,11 +401,99 @@ public final class DestinationInstance implements Destination {
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
         s.touch();
-        ClientCursor cursor = s.ack(batchId);
-        if (!client.isPeek()) {
-            meta.updateCursor(client, cursor);
+        CompletableFuture<Void> written;
+        handoverGate.readLock().lock();
+        try {
+            if (frozen) {
+                throw new ClientRequestException("destination:" + name() + " is being handed over to another server;"
+                        + " the ack of batch " + batchId + " came too late and the batch comes again from there");
+            }
+            ClientCursor cursor = s.ack(batchId);
+            // the in-memory part is done before the gate opens: the handover's flush writes it if this has not yet
+            written = client.isPeek() ? CompletableFuture.completedFuture(null) // a peek is never stored
+                    : meta.updateCursorAsync(client, cursor);
+        } finally {
+            handoverGate.readLock().unlock();
         }
         batchesAcked.increment();
+        return written;
+    }
+
+    /** A GET while handing over: answered empty after (at most a second of) its timeout. */
+    private static Batch idleWhileHandingOver(long timeoutNanos) throws InterruptedException {
+        if (timeoutNanos != -1) {
+            long idle = timeoutNanos == 0 ? TimeUnit.SECONDS.toNanos(1) : Math.min(timeoutNanos, TimeUnit.SECONDS.toNanos(1));
+            TimeUnit.NANOSECONDS.sleep(idle);
+        }
+        return Batch.EMPTY;
+    }
+
+    /**
+     * Graceful handover, on the server that gives the destination up: hands out no more batches, gives the clients
+     * up to {@code drain} to acknowledge the batches they hold (nothing is redelivered then), refuses later acks and
+     * writes every cursor. The next server starts from exactly these cursors. The instance keeps running (GETs are
+     * answered empty) until it is stopped, so that the clients are let go only once the next server can serve.
+     */
+    public void drainForHandover(java.time.Duration drain) {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        draining = true;
+        long deadline = System.nanoTime() + drain.toNanos();
+        try {
+            while (System.nanoTime() < deadline && outstanding(r) > 0) {
+                Thread.sleep(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handoverGate.writeLock().lock();
+        try {
+            frozen = true;
+        } finally {
+            handoverGate.writeLock().unlock();
+        }
+        int held = outstanding(r);
+        if (held > 0) {
+            LOG.warn("destination {}: {} batch(es) not acknowledged within {} ms of the handover; the next server"
+                    + " delivers them again", name(), held, drain.toMillis());
+        }
+        try {
+            meta.flush();
+        } catch (RuntimeException e) {
+            LOG.error("destination {}: cursors not written before the handover: {}", name(), e.getMessage());
+        }
+    }
+
+    private static int outstanding(Running r) {
+        return r.sessions.values().stream().mapToInt(ClientSession::outstandingBatches).sum();
+    }
+
+    /**
+     * Waits, up to {@code max}, until the destination has decoded its first entry: a server taking over in a
+     * handover is ready to answer at once then, not after it has connected and read the table structures.
+     */
+    public boolean awaitFirstEntry(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        try {
+            while (true) {
+                Running r = running;
+                if (r == null) {
+                    return false;
+                }
+                if (r.store.putSequence() > 0) {
+                    return true;
+                }
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

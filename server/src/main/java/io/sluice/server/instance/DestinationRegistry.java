@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
+    /** How long a handover's successor waits for its first decoded entry before it says it is ready anyway. */
+    private static final java.time.Duration FIRST_ENTRY_WAIT = java.time.Duration.ofSeconds(3);
 
     private record Running(DestinationInstance instance, MetaStore meta, Long fingerprint, boolean leader) {
     }
@@ -308,6 +310,25 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             }
         }
 
+        /** A handover's successor is ready once it has decoded something (bounded: an idle master sends nothing). */
+        @Override
+        public void prepare(Fence fence) {
+            start(fence);
+            Running r = running.get(name);
+            if (r == null || !r.instance().isRunning()) {
+                throw new IllegalStateException("destination " + name + " did not start");
+            }
+            r.instance().awaitFirstEntry(FIRST_ENTRY_WAIT);
+        }
+
+        @Override
+        public void drain(java.time.Duration drain) {
+            Running r = running.get(name);
+            if (r != null) {
+                r.instance().drainForHandover(drain);
+            }
+        }
+
         @Override
         public void stop() {
             activeFences.remove(name);
@@ -341,7 +362,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
                 Thread t = new Thread(() -> instance(name).ifPresent(DestinationInstance::stop), "fenced-" + name);
                 t.setDaemon(true);
                 t.start();
-            });
+            }).withAccess(ZkAccess.of(server.security()));
         };
     }
 
@@ -352,7 +373,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         if (zk == null) {
             // canal's default-instance.xml falls back to a local ZooKeeper when canal.zkServers is empty
             String connect = server.hasZooKeeper() ? server.zkServers() : "127.0.0.1:2181";
-            zk = CuratorFrameworkFactory.newClient(connect, new ExponentialBackoffRetry(1000, 3));
+            zk = ZkAccess.builder(connect, server.security()).retryPolicy(new ExponentialBackoffRetry(1000, 3)).build();
             zk.start();
         }
         return zk;

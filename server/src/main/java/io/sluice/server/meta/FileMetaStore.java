@@ -1,6 +1,7 @@
 package io.sluice.server.meta;
 
 import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,11 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Meta in {@code <canal.file.data.dir>/<destination>/meta.dat}, in canal's JSON shape (canal's
- * file-instance.xml, the embedded default). Kept in memory and written every {@code canal.file.flush.period}
- * ms when something changed, at once on subscribe and unsubscribe, and at stop.
+ * file-instance.xml, the embedded default). Kept in memory and written (with fsync) every
+ * {@code canal.file.flush.period} ms when something changed, at once on subscribe and unsubscribe, and at stop.
  *
- * <p>A flush period of 0 writes at every cursor change instead (every ack): nothing acked comes again
- * even after the process is killed, at the price of one fsync per ack.
+ * <p>Between two writes every change — each ack's cursor — is first appended to an {@link AckJournal} beside
+ * meta.dat with a plain write, before the call returns and so before the client's next request is answered; start
+ * replays it over meta.dat. A process killed at any moment (kill -9) therefore loses no ack it answered, at the
+ * price of one {@code write(2)} per ack. A power loss keeps what the last fsync wrote: at most one flush period of
+ * acks comes again (canal loses that period even to a process kill).
+ *
+ * <p>A flush period of 0 writes meta.dat at every cursor change instead (every ack), without the journal: nothing
+ * acked comes again even after a power loss, at the price of one fsync per ack.
  *
  * <p>Unlike canal, which overwrites the file in place, a write never leaves a half-written meta.dat: the
  * JSON goes to {@code meta.dat.tmp}, is fsynced, the current meta.dat becomes {@code meta.dat.bak} (a hard
@@ -38,7 +45,11 @@ public final class FileMetaStore implements MetaStore {
     private final Path backup;
     private final Path temp;
     private final long flushPeriodMs;
+    /** Held across meta.dat writes: one at a time. */
     private final Object writeLock = new Object();
+    /** Held across a change and its journal record, and while a write takes its snapshot and rotates the journal. */
+    private final Object changeLock = new Object();
+    private final AckJournal journal;
     private PeriodicFlusher flusher;
     private long written = -1;
     private boolean recovered;
@@ -50,6 +61,7 @@ public final class FileMetaStore implements MetaStore {
         this.backup = dir.resolve("meta.dat.bak");
         this.temp = dir.resolve("meta.dat.tmp");
         this.flushPeriodMs = flushPeriodMs;
+        this.journal = flushPeriodMs == 0 ? null : new AckJournal(dir);
     }
 
     public Path file() {
@@ -67,9 +79,17 @@ public final class FileMetaStore implements MetaStore {
         memory.load(load());
         // after recovering from the backup, write a fresh meta.dat at the first flush
         written = recovered ? -1 : memory.changes();
-        if (flushPeriodMs == 0) {
+        if (journal == null) {
             return;
         }
+        int replayed = replayJournal();
+        if (replayed > 0) {
+            // fold the journal into meta.dat now: canal's tools read meta.dat, and the journal starts empty
+            LOG.info("{} changes of {} replayed from its ack journal over {}", replayed, destination(), file);
+            writeSnapshot();
+        }
+        journal.deleteBefore(Long.MAX_VALUE);
+        journal.open();
         flusher = new PeriodicFlusher("meta-flush-" + destination(), flushPeriodMs, this::periodicFlush);
     }
 
@@ -80,6 +100,9 @@ public final class FileMetaStore implements MetaStore {
             flusher = null;
         }
         flush();
+        if (journal != null) {
+            journal.deleteAll();
+        }
     }
 
     @Override
@@ -89,13 +112,21 @@ public final class FileMetaStore implements MetaStore {
 
     @Override
     public void subscribe(ClientIdentity client, String filter) {
-        memory.subscribe(client, filter);
+        byte[] record = journal == null ? null : MetaJson.journalSubscribe(client.clientId(), filter);
+        synchronized (changeLock) {
+            journal(record);
+            memory.subscribe(client, filter);
+        }
         flush();
     }
 
     @Override
     public void unsubscribe(ClientIdentity client) {
-        memory.unsubscribe(client);
+        byte[] record = journal == null ? null : MetaJson.journalUnsubscribe(client.clientId());
+        synchronized (changeLock) {
+            journal(record);
+            memory.unsubscribe(client);
+        }
         flush();
     }
 
@@ -106,10 +137,43 @@ public final class FileMetaStore implements MetaStore {
 
     @Override
     public void updateCursor(ClientIdentity client, ClientCursor cursor) {
-        memory.updateCursor(client, cursor);
-        if (flushPeriodMs == 0) {
+        if (journal == null) {
+            memory.updateCursor(client, cursor);
             flush();
+            return;
         }
+        if (memory.cursor(client).filter(cursor::equals).isPresent()) {
+            return;
+        }
+        byte[] record = MetaJson.journalCursor(client.clientId(), cursor);
+        synchronized (changeLock) {
+            journal(record);
+            memory.updateCursor(client, cursor);
+        }
+    }
+
+    private void journal(byte[] record) {
+        if (record != null) {
+            journal.append(record);
+        }
+    }
+
+    private int replayJournal() {
+        int replayed = 0;
+        for (byte[] record : journal.records()) {
+            try {
+                MetaJson.applyJournal(record, memory);
+                replayed++;
+            } catch (IOException | RuntimeException e) {
+                // only a power loss or a damaged disk leaves such a record: what follows it is not trusted either.
+                // Stopping here resumes earlier than the last ack (changes come again), never later (none lost)
+                LOG.error("the ack journal of {} in {} has an unreadable record ({}); replay stops there after {}"
+                        + " changes, acks after it may be delivered again: {}", destination(), dir, e.getMessage(),
+                        replayed, AckJournal.text(record));
+                break;
+            }
+        }
+        return replayed;
     }
 
     private void periodicFlush() {
@@ -124,10 +188,29 @@ public final class FileMetaStore implements MetaStore {
     /** Writes meta.dat if anything changed since the last write. */
     public void flush() {
         synchronized (writeLock) {
-            MemoryMetaStore.Snapshot snapshot = memory.snapshot();
-            if (snapshot.changes() == written) {
-                return;
+            MemoryMetaStore.Snapshot snapshot;
+            long covered = 0;
+            synchronized (changeLock) {
+                snapshot = memory.snapshot();
+                if (snapshot.changes() == written) {
+                    return;
+                }
+                if (journal != null) {
+                    covered = journal.rotate();
+                }
             }
+            write(MetaJson.metaDat(destination(), snapshot.clients()));
+            written = snapshot.changes();
+            if (journal != null) {
+                journal.deleteBefore(covered);
+            }
+        }
+    }
+
+    /** Writes meta.dat from the state as it is, whatever was written before (at start, no journal open). */
+    private void writeSnapshot() {
+        synchronized (writeLock) {
+            MemoryMetaStore.Snapshot snapshot = memory.snapshot();
             write(MetaJson.metaDat(destination(), snapshot.clients()));
             written = snapshot.changes();
         }
@@ -135,9 +218,9 @@ public final class FileMetaStore implements MetaStore {
 
     private void write(byte[] json) {
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            OwnerOnly.createDirectories(dir); // positions and filters are the owner's alone (docs/security.md)
+            try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.fileAttributes(temp))) {
                 ByteBuffer buf = ByteBuffer.wrap(json);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

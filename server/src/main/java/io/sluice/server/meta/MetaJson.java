@@ -94,6 +94,47 @@ final class MetaJson {
         return cursor(n, n.get("sluiceResume"));
     }
 
+    /** An ack journal line: a client's new cursor. */
+    static byte[] journalCursor(short clientId, ClientCursor cursor) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("clientId", clientId);
+        n.set("cursor", logPosition(cursor.ackPoint(), false));
+        n.set("sluiceResume", resume(cursor.resume()));
+        return bytes(n);
+    }
+
+    /** An ack journal line: a client subscribed (or changed its filter). */
+    static byte[] journalSubscribe(short clientId, String filter) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("clientId", clientId);
+        n.put("filter", filter == null ? "" : filter);
+        return bytes(n);
+    }
+
+    /** An ack journal line: a client unsubscribed. */
+    static byte[] journalUnsubscribe(short clientId) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("clientId", clientId);
+        n.put("unsubscribed", true);
+        return bytes(n);
+    }
+
+    /** Applies an ack journal line to {@code memory}. */
+    static void applyJournal(byte[] line, MemoryMetaStore memory) throws IOException {
+        JsonNode n = MAPPER.readTree(line);
+        if (n == null || !n.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        ClientIdentity client = new ClientIdentity(memory.destination(), (short) required(n, "clientId").asInt());
+        if (n.has("unsubscribed")) {
+            memory.unsubscribe(client);
+        } else if (n.has("filter")) {
+            memory.subscribe(client, n.get("filter").asText());
+        } else {
+            memory.updateCursor(client, cursor(required(n, "cursor"), n.get("sluiceResume")));
+        }
+    }
+
     private static ObjectNode logPosition(LogPosition p, boolean withType) {
         ObjectNode n = MAPPER.createObjectNode();
         if (withType) {

@@ -3,6 +3,7 @@ package io.sluice.server.meta;
 import io.sluice.server.instance.ClientIdentity;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One destination's persisted client state (canal's MetaManager): the subscribed clients with their
@@ -22,6 +23,10 @@ public interface MetaStore {
     /** Persists what is pending and releases resources. */
     void stop();
 
+    /** Persists what is pending now (a graceful handover: the next server reads it at once). */
+    default void flush() {
+    }
+
     List<Subscription> subscriptions();
 
     /** Adds the client, or updates its filter. */
@@ -33,6 +38,21 @@ public interface MetaStore {
     Optional<ClientCursor> cursor(ClientIdentity client);
 
     void updateCursor(ClientIdentity client, ClientCursor cursor);
+
+    /**
+     * {@link #updateCursor} for callers that must not wait (a Netty event loop): the cursor is in memory when this
+     * returns, and the future completes once it is persisted as far as the store promises before an ack is
+     * answered (or fails with a {@link MetaStoreException}). Stores whose persisting step does not wait on the
+     * network do it in the call.
+     */
+    default CompletableFuture<Void> updateCursorAsync(ClientIdentity client, ClientCursor cursor) {
+        try {
+            updateCursor(client, cursor);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Where the destination's sources restart: per source, the earliest cursor of the subscribed clients

@@ -7,8 +7,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorEventType;
+import org.apache.curator.framework.api.CuratorListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.KeeperException;
 import io.sluice.server.ha.Fence;
 import org.apache.zookeeper.data.Stat;
@@ -19,11 +30,17 @@ import org.slf4j.LoggerFactory;
  * Meta in ZooKeeper with canal's layout (CANAL-PROTOCOL.md §5), so that canal's tools and cluster clients
  * read it: {@code /otter/canal/destinations/<dest>/<clientId>} per subscribed client, its {@code filter}
  * (plain text) and its {@code cursor} (LogPosition JSON with {@code @type}, plus Sluice's resume points).
- * Subscriptions are written at once; cursors every {@code canal.zookeeper.flush.period} ms when changed, and
- * at stop; with a flush period of 0, at every cursor change. Under HA ({@link #useFence}) every cursor change is
- * written before the call returns, whatever the period: the standby resumes from what is in ZooKeeper, so an ack
- * answered before it reached ZooKeeper would be delivered again after a kill -9 of the active server (canal's
- * periodic flush redelivers up to a period of acked batches that way).
+ * Subscriptions are written at once. Every cursor change (every ack) is written through to ZooKeeper before it is
+ * answered, with or without HA: a server restarted after a kill -9, or the standby, resumes from what is in
+ * ZooKeeper, so an ack answered before it got there would be delivered again (canal's periodic flush redelivers up
+ * to a {@code canal.zookeeper.flush.period} of acked batches that way). ZooKeeper's quorum write makes it survive a
+ * power loss of this host too. The period only paces the retry of writes that failed.
+ *
+ * <p>Writes never run on the caller's thread when it uses {@link #updateCursorAsync}: one writer thread per
+ * destination writes the latest cursors (acks arriving meanwhile share the next write) and completes the futures.
+ * While the ZooKeeper connection is down a cursor change fails at once, and waiting ones fail the moment the
+ * connection is lost, instead of waiting in Curator's retry loop: the client learns at once that its ack is not
+ * confirmed, and retries (on another server under HA).
  *
  * <p>Cursor writes are fenced, which canal's are not: each write names the znode version this store last
  * read or wrote, so a server that lost the destination to another (whose writes moved the version on)
@@ -44,9 +61,24 @@ public final class ZooKeeperMetaStore implements MetaStore {
     private final Map<Short, Integer> cursorVersions = new HashMap<>();
     private final Map<Short, ClientCursor> writtenCursors = new HashMap<>();
     private PeriodicFlusher flusher;
+    /** Acks waiting for the next write, and those of the write in progress; guarded by {@code waiting} itself. */
+    private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    private List<CompletableFuture<Void>> writing = List.of();
+    /** Subscription changes waiting on the writer thread. */
+    private final List<CompletableFuture<Void>> calls = new ArrayList<>();
+    private boolean writeQueued;
+    private ExecutorService writer;
+    private final ConnectionStateListener connectionListener = (client, state) -> {
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            failWaiting("connection " + state.name().toLowerCase());
+        }
+    };
+    /** The raw disconnect comes before Curator's SUSPENDED, on ZooKeeper's event thread. */
+    private final CuratorListener sessionListener = this::sessionEvent;
     private volatile boolean fenced;
     /** The HA election's proof of ownership; when set, every cursor write is conditional on it too. */
     private volatile Fence epoch;
+    private ZkAccess access = ZkAccess.of(new io.sluice.server.config.SecuritySettings("", "", 0, "", ""));
 
     public ZooKeeperMetaStore(String destination, CuratorFramework zk, long flushPeriodMs,
                               Consumer<StaleCursorException> onFenced) {
@@ -54,6 +86,12 @@ public final class ZooKeeperMetaStore implements MetaStore {
         this.zk = zk;
         this.flushPeriodMs = flushPeriodMs;
         this.onFenced = onFenced == null ? e -> { } : onFenced;
+    }
+
+    /** The ACLs of the nodes this store creates and adopts (docs/security.md); world-open by default. */
+    public ZooKeeperMetaStore withAccess(ZkAccess zkAccess) {
+        this.access = zkAccess;
+        return this;
     }
 
     public static String destinationPath(String destination) {
@@ -107,6 +145,13 @@ public final class ZooKeeperMetaStore implements MetaStore {
             }
         }
         memory.load(data);
+        writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "meta-zk-write-" + destination());
+            t.setDaemon(true);
+            return t;
+        });
+        zk.getConnectionStateListenable().addListener(connectionListener);
+        zk.getCuratorListenable().addListener(sessionListener);
         if (flushPeriodMs == 0) {
             return;
         }
@@ -150,6 +195,13 @@ public final class ZooKeeperMetaStore implements MetaStore {
             flusher.close();
             flusher = null;
         }
+        zk.getConnectionStateListenable().removeListener(connectionListener);
+        zk.getCuratorListenable().removeListener(sessionListener);
+        if (writer != null) {
+            writer.shutdown();
+            writer = null;
+        }
+        failWaiting("meta store stopped");
         if (!fenced) {
             flush();
         }
@@ -162,7 +214,12 @@ public final class ZooKeeperMetaStore implements MetaStore {
 
     @Override
     public void subscribe(ClientIdentity client, String filter) {
+        requireConnected();
         memory.subscribe(client, filter);
+        onWriter(() -> writeSubscription(client, filter));
+    }
+
+    private void writeSubscription(ClientIdentity client, String filter) {
         String path = clientPath(destination(), client.clientId());
         try {
             if (zk.checkExists().forPath(path) == null) {
@@ -172,6 +229,9 @@ public final class ZooKeeperMetaStore implements MetaStore {
                     // another writer created it first: the node is what we wanted
                 }
             }
+            // canal's client creates <clientId> world-open before it subscribes: take it over, so that nobody else can
+            // delete and re-create the cursor below it
+            access.secure(zk, path);
             String f = filter == null ? "" : filter;
             if (!f.isBlank()) {
                 byte[] bytes = f.getBytes(StandardCharsets.UTF_8);
@@ -190,7 +250,12 @@ public final class ZooKeeperMetaStore implements MetaStore {
 
     @Override
     public void unsubscribe(ClientIdentity client) {
+        requireConnected();
         memory.unsubscribe(client);
+        onWriter(() -> deleteClient(client));
+    }
+
+    private void deleteClient(ClientIdentity client) {
         String path = clientPath(destination(), client.clientId());
         synchronized (writeLock) {
             cursorVersions.remove(client.clientId());
@@ -214,10 +279,146 @@ public final class ZooKeeperMetaStore implements MetaStore {
 
     @Override
     public void updateCursor(ClientIdentity client, ClientCursor cursor) {
-        memory.updateCursor(client, cursor);
-        if ((flushPeriodMs == 0 || epoch != null) && !fenced) {
-            flush();
+        try {
+            updateCursorAsync(client, cursor).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> updateCursorAsync(ClientIdentity client, ClientCursor cursor) {
+        memory.updateCursor(client, cursor);
+        if (fenced) {
+            return CompletableFuture.failedFuture(new StaleCursorException("cursor writes of " + destination()
+                    + " are fenced: another server owns its positions now"));
+        }
+        ExecutorService w = writer;
+        if (w == null) {
+            return CompletableFuture.completedFuture(null); // not started: stop() or start's flush writes it
+        }
+        if (!zk.getZookeeperClient().isConnected()) {
+            return CompletableFuture.failedFuture(unreachable("is not connected"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (waiting) {
+            waiting.add(done);
+            if (!writeQueued) {
+                writeQueued = true;
+                try {
+                    w.execute(this::writeWaiting);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    writeQueued = false;
+                    waiting.remove(done);
+                    return CompletableFuture.failedFuture(new MetaStoreException("meta of " + destination()
+                            + " is stopping"));
+                }
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Runs a ZooKeeper call on the writer thread and waits for it — but only while the connection holds: a
+     * disconnect fails the wait at once ({@link #failWaiting}) while the call goes on in Curator's retry loop.
+     */
+    private void onWriter(Runnable call) {
+        ExecutorService w = writer;
+        if (w == null) {
+            call.run(); // not started
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (waiting) {
+            calls.add(done);
+        }
+        try {
+            w.execute(() -> {
+                try {
+                    call.run();
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                } finally {
+                    synchronized (waiting) {
+                        calls.remove(done);
+                    }
+                }
+            });
+            done.join();
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            throw new MetaStoreException("meta of " + destination() + " is stopping");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        } finally {
+            synchronized (waiting) {
+                calls.remove(done);
+            }
+        }
+    }
+
+    /** On the writer thread: one write covers every ack that was waiting when it began. */
+    private void writeWaiting() {
+        List<CompletableFuture<Void>> batch;
+        synchronized (waiting) {
+            batch = new ArrayList<>(waiting);
+            waiting.clear();
+            writing = batch;
+            writeQueued = false;
+        }
+        try {
+            flush();
+            batch.forEach(f -> f.complete(null));
+        } catch (RuntimeException e) {
+            batch.forEach(f -> f.completeExceptionally(e));
+        } finally {
+            synchronized (waiting) {
+                writing = List.of();
+            }
+        }
+    }
+
+    private void sessionEvent(CuratorFramework client, CuratorEvent event) {
+        if (event.getType() == CuratorEventType.WATCHED && event.getWatchedEvent() != null
+                && event.getWatchedEvent().getType() == Watcher.Event.EventType.None
+                && (event.getWatchedEvent().getState() == Watcher.Event.KeeperState.Disconnected
+                || event.getWatchedEvent().getState() == Watcher.Event.KeeperState.Expired)) {
+            failWaiting("connection " + event.getWatchedEvent().getState().name().toLowerCase());
+        }
+    }
+
+    /**
+     * The write in progress may sit in Curator's retry loop until the connection is back; the acks waiting for it
+     * are answered now. The write itself goes on, and whatever it stores is at or behind what was acked.
+     */
+    private void failWaiting(String why) {
+        List<CompletableFuture<Void>> toFail;
+        synchronized (waiting) {
+            toFail = new ArrayList<>(waiting);
+            toFail.addAll(writing);
+            toFail.addAll(calls);
+        }
+        if (!toFail.isEmpty()) {
+            MetaStoreException e = unreachable(why);
+            toFail.forEach(f -> f.completeExceptionally(e));
+        }
+    }
+
+    private void requireConnected() {
+        if (!zk.getZookeeperClient().isConnected()) {
+            throw unreachable("is not connected");
+        }
+    }
+
+    private MetaStoreException unreachable(String why) {
+        return new MetaStoreException("ZooKeeper " + why + ": the position of " + destination()
+                + " cannot be confirmed; reconnect (another server may serve the destination)");
     }
 
     private void periodicFlush() {

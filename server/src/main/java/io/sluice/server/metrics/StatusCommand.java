@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** {@code bin/status.sh}: fetches a server's {@code /status} JSON and prints it as a table. */
+/**
+ * {@code bin/status.sh}: fetches a server's {@code /status} JSON and prints it as a table; credentials come from
+ * the environment ({@link AdminClient}).
+ */
 public final class StatusCommand {
 
     private StatusCommand() {
@@ -20,10 +23,18 @@ public final class StatusCommand {
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    .send(AdminClient.withCredentials(HttpRequest.newBuilder(URI.create(url)), System.getenv())
+                                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             System.err.println("no Sluice status at " + url + " (" + e.getClass().getSimpleName() + "): is the server running?");
+            System.exit(1);
+            return;
+        }
+        if (response.statusCode() != 200) {
+            System.err.print(response.body());
+            if (response.statusCode() == 401) {
+                System.err.println(AdminClient.howToLogIn());
+            }
             System.exit(1);
             return;
         }

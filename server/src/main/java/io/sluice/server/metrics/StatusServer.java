@@ -3,7 +3,9 @@ package io.sluice.server.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.server.net.FailedLogins;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,18 +19,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of operations on {@code canal.metrics.pull.port}: {@code /metrics} (Prometheus text) and
- * {@code /status} (JSON: server, destinations, positions, lag). Handlers can be added for operator commands.
+ * The HTTP side of operations on {@code canal.metrics.pull.port}: {@code /metrics} (Prometheus text, open like
+ * canal's metrics port so that Prometheus can scrape it) and the admin endpoints: {@code /status} (JSON: server,
+ * destinations, positions, lag) and whatever operator commands are added. Every path but {@code /metrics} — the
+ * ones added later included — passes the {@link AdminGate}: credentials, and same-origin JSON POSTs for changes.
  */
 public final class StatusServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
 
     private final HttpServer http;
+    private final AdminGate gate;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public StatusServer(String bindIp, int port, SluiceMetrics metrics, Supplier<Map<String, Object>> serverInfo,
-                        Supplier<List<DestinationStats>> destinations) throws IOException {
+    /**
+     * @param bindIp      address to listen on, "" = all interfaces
+     * @param admin       credentials every path but /metrics requires
+     * @param failures    failed-login limit per source address
+     */
+    public StatusServer(String bindIp, int port, AdminCredentials admin, FailedLogins failures, SluiceMetrics metrics,
+                        Supplier<Map<String, Object>> serverInfo, Supplier<List<DestinationStats>> destinations)
+            throws IOException {
         InetSocketAddress address = bindIp == null || bindIp.isBlank() ? new InetSocketAddress(port)
                 : new InetSocketAddress(bindIp, port);
         this.http = HttpServer.create(address, 16);
@@ -37,22 +48,29 @@ public final class StatusServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
+        this.gate = new AdminGate(admin, failures);
         http.createContext("/metrics", ex -> respond(ex, 200, metrics.contentType(), metrics.scrape()));
-        http.createContext("/status", ex -> {
+        addHandler("/status", ex -> {
             Map<String, Object> body = new LinkedHashMap<>(serverInfo.get());
             body.put("destinations", destinations.get());
             respond(ex, 200, "application/json", json.writeValueAsBytes(body));
         });
+        // any other path: behind the gate too, so that an unauthenticated caller learns nothing about what exists
+        addHandler("/", ex -> respondText(ex, 404, "no such endpoint\n"));
     }
 
-    /** Adds an endpoint, e.g. an operator command; the handler answers the exchange itself. */
-    public void addHandler(String path, com.sun.net.httpserver.HttpHandler handler) {
-        http.createContext(path, handler);
+    /**
+     * Adds an admin endpoint, e.g. an operator command, behind the {@link AdminGate}; the handler answers the
+     * exchange itself and changes state only on POST.
+     */
+    public void addHandler(String path, HttpHandler handler) {
+        http.createContext(path, handler).getFilters().add(gate);
     }
 
     public void start() {
         http.start();
-        log.info("metrics and status on http://{}:{}/metrics and /status", http.getAddress().getHostString(), port());
+        log.info("metrics on http://{}:{}/metrics (open), admin endpoints (/status, /snapshot, ...) with credentials",
+                http.getAddress().getHostString(), port());
     }
 
     public int port() {

@@ -143,7 +143,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
     /** The producer properties without values that must not reach a log (passwords, JAAS configs). */
     public Map<String, String> kafkaForLog() {
         Map<String, String> shown = new LinkedHashMap<>();
-        kafka.forEach((k, v) -> shown.put(k, k.contains("password") || k.contains("jaas") ? "******" : v));
+        kafka.forEach((k, v) -> shown.put(k, io.sluice.server.config.Secrets.mask(k, v)));
         return shown;
     }
 

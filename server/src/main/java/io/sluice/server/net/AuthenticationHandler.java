@@ -1,11 +1,14 @@
 package io.sluice.server.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sluice.protocol.packet.CanalPacket.ClientAuth;
 import io.sluice.protocol.packet.CanalPacket.Packet;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -18,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * connection stays open for another try; success is answered with an empty ACK, switches the idle limits to the
  * client's {@code net_read_timeout}/{@code net_write_timeout} (milliseconds; 1 h when not positive) and hands the
  * connection to the session.
+ *
+ * <p>A source address with too many failures ({@link FailedLogins}) is answered {@code ACK 400 "too many failed
+ * logins ..."} and disconnected, whatever it sends, until its window ends.
  */
 final class AuthenticationHandler extends SimpleChannelInboundHandler<Packet> {
 
@@ -30,26 +36,43 @@ final class AuthenticationHandler extends SimpleChannelInboundHandler<Packet> {
     private final String user;
     private final PasswordCheck password;
     private final Supplier<SessionHandler> sessions;
+    private final FailedLogins failures;
 
     /**
      * @param password null when no password is configured (any password is accepted, as canal)
      */
-    AuthenticationHandler(byte[] seed, String user, PasswordCheck password, Supplier<SessionHandler> sessions) {
+    AuthenticationHandler(byte[] seed, String user, PasswordCheck password, Supplier<SessionHandler> sessions,
+                          FailedLogins failures) {
         this.seed = seed;
         this.user = user;
         this.password = password;
         this.sessions = sessions;
+        this.failures = failures;
+    }
+
+    AuthenticationHandler(byte[] seed, String user, PasswordCheck password, Supplier<SessionHandler> sessions) {
+        this(seed, user, password, sessions, new FailedLogins("client port", 0, java.time.Duration.ofMinutes(1)));
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Packet packet) throws InvalidProtocolBufferException {
+        InetAddress source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        long wait = failures.blockedSeconds(source);
+        if (wait > 0) {
+            // no log line per attempt: FailedLogins said once for this window that the source is refused
+            ctx.writeAndFlush(Replies.error(400, "too many failed logins from " + source.getHostAddress()
+                    + "; try again in " + wait + " s")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ClientAuth auth = ClientAuth.parseFrom(packet.getBody());
         if (!accepts(auth)) {
+            failures.failed(source);
             log.info("authentication failed for user '{}' from {}", printable(auth.getUsername()),
                     ctx.channel().remoteAddress());
             ctx.writeAndFlush(Replies.error(400, "auth failed for user:" + auth.getUsername()), ctx.voidPromise());
             return;
         }
+        failures.succeeded(source);
         SessionHandler session = sessions.get();
         ctx.pipeline().replace(ConnectionGuard.IDLE_HANDLER, ConnectionGuard.IDLE_HANDLER,
                 new IdleStateHandler(idleMillis(auth.hasNetReadTimeout(), auth.getNetReadTimeout()),

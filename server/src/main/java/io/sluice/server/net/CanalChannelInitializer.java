@@ -27,9 +27,11 @@ final class CanalChannelInitializer extends ChannelInitializer<Channel> {
     private final Optional<ChannelOption<Boolean>> quickAck;
     private final PasswordCheck password;
     private final SecureRandom random = new SecureRandom();
+    private final FailedLogins failures;
 
     CanalChannelInitializer(NetServerSettings settings, Destinations destinations, Executor requestExecutor,
-                            ChannelGroup channels, Optional<ChannelOption<Boolean>> quickAck) {
+                            ChannelGroup channels, Optional<ChannelOption<Boolean>> quickAck, FailedLogins failures) {
+        this.failures = failures;
         this.settings = settings;
         this.destinations = destinations;
         this.requestExecutor = requestExecutor;
@@ -47,7 +49,7 @@ final class CanalChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(ConnectionGuard.IDLE_HANDLER,
                 new IdleStateHandler(settings.authTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("handshake", new HandshakeHandler(random, seed -> new AuthenticationHandler(seed,
-                settings.user(), password, () -> new SessionHandler(destinations, requestExecutor, ownership))));
+                settings.user(), password, () -> new SessionHandler(destinations, requestExecutor, ownership), failures)));
         pipeline.addLast("guard", ConnectionGuard.INSTANCE);
     }
 }

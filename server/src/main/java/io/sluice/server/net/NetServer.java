@@ -13,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.server.instance.Destinations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,9 +30,13 @@ public final class NetServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NetServer.class);
 
+    /** Failed logins per source address and minute before the source is refused for the rest of the minute. */
+    public static final int DEFAULT_MAX_FAILED_LOGINS = 10;
+
     private final NetServerSettings settings;
     private final Destinations destinations;
     private final NetTransport transport;
+    private final FailedLogins failures;
 
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
@@ -40,6 +45,13 @@ public final class NetServer implements AutoCloseable {
     private Channel listener;
 
     public NetServer(NetServerSettings settings, Destinations destinations) {
+        this(settings, destinations, new FailedLogins("client port " + settings.port(), DEFAULT_MAX_FAILED_LOGINS,
+                Duration.ofMinutes(1)));
+    }
+
+    /** @param failures the failed-login limit per source address (sluice.auth.max.failures) */
+    public NetServer(NetServerSettings settings, Destinations destinations, FailedLogins failures) {
+        this.failures = failures;
         this.settings = settings;
         this.destinations = destinations;
         this.transport = NetTransport.choose(settings.nativeTransport());
@@ -71,7 +83,7 @@ public final class NetServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new CanalChannelInitializer(settings, destinations, requestExecutor, connections,
-                        settings.quickAck() ? transport.quickAck() : Optional.empty()));
+                        settings.quickAck() ? transport.quickAck() : Optional.empty(), failures));
         InetSocketAddress address = settings.bindIp().isEmpty()
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.bindIp(), settings.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();

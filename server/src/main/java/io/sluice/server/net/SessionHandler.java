@@ -16,11 +16,12 @@ import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.instance.ClientRequestException;
 import io.sluice.server.instance.Destination;
 import io.sluice.server.instance.Destinations;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.sluice.server.meta.MetaStoreException;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests that may block run on the request executor, one at a time per connection and in arrival order: a GET
  * that may wait for entries, and (un)subscriptions, which the destination persists in meta (a file, ZooKeeper). A GET
- * that returns at once runs right here when nothing is queued before it; acks and rollbacks, which only move
- * in-memory cursors, always do, so an ack never waits behind a GET. When the connection closes, the batches it left
- * unacknowledged are rolled back so the next consumer gets them again.
+ * that returns at once runs right here when nothing is queued before it; acks and rollbacks always do, so an ack
+ * never waits behind a GET: they move in-memory cursors here, and an ack's persisting step that may wait (a
+ * ZooKeeper write) completes off the event loop, holding back only the replies that follow it. No ZooKeeper call
+ * runs on an event loop. When the connection closes, the batches it left unacknowledged are rolled back so the next
+ * consumer gets them again.
  */
 final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
 
@@ -91,10 +94,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             }
             case UNSUBSCRIPTION -> unsubscribe(Unsub.parseFrom(packet.getBody()));
             case GET -> get(Get.parseFrom(packet.getBody()));
-            case CLIENTACK -> {
-                ClientAck ack = ClientAck.parseFrom(packet.getBody());
-                replies.add(serve(() -> ack(ack)));
-            }
+            case CLIENTACK -> ack(ClientAck.parseFrom(packet.getBody()));
             case CLIENTROLLBACK -> {
                 ClientRollback rollback = ClientRollback.parseFrom(packet.getBody());
                 replies.add(serve(() -> rollback(rollback)));
@@ -149,20 +149,50 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
         }));
     }
 
-    private ByteBuf ack(ClientAck ack) {
+    /**
+     * The ack is done in memory at once, here; persisting it (a journal write, a ZooKeeper write) may complete
+     * later, off the event loop. Its place in the reply order holds back the answers to later requests until then,
+     * so an ack counts as done for the client exactly when its next request is answered. A persisting failure is
+     * that answer's error.
+     */
+    private void ack(ClientAck ack) {
+        CompletableFuture<Void> persisted;
+        try {
+            persisted = startAck(ack);
+        } catch (RuntimeException e) {
+            replies.add(errorReply(e));
+            return;
+        }
+        if (persisted.isDone()) {
+            if (persisted.isCompletedExceptionally()) {
+                replies.add(errorReply(unwrap(persisted.handle((ok, failure) -> failure).join())));
+            }
+            return;
+        }
+        ReplyQueue.Slot slot = replies.reserve();
+        persisted.whenComplete((ok, failure) -> ctx.executor().execute(() ->
+                replies.complete(slot, failure == null ? null : errorReply(unwrap(failure)))));
+    }
+
+    private CompletableFuture<Void> startAck(ClientAck ack) {
         ClientIdentity client = identity(ack.getDestination(), ack.getClientId());
         if (ack.getBatchId() == 0) {
             throw new ClientRequestException(402, "batchId should assign value");
         }
         if (ack.getBatchId() == -1) {
             // the official client acks the id of an empty GET result; canal ignores it before any other check
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
         Destination destination = running(client);
         claim(client);
         requireSubscribed(destination, client);
-        destination.ack(client, ack.getBatchId());
-        return null;
+        return destination.ackAsync(client, ack.getBatchId());
+    }
+
+    private static RuntimeException unwrap(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     private ByteBuf rollback(ClientRollback rollback) {
@@ -218,8 +248,26 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             Thread.currentThread().interrupt();
             return null;
         }
+        if (!batch.isEmpty() && destinations.find(request.client().destination()).orElse(null)
+                != request.destination()) {
+            // the destination stopped being served here while this GET ran (under HA: lost its election, or its
+            // ZooKeeper connection): another server may be serving it now, so this batch must not go out
+            try {
+                request.destination().rollback(request.client(), 0);
+            } catch (RuntimeException stopped) {
+                // stopped meanwhile: its batches went with it
+            }
+            running(request.client()); // refuses as a standby does
+            throw new ClientRequestException(400, "destination:" + request.client().destination()
+                    + " should start first");
+        }
         if (request.autoAck() && !batch.isEmpty()) {
-            request.destination().ack(request.client(), batch.id());
+            // at-most-once by the client's choice: the batch goes out whether or not its ack is persisted yet
+            request.destination().ackAsync(request.client(), batch.id()).exceptionally(e -> {
+                log.warn("auto-ack of batch {} of {} not persisted: {}", batch.id(), request.client(),
+                        unwrap(e).getMessage());
+                return null;
+            });
         }
         return Replies.messages(ctx.alloc(), batch);
     }
@@ -328,18 +376,16 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             if (request.errorCode() != 400) {
                 return Replies.error(request.errorCode(), request.getMessage());
             }
+        } else if (e instanceof MetaStoreException) {
+            // ZooKeeper away, a disk full: the message says which; the client retries
+            log.warn("{} request failed: {}", ctx.channel().remoteAddress(), e.getMessage());
         } else {
             log.warn("{} request failed", ctx.channel().remoteAddress(), e);
         }
-        // canal wraps every server-side exception like this, stack trace included; clients grep the inner text
-        return Replies.error(400, "something goes wrong with channel:" + ctx.channel() + ", exception="
-                + stackTrace(e));
-    }
-
-    private static String stackTrace(Throwable e) {
-        StringWriter text = new StringWriter();
-        e.printStackTrace(new PrintWriter(text));
-        return text.toString();
+        // canal wraps every server-side exception like this with its stack trace; clients grep the inner text,
+        // which the exception's class and message keep. The frames stay in the server log: they describe the
+        // server's code and libraries to whoever connects (docs/security.md).
+        return Replies.error(400, "something goes wrong with channel:" + ctx.channel() + ", exception=" + e);
     }
 
     private static ClientIdentity identity(String destination, String clientId) {

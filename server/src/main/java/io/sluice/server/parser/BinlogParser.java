@@ -5,6 +5,7 @@ import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.sluice.server.parser.event.BinlogEventDeserializer;
 import io.sluice.server.parser.event.BinlogFormatException;
 import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.sink.EntrySink;
@@ -55,6 +56,8 @@ public final class BinlogParser implements ChangeSource {
     private volatile ParserException failure;
     private volatile ResumePoint lastPut;
     private volatile TransactionBuffer buffer;
+    /** Whether this run's first session has dropped the history versions older than its start. */
+    private boolean forgotten;
 
     public BinlogParser(ParserSettings settings, SchemaHistory history, TableFilter filter, EntrySink sink) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -127,23 +130,33 @@ public final class BinlogParser implements ChangeSource {
     private long totalPut;
 
     private void run(ResumePoint resume) {
+        forgotten = false;
         ResumePoint next = resume;
         Duration delay = settings.reconnectMin();
         while (!stopping) {
             long putBefore = counters.transactions;
             try {
-                next = session(next);
+                try {
+                    next = session(next);
+                } catch (ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException e) {
+                    throw fenced(e); // at the start (seed, rewind); during the stream it comes through classify
+                }
                 if (stopping) {
                     break;
                 }
                 lastError = "master " + address() + " closed the replication connection";
                 log.warn("{}: {}; reconnecting at {}", settings.destination(), lastError, next);
             } catch (ParserException e) {
-                failure = e;
-                lastError = e.getMessage();
-                state = ParserStatus.State.FAILED;
-                log.error("{}: parser stopped: {}", settings.destination(), e.getMessage());
-                return;
+                ResumePoint latest = e instanceof BinlogPurgedException && settings.autoResetToLatest()
+                        ? latestInsteadOfPurged(e) : null;
+                if (latest == null) {
+                    failure = e;
+                    lastError = e.getMessage();
+                    state = ParserStatus.State.FAILED;
+                    log.error("{}: parser stopped: {}", settings.destination(), e.getMessage());
+                    return;
+                }
+                lastPut = latest;
             } catch (InterruptedException e) {
                 break;
             } catch (Exception e) {
@@ -176,6 +189,24 @@ public final class BinlogParser implements ChangeSource {
         state = failure != null ? ParserStatus.State.FAILED : ParserStatus.State.STOPPED;
     }
 
+    /**
+     * canal.auto.reset.latest.pos.mode, as canal means it: the master's current position replaces a purged one,
+     * with one ERROR saying what is lost. Null when that position cannot be read (the purge error then stands).
+     */
+    private ResumePoint latestInsteadOfPurged(ParserException purged) {
+        try (MasterConnection master = MasterConnection.open(settings)) {
+            BinlogPosition latest = master.currentPosition();
+            lastError = purged.getMessage();
+            log.error("{}: {}; canal.auto.reset.latest.pos.mode=true: continuing at the master's current position "
+                    + "{}, every change in between is lost", settings.destination(), purged.getMessage(), latest);
+            return ResumePoint.at(latest);
+        } catch (Exception e) {
+            log.error("{}: canal.auto.reset.latest.pos.mode=true but the master's current position cannot be read: {}",
+                    settings.destination(), e.getMessage());
+            return null;
+        }
+    }
+
     /** One replication connection, from {@code resume} until it breaks. Returns where to continue. */
     private ResumePoint session(ResumePoint resume) throws Exception {
         state = ParserStatus.State.CONNECTING;
@@ -193,11 +224,17 @@ public final class BinlogParser implements ChangeSource {
                 seed(master, start.position());
             }
             history.rewindTo(start.position());
+            if (!forgotten) {
+                // the start of this parser is the destination's acked position (or its configured one), before
+                // which no later start goes; a reconnect's start is only what was put, so it forgets nothing
+                history.forgetBefore(start.position());
+                forgotten = true;
+            }
 
             TransactionBuffer out = new TransactionBuffer(sink, settings.transactionSize(), start);
             buffer = out;
             EventConverter converter = new EventConverter(settings.gtidMode(), settings.valueOptions(), history, filter,
-                    master::showCreateTable, out, counters, start.position());
+                    TableStructureSource.of(master, log), out, counters, start.position());
             BinaryLogClient c = newClient(start.position());
             AtomicReference<Throwable> broken = new AtomicReference<>();
             c.registerEventListener(event -> {
@@ -259,6 +296,11 @@ public final class BinlogParser implements ChangeSource {
         }
     }
 
+    /** Another server runs the destination now: reconnecting would only fail the same way. */
+    private ParserException fenced(ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException e) {
+        return new ParserException(e.getMessage(), e);
+    }
+
     /** Turns what broke a connection into a fatal ParserException or a transient exception to reconnect after. */
     private Exception classify(Throwable t, ResumePoint start) {
         if (t instanceof ParserException p) {
@@ -267,6 +309,9 @@ public final class BinlogParser implements ChangeSource {
         MasterTlsException tls = settings.tls().explain(t);
         if (tls != null) {
             return new ParserException(tls.getMessage(), tls);
+        }
+        if (t instanceof ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException fenced) {
+            return fenced(fenced);
         }
         if (t instanceof BinlogFormatException f) {
             return new ParserException("cannot decode the binlog of " + address() + ": " + f.getMessage(), f);
@@ -343,15 +388,27 @@ public final class BinlogParser implements ChangeSource {
         for (Map.Entry<String, String> db : master.databaseCharsets().entrySet()) {
             history.seedDatabase(at, db.getKey(), db.getValue());
         }
-        int tables = 0;
+        Map<String[], String> ddls = new java.util.LinkedHashMap<>();
         for (String[] t : master.tables(filter)) {
             String ddl = master.showCreateTable(t[0], t[1]);
-            if (ddl != null && history.seedTable(at, t[0], t[1], ddl) != null) {
+            if (ddl != null) {
+                ddls.put(t, ddl);
+            }
+        }
+        // read after the structures: they are the tables' own from there on (TableProof); when the start is older,
+        // rows before it are flagged as unverified, since a DDL in between would make them another table's
+        BinlogPosition masterAt = TableStructureSource.of(master, log).currentPosition();
+        int tables = 0;
+        for (Map.Entry<String[], String> t : ddls.entrySet()) {
+            if (history.seedTable(at, t.getKey()[0], t.getKey()[1], t.getValue(), masterAt) != null) {
                 tables++;
             }
         }
-        log.info("{}: schema history seeded with {} table structures from {} at {}", settings.destination(), tables,
-                address(), at);
+        boolean ahead = masterAt == null || BinlogPosition.of(masterAt.file(), masterAt.offset())
+                .compareTo(BinlogPosition.of(at.file(), at.offset())) > 0;
+        log.info("{}: schema history seeded with {} table structures from {} at {}{}", settings.destination(), tables,
+                address(), at, ahead ? "; read at the master's " + (masterAt == null ? "unknown position"
+                        : masterAt.file() + ":" + masterAt.offset()) + ", so not proven before it" : "");
     }
 
     private BinaryLogClient newClient(BinlogPosition start) {

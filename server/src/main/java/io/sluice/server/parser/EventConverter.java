@@ -73,6 +73,7 @@ final class EventConverter {
     private final Map<Long, TableMapData> tableMaps = new HashMap<>();
     private final Map<Long, RowImageDecoder> decoders = new HashMap<>();
     private final Set<Long> filteredTables = new HashSet<>();
+    private final StructureCheck check;
     /** Where each rows event's RowChange is written before it is copied into its entry's exact-size array. */
     private WireBuffer rowsBuffer = new WireBuffer(64 * 1024);
     private final Set<String> warned = new HashSet<>();
@@ -105,6 +106,7 @@ final class EventConverter {
         this.options = options;
         this.temporal = new TemporalText(options.timeZone());
         this.history = history;
+        this.check = new StructureCheck(history);
         this.filter = filter;
         this.master = master;
         this.out = out;
@@ -393,7 +395,9 @@ final class EventConverter {
             TableStructure fresh = reread(map, h);
             structure = fresh != null ? fresh : structure;
         }
-        if (structure == null || !RowImageDecoder.fits(map, structure)) {
+        TableStructure disagreed = structure != null && map.hasColumnNames() && !StructureCheck.matches(map, structure)
+                ? structure : null;
+        if (structure == null || !StructureCheck.matches(map, structure)) {
             TableStructure fresh = reread(map, h);
             if (fresh != null) {
                 structure = fresh;
@@ -406,8 +410,18 @@ final class EventConverter {
                 structure = null;
             }
         }
+        if (disagreed != null) {
+            // binlog_row_metadata=FULL: the event names its columns, and the history's structure is not this one
+            warnOnce("names:" + staleKey(map.schema(), map.table()), "the schema history's structure of "
+                    + map.schema() + "." + map.table() + " (" + StructureCheck.names(disagreed) + ") does not match "
+                    + "the columns the binlog names at " + file + ":" + h.startOffset() + " (" + String.join(", ",
+                    map.columnNames()) + "); decoding with " + (structure != null
+                    ? "the master's current structure, which matches them"
+                    : "the binlog's column names and types (no mysqlType)"));
+        }
         d = RowImageDecoder.create(map, structure, options, temporal);
         decoders.put(map.tableId(), d);
+        check.chosen(map, structure);
         return d;
     }
 
@@ -417,11 +431,15 @@ final class EventConverter {
         }
         String ddl = master.showCreateTable(map.schema(), map.table());
         if (ddl == null) {
+            check.reread(map.schema(), map.table(), null);
             return null;
         }
+        // read after the structure: a DDL between the two reaches the stream after this version and replaces it
+        BinlogPosition masterAt = master.currentPosition();
+        check.reread(map.schema(), map.table(), masterAt);
         TableStructure structure = history.seedTable(new BinlogPosition(file, h.startOffset(), boundary.gtidSet(),
-                h.getServerId(), h.getTimestamp()), map.schema(), map.table(), ddl);
-        if (structure != null && RowImageDecoder.fits(map, structure)) {
+                h.getServerId(), h.getTimestamp()), map.schema(), map.table(), ddl, masterAt);
+        if (structure != null && StructureCheck.matches(map, structure)) {
             log.info("re-read the structure of {}.{} from the master at {}:{}", map.schema(), map.table(), file,
                     h.startOffset());
             return structure;
@@ -455,9 +473,18 @@ final class EventConverter {
         change.writeInt64(CanalEntry.RowChange.TABLEID_FIELD_NUMBER, rows.tableId());
         change.writeEnum(CanalEntry.RowChange.EVENTTYPE_FIELD_NUMBER, type.getNumber());
         change.writeBool(CanalEntry.RowChange.ISDDL_FIELD_NUMBER, false);
-        int count = decoder(map, h).encode(rows, change);
+        RowImageDecoder decoder = decoder(map, h);
+        if (master != null && check.rereadDue(map, file, h.startOffset())) {
+            // its structure was derived from one never proven: the master's may be proven once the stream gets there
+            stale.add(staleKey(map.schema(), map.table()));
+            decoders.remove(map.tableId());
+            decoder = decoder(map, h);
+        }
+        String structureFlag = check.flag(map, file, h.startOffset());
+        int count = decoder.encode(rows, change);
         counters.rows += count;
-        add(h, EntryType.ROWDATA, type, map.schema(), map.table(), null, change, StoredEntry.Kind.ROW_DATA, count, false);
+        add(h, EntryType.ROWDATA, type, map.schema(), map.table(), null, change, StoredEntry.Kind.ROW_DATA, count, false,
+                structureFlag);
         if (change.array().length > RETAINED_ROWS_BUFFER) {
             rowsBuffer = new WireBuffer(RETAINED_ROWS_BUFFER); // one huge event does not pin its buffer
         }
@@ -504,13 +531,17 @@ final class EventConverter {
     private void add(BinlogEventHeader h, EntryType entryType, EventType eventType, String schema, String table,
                      MessageLite payload, StoredEntry.Kind kind, int rowsCount, boolean endsUnit)
             throws InterruptedException {
-        add(h, entryType, eventType, schema, table, payload, null, kind, rowsCount, endsUnit);
+        add(h, entryType, eventType, schema, table, payload, null, kind, rowsCount, endsUnit, null);
     }
 
-    /** Builds one entry whose payload is either a message or a RowChange already in wire form. */
+    /**
+     * Builds one entry whose payload is either a message or a RowChange already in wire form.
+     *
+     * @param structureFlag {@link StructureCheck#PROPERTY} of rows whose structure is not proven; null otherwise
+     */
     private void add(BinlogEventHeader h, EntryType entryType, EventType eventType, String schema, String table,
-                     MessageLite payload, WireBuffer encodedRows, StoredEntry.Kind kind, int rowsCount, boolean endsUnit)
-            throws InterruptedException {
+                     MessageLite payload, WireBuffer encodedRows, StoredEntry.Kind kind, int rowsCount, boolean endsUnit,
+                     String structureFlag) throws InterruptedException {
         ordinal++;
         String gtidSet = gtidMode ? executed.toString() : "";
         CanalEntry.Header.Builder header = CanalEntry.Header.newBuilder()
@@ -546,6 +577,9 @@ final class EventConverter {
         if (rowsCount > 0) {
             header.addProps(pair("rowsCount", Integer.toString(rowsCount)));
         }
+        if (structureFlag != null) {
+            header.addProps(pair(StructureCheck.PROPERTY, structureFlag));
+        }
         BinlogPosition position = new BinlogPosition(file, h.startOffset(), gtidSet, h.getServerId(), h.getTimestamp());
         ResumePoint resume = endsUnit
                 ? ResumePoint.at(new BinlogPosition(file, h.getNextPosition(), executed.toString(), h.getServerId(),
@@ -564,12 +598,14 @@ final class EventConverter {
 
     private void invalidateDecoders() {
         decoders.clear();
+        check.forget();
     }
 
     /** Forget per-connection state (table maps, an open unit) before reading again from {@link #boundary()}. */
     void reset(BinlogPosition start) {
         tableMaps.clear();
         decoders.clear();
+        check.forget();
         filteredTables.clear();
         inUnit = false;
         ordinal = 0;

@@ -23,6 +23,9 @@ import java.util.Set;
  * @param receiveBufferSize    {@code canal.instance.network.receiveBufferSize} for the replication socket; 0 = the
  *                             operating system's automatic sizing
  * @param sendBufferSize       {@code canal.instance.network.sendBufferSize}, likewise
+ * @param autoResetToLatest    {@code canal.auto.reset.latest.pos.mode}: a start position no longer on the master
+ *                             continues from the master's current position (logged as an ERROR: what lies
+ *                             between is lost) instead of stopping the parser
  * @param defaultDatabase      {@code canal.instance.defaultDatabaseName}; may be empty
  * @param slaveId              {@code canal.instance.mysql.slaveId}; ≤ 0 derives one as canal does
  * @param gtidMode             {@code canal.instance.gtidon}: dump and resume by GTID set, fill {@code Header.gtid}
@@ -47,6 +50,7 @@ import java.util.Set;
  */
 public record ParserSettings(String destination, String host, int port, String username, String password,
                              Set<String> binlogImages, int receiveBufferSize, int sendBufferSize,
+                             boolean autoResetToLatest,
                              String defaultDatabase, long slaveId, boolean gtidMode, String journalName,
                              long journalPosition, long journalTimestamp, String journalGtid,
                              Charset connectionCharset, ZoneId timeZone, boolean canalCompatibleValues,
@@ -107,6 +111,7 @@ public record ParserSettings(String destination, String host, int port, String u
         private Set<String> binlogImages = ALL_IMAGES;
         private int receiveBufferSize;
         private int sendBufferSize;
+        private boolean autoResetToLatest;
         private long slaveId;
         private boolean gtidMode;
         private String journalName = "";
@@ -135,6 +140,7 @@ public record ParserSettings(String destination, String host, int port, String u
         public Builder defaultDatabase(String v) { defaultDatabase = v; return this; }
         public Builder binlogImages(Set<String> v) { binlogImages = v; return this; }
         public Builder socketBuffers(int receive, int send) { receiveBufferSize = receive; sendBufferSize = send; return this; }
+        public Builder autoResetToLatest(boolean v) { autoResetToLatest = v; return this; }
         public Builder slaveId(long v) { slaveId = v; return this; }
         public Builder gtidMode(boolean v) { gtidMode = v; return this; }
         public Builder journal(String name, long position) { journalName = name; journalPosition = position; return this; }
@@ -152,7 +158,7 @@ public record ParserSettings(String destination, String host, int port, String u
 
         public ParserSettings build() {
             return new ParserSettings(destination, host, port, username, password, binlogImages, receiveBufferSize,
-                    sendBufferSize, defaultDatabase, slaveId, gtidMode,
+                    sendBufferSize, autoResetToLatest, defaultDatabase, slaveId, gtidMode,
                     journalName, journalPosition, journalTimestamp, journalGtid, connectionCharset, timeZone,
                     canalCompatibleValues, heartbeatPeriod, connectTimeout, readTimeout, reconnectMin, reconnectMax,
                     transactionSize, tls);

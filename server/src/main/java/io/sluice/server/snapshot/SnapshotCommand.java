@@ -2,17 +2,18 @@ package io.sluice.server.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.server.metrics.AdminClient;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * {@code bin/snapshot.sh <destination> <schema.table> [host:port]}: asks a running server for an incremental
  * snapshot of a table ({@code POST /snapshot} on its status port) and prints the answer; exits 0 when queued.
+ * Credentials come from the environment ({@link AdminClient}).
  */
 public final class SnapshotCommand {
 
@@ -25,13 +26,15 @@ public final class SnapshotCommand {
             System.exit(2);
             return;
         }
-        String url = "http://" + args[2] + "/snapshot?destination=" + URLEncoder.encode(args[0], StandardCharsets.UTF_8)
-                + "&table=" + URLEncoder.encode(args[1], StandardCharsets.UTF_8);
+        String url = "http://" + args[2] + "/snapshot";
+        ObjectNode request = new ObjectMapper().createObjectNode().put("destination", args[0]).put("table", args[1]);
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .send(AdminClient.withCredentials(HttpRequest.newBuilder(URI.create(url)), System.getenv())
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             System.err.println("no Sluice status port at " + args[2] + " (" + e.getClass().getSimpleName()
                     + "): is the server running with canal.metrics.pull.port set?");
@@ -48,7 +51,10 @@ public final class SnapshotCommand {
         if (response.statusCode() == 202) {
             System.out.println(message);
         } else {
-            System.err.println(message);
+            System.err.println(message.strip());
+            if (response.statusCode() == 401) {
+                System.err.println(AdminClient.howToLogIn());
+            }
             System.exit(1);
         }
     }

@@ -1,5 +1,6 @@
 package io.sluice.server.snapshot;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,16 +18,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Operator requests for incremental snapshots, behind {@code POST /snapshot?destination=D&table=schema.table}
- * on the status port ({@code bin/snapshot.sh}); {@code GET /snapshot?destination=D} shows where a
- * destination's snapshot stands.
+ * Operator requests for incremental snapshots, behind {@code POST /snapshot} with the JSON body
+ * {@code {"destination": "D", "table": "schema.table"}} on the admin (status) port ({@code bin/snapshot.sh});
+ * {@code GET /snapshot?destination=D} shows where a destination's snapshot stands. Credentials and the
+ * same-origin check are the status server's gate; a change is never made by a GET or by query parameters alone.
  *
  * <p>Answers: 202 queued (or already queued), 400 a request that names no or a malformed table, or a table the
- * destination does not stream or that does not exist, 404 an unknown or stopped destination, 405 another method.
+ * destination does not stream or that does not exist, or a body that is not that JSON, 404 an unknown or stopped
+ * destination, 405 another method.
  */
 public final class SnapshotService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
 
     private final Function<String, List<SnapshotSource>> sources;
 
@@ -42,10 +46,10 @@ public final class SnapshotService {
     /** Queues {@code table} ({@code schema.table}) for an incremental snapshot of {@code destination}. */
     public Answer request(String destination, String table) {
         if (destination == null || destination.isBlank()) {
-            return new Answer(400, "name the destination: POST /snapshot?destination=<name>&table=<schema.table>");
+            return new Answer(400, "name the destination: {\"destination\": \"<name>\", \"table\": \"<schema.table>\"}");
         }
         if (table == null || table.isBlank()) {
-            return new Answer(400, "name the table: POST /snapshot?destination=" + destination + "&table=<schema.table>");
+            return new Answer(400, "name the table: {\"destination\": \"" + destination + "\", \"table\": \"<schema.table>\"}");
         }
         int dot = table.indexOf('.');
         if (dot <= 0 || dot == table.length() - 1) {
@@ -88,7 +92,17 @@ public final class SnapshotService {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         String method = ex.getRequestMethod();
         if (method.equals("POST")) {
-            Answer a = request(q.get("destination"), q.get("table"));
+            Answer a;
+            try {
+                JsonNode request = JSON.readTree(ex.getRequestBody().readNBytes(MAX_BODY));
+                a = request == null || !request.isObject() ? null
+                        : request(text(request, "destination"), text(request, "table"));
+            } catch (IOException e) {
+                a = null;
+            }
+            if (a == null) {
+                a = new Answer(400, "send a JSON body: {\"destination\": \"<name>\", \"table\": \"<schema.table>\"}");
+            }
             ObjectNode body = JSON.createObjectNode();
             body.put("status", a.httpStatus());
             body.put("message", a.message());
@@ -119,8 +133,13 @@ public final class SnapshotService {
             StatusServer.respond(ex, 200, "application/json", JSON.writeValueAsBytes(list));
         } else {
             ex.getResponseHeaders().set("Allow", "GET, POST");
-            StatusServer.respondText(ex, 405, "use POST /snapshot?destination=<name>&table=<schema.table>\n");
+            StatusServer.respondText(ex, 405, "use POST /snapshot with {\"destination\": \"<name>\", \"table\": \"<schema.table>\"}\n");
         }
+    }
+
+    private static String text(JsonNode request, String field) {
+        JsonNode n = request.get(field);
+        return n == null || !n.isTextual() ? null : n.asText();
     }
 
     static Map<String, String> query(String raw) {

@@ -359,11 +359,11 @@ class ConfigLoaderTest {
 
     @Test
     void overridesOfKeysNotAppliedAreWarnedToo() throws IOException {
-        system.setProperty("canal.auto.reset.latest.pos.mode", "true");
-        env.put("canal.instance.network.receiveBufferSize", "16384");
+        system.setProperty("canal.instance.detecting.enable", "true");
+        env.put("canal.instance.parser.parallel", "true");
         env.put("PATH", "/usr/bin");
         loader().loadServer(canal());
-        assertThat(notices.logged()).containsExactly("not-applied:canal.auto.reset.latest.pos.mode");
+        assertThat(notices.logged()).containsExactly("not-applied:canal.instance.detecting.enable");
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -82,6 +84,24 @@ class DestinationElectionTest {
             active.remove(destination);
             events.add("-" + destination + ":" + reason);
         }
+
+        /** Who ran the destination when a handover asked this server to prepare, and the fence it got. */
+        final Map<String, String> runningWhenPrepared = new ConcurrentHashMap<>();
+        final Map<String, Fence> prepared = new ConcurrentHashMap<>();
+
+        @Override
+        public CompletableFuture<Void> prepare(String destination, Fence fence) {
+            events.add("prepare:" + destination);
+            prepared.put(destination, fence);
+            try {
+                runningWhenPrepared.put(destination,
+                        RunningInfo.fromJson(zk.getData().forPath(ZkPaths.running(destination))).address());
+            } catch (Exception e) {
+                runningWhenPrepared.put(destination, "none: " + e);
+            }
+            // starting a destination takes a while; the stopping server must wait for it
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        }
     }
 
     @Test
@@ -131,6 +151,52 @@ class DestinationElectionTest {
                 .isInstanceOf(KeeperException.BadVersionException.class);
         fencedWrite(b.zk, current, cursor, "v3");
         assertThat(new String(b.zk.getData().forPath(cursor))).isEqualTo("v3");
+    }
+
+    @Test
+    void aStoppingActiveHandsOverToAStandbyThatIsReadyBeforeItGivesUpTheRunningNode() throws Exception {
+        Server a = new Server("10.0.0.1:11111");
+        DestinationElection ea = a.join("example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.active.containsKey("example"));
+        Fence old = a.active.get("example");
+        Server b = new Server("10.0.0.2:11111");
+        b.join("example");
+        await().atMost(Duration.ofSeconds(10)).until(ea::hasStandby);
+
+        assertThat(ea.handOver(Duration.ofSeconds(10))).contains(b.address);
+
+        assertThat(b.runningWhenPrepared).containsEntry("example", a.address);
+        assertThat(b.events).containsExactly("prepare:example", "+example");
+        assertThat(RunningInfo.fromJson(b.zk.getData().forPath(ZkPaths.running("example"))).address())
+                .isEqualTo(b.address);
+        // the old active's cursors were final once the standby claimed the handover
+        String cursor = "/otter/canal/destinations/example/1001/cursor";
+        b.zk.create().creatingParentsIfNeeded().forPath(cursor, "final".getBytes());
+        assertThatThrownBy(() -> fencedWrite(a.zk, old, cursor, "late"))
+                .isInstanceOf(KeeperException.BadVersionException.class);
+        assertThatThrownBy(() -> fencedWrite(a.zk, b.prepared.get("example"), cursor, "late"))
+                .as("the fence of the preparation is superseded by the activation's")
+                .isInstanceOf(KeeperException.BadVersionException.class);
+        fencedWrite(b.zk, b.active.get("example"), cursor, "v2");
+        assertThat(b.zk.checkExists().forPath(ZkPaths.handover("example"))).isNull();
+        assertThat(b.zk.checkExists().forPath(ZkPaths.successor("example"))).isNull();
+
+        ea.close(); // the stopping server lets go of what remains: it no longer owns the running node
+        assertThat(a.events).last().asString().startsWith("-example");
+        assertThat(RunningInfo.fromJson(b.zk.getData().forPath(ZkPaths.running("example"))).address())
+                .isEqualTo(b.address);
+    }
+
+    @Test
+    void aHandoverWithoutAReadyStandbyGivesUpAfterItsTimeout() throws Exception {
+        Server a = new Server("10.0.0.1:11111");
+        DestinationElection ea = a.join("example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.active.containsKey("example"));
+        assertThat(ea.hasStandby()).isFalse();
+
+        assertThat(ea.handOver(Duration.ofMillis(500))).isEmpty();
+        assertThat(a.zk.checkExists().forPath(ZkPaths.handover("example"))).isNull();
+        assertThat(a.active).containsKey("example");
     }
 
     private static void fencedWrite(CuratorFramework zk, Fence fence, String path, String value) throws Exception {

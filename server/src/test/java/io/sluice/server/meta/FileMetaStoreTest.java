@@ -35,11 +35,13 @@ class FileMetaStoreTest {
     void captureLogs() {
         logs.start();
         ((Logger) LoggerFactory.getLogger(FileMetaStore.class)).addAppender(logs);
+        ((Logger) LoggerFactory.getLogger(AckJournal.class)).addAppender(logs);
     }
 
     @AfterEach
     void releaseLogs() {
         ((Logger) LoggerFactory.getLogger(FileMetaStore.class)).detachAppender(logs);
+        ((Logger) LoggerFactory.getLogger(AckJournal.class)).detachAppender(logs);
     }
 
     private FileMetaStore store() {
@@ -117,12 +119,112 @@ class FileMetaStoreTest {
         byte[] next = Files.readAllBytes(metaDat());
         Files.write(metaDat().resolveSibling("meta.dat.tmp"), java.util.Arrays.copyOf(next, next.length / 2));
 
+        // and the power failed too, so the ack journal's page cache never reached the disk
+        deleteJournal();
+
         FileMetaStore afterCrash = store();
         afterCrash.start();
         assertThat(afterCrash.cursor(C1001)).contains(cursor(1000, 0));
         assertThat(metaDat().resolveSibling("meta.dat.tmp")).doesNotExist();
         assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("meta.dat.tmp left by an interrupted write"));
         afterCrash.stop();
+    }
+
+    private void deleteJournal() throws IOException {
+        for (Path f : journalFiles()) {
+            Files.delete(f);
+        }
+    }
+
+    private java.util.List<Path> journalFiles() throws IOException {
+        try (Stream<Path> files = Files.list(metaDat().getParent())) {
+            return files.filter(p -> p.getFileName().toString().startsWith("meta.dat.journal.")).sorted().toList();
+        }
+    }
+
+    @Test
+    void anAckTheProcessDiedRightAfterIsReplayedFromTheJournal() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(1000, 0));
+        s.flush();
+        s.updateCursor(C1001, cursor(2000, 1));
+        s.updateCursor(C1001, cursor(3000, 2));
+        assertThat(Files.readString(metaDat())).as("meta.dat waits for the period").contains("\"position\":1000");
+        // killed here: no stop(), no flush
+
+        FileMetaStore afterKill = store();
+        afterKill.start();
+        assertThat(afterKill.cursor(C1001)).contains(cursor(3000, 2));
+        assertThat(Files.readString(metaDat())).as("the journal folded into meta.dat at start")
+                .contains("\"position\":3000");
+        afterKill.stop();
+        assertThat(journalFiles()).as("a stopped store leaves meta.dat alone").isEmpty();
+    }
+
+    @Test
+    void eachMetaDatWriteCompactsTheJournal() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        for (int i = 1; i <= 50; i++) {
+            s.updateCursor(C1001, cursor(1000 + i, 0));
+        }
+        assertThat(journalFiles()).hasSize(1);
+        s.flush();
+        assertThat(journalFiles()).as("meta.dat holds them all").isEmpty();
+        s.updateCursor(C1001, cursor(5000, 0));
+        assertThat(journalFiles()).hasSize(1);
+        assertThat(Files.readString(journalFiles().get(0))).contains("\"position\":5000").hasLineCount(1);
+        s.stop();
+    }
+
+    @Test
+    void aRecordCutShortByTheKillIsIgnored() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(2000, 0));
+        Path journal = journalFiles().get(journalFiles().size() - 1);
+        Files.writeString(journal, "{\"clientId\":1001,\"cursor\":{\"identity\"",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        FileMetaStore afterKill = store();
+        afterKill.start();
+        assertThat(afterKill.cursor(C1001)).contains(cursor(2000, 0));
+        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("ends with an incomplete record"));
+        afterKill.stop();
+    }
+
+    @Test
+    void replayingAGenerationMetaDatAlreadyHoldsChangesNothing() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(2000, 0));
+        s.unsubscribe(C1001);
+        s.subscribe(C1001, "a\\.b");
+        s.subscribe(C1002, "");
+        s.updateCursor(C1002, cursor(3000, 0));
+        s.stop();
+        // the same changes, still journaled: a kill between a meta.dat write and the removal of what it holds
+        String journaled = Stream.of(MetaJson.journalSubscribe((short) 1001, ""),
+                        MetaJson.journalCursor((short) 1001, cursor(2000, 0)),
+                        MetaJson.journalUnsubscribe((short) 1001),
+                        MetaJson.journalSubscribe((short) 1001, "a\\.b"),
+                        MetaJson.journalSubscribe((short) 1002, ""),
+                        MetaJson.journalCursor((short) 1002, cursor(3000, 0)))
+                .map(b -> new String(b, StandardCharsets.UTF_8) + "\n").reduce("", String::concat);
+        Files.writeString(metaDat().resolveSibling("meta.dat.journal.7"), journaled);
+
+        FileMetaStore afterKill = store();
+        afterKill.start();
+        assertThat(afterKill.subscriptions()).containsExactlyInAnyOrder(new Subscription(C1001, "a\\.b"),
+                new Subscription(C1002, ""));
+        assertThat(afterKill.cursor(C1001)).as("the unsubscribe dropped the old cursor").isEmpty();
+        assertThat(afterKill.cursor(C1002)).contains(cursor(3000, 0));
+        afterKill.stop();
     }
 
     @Test

@@ -12,9 +12,13 @@ import io.sluice.server.position.ResumePoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
@@ -145,8 +149,8 @@ class ZooKeeperMetaStoreIT {
             second.flush();
 
             ZooKeeperMetaStore stale = first;
-            stale.updateCursor(C1001, cursor(2000, 0));
-            assertThatThrownBy(stale::flush).isInstanceOf(StaleCursorException.class)
+            assertThatThrownBy(() -> stale.updateCursor(C1001, cursor(2000, 0)))
+                    .isInstanceOf(StaleCursorException.class)
                     .hasMessageContaining("/otter/canal/destinations/example/1001/cursor");
             assertThat(stale.isFenced()).isTrue();
             stale.stop(); // no final write either
@@ -157,12 +161,58 @@ class ZooKeeperMetaStoreIT {
             third.start();
             second.updateCursor(C1001, cursor(6000, 0));
             second.flush();
-            third.updateCursor(C1001, cursor(5500, 0));
-            assertThatThrownBy(third::flush).isInstanceOf(StaleCursorException.class);
+            assertThatThrownBy(() -> third.updateCursor(C1001, cursor(5500, 0)))
+                    .isInstanceOf(StaleCursorException.class);
             assertThat(fencedEvents).hasSize(1);
             assertThat(read("/otter/canal/destinations/example/1001/cursor")).contains("\"position\":6000");
             second.stop();
             third.stop();
+        }
+    }
+
+    @Test
+    void anAckIsInZooKeeperWhenItsWriteCompletesWhateverTheFlushPeriod() throws Exception {
+        ZooKeeperMetaStore s = new ZooKeeperMetaStore("example", zk, 60_000, null);
+        s.start();
+        s.subscribe(C1001, "");
+        CompletableFuture<Void> written = s.updateCursorAsync(C1001, cursor(3333, 0));
+        written.get(10, TimeUnit.SECONDS);
+        assertThat(read("/otter/canal/destinations/example/1001/cursor")).contains("\"position\":3333");
+        s.updateCursor(C1001, cursor(4444, 0));
+        assertThat(read("/otter/canal/destinations/example/1001/cursor")).contains("\"position\":4444");
+        s.stop();
+    }
+
+    @Test
+    void acksFailAtOnceWhenZooKeeperGoesAwayInsteadOfWaitingInCuratorsRetries() throws Exception {
+        try (TestingServer own = new TestingServer(true);
+             CuratorFramework client = CuratorFrameworkFactory.builder().connectString(own.getConnectString())
+                     .connectionTimeoutMs(15_000).sessionTimeoutMs(30_000)
+                     .retryPolicy(new ExponentialBackoffRetry(1000, 3)).build()) {
+            client.start();
+            client.blockUntilConnected();
+            ZooKeeperMetaStore s = new ZooKeeperMetaStore("example", client, 60_000, null);
+            s.start();
+            s.subscribe(C1001, "");
+            s.updateCursor(C1001, cursor(1000, 0));
+            own.stop();
+            // raced with the disconnect: refused at once, or failed the moment the client notices
+            long began = System.nanoTime();
+            CompletableFuture<Void> waiting = s.updateCursorAsync(C1001, cursor(2000, 0));
+            assertThat(waiting).failsWithin(Duration.ofSeconds(3)).withThrowableOfType(ExecutionException.class)
+                    .withMessageContaining("ZooKeeper");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.getZookeeperClient().isConnected());
+            CompletableFuture<Void> refused = s.updateCursorAsync(C1001, cursor(3000, 0));
+            assertThat(refused).as("refused in the call").isCompletedExceptionally();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)).isLessThan(10_000);
+            assertThatThrownBy(() -> s.subscribe(C1002, "")).isInstanceOf(MetaStoreException.class)
+                    .hasMessageContaining("ZooKeeper is not connected");
+            own.restart();
+            client.blockUntilConnected(30, TimeUnit.SECONDS);
+            s.updateCursorAsync(C1001, cursor(4000, 0)).get(30, TimeUnit.SECONDS);
+            assertThat(new String(client.getData().forPath("/otter/canal/destinations/example/1001/cursor"),
+                    StandardCharsets.UTF_8)).contains("\"position\":4000");
+            s.stop();
         }
     }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.server.net.FailedLogins;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +27,9 @@ class StatusServerTest {
     @Test
     void metricsAreScrapedFromLiveStatsAndStatusIsJson() throws Exception {
         SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> 4);
-        try (StatusServer server = new StatusServer("127.0.0.1", 0, metrics, () -> Map.of("version", "test"), this::stats)) {
+        try (StatusServer server = new StatusServer("127.0.0.1", 0, new AdminCredentials("", "", "t0ken"),
+                new FailedLogins("admin port", 10, Duration.ofMinutes(1)), metrics, () -> Map.of("version", "test"),
+                this::stats)) {
             server.start();
             HttpClient http = HttpClient.newHttpClient();
             URI metricsUri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
@@ -41,8 +45,8 @@ class StatusServerTest {
             String second = http.send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(second).contains("sluice_rows_parsed_total{destination=\"example\"} 250");
 
-            String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/status")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/status"))
+                    .header("Authorization", "Bearer t0ken").build(), HttpResponse.BodyHandlers.ofString()).body();
             JsonNode node = new ObjectMapper().readTree(status);
             assertThat(node.get("version").asText()).isEqualTo("test");
             assertThat(node.get("destinations").get(0).get("position").asText()).isEqualTo("mysql-bin.000001:1234");

@@ -37,11 +37,13 @@ class MqPublishSettingsTest {
     @Test
     void everyKafkaKeyBecomesAProducerPropertyAndTheMessageLimitFollowsMaxRequestSize() {
         MqPublishSettings s = MqPublishSettings.fromProperties(props("kafka.compression.type", "lz4",
-                "kafka.linger.ms", "20", "kafka.max.request.size", "2097152", "kafka.sasl.jaas.config", "secret"));
+                "kafka.linger.ms", "20", "kafka.max.request.size", "2097152", "kafka.sasl.jaas.config", "secret",
+                "kafka.ssl.keystore.key", "-----BEGIN PRIVATE KEY----- sec"));
         assertThat(s.kafka()).containsEntry("compression.type", "lz4").containsEntry("linger.ms", "20")
                 .containsEntry("max.request.size", "2097152");
         assertThat(s.maxMessageBytes()).isEqualTo(2_097_152 - MqPublishSettings.KAFKA_FRAMING_MARGIN);
-        assertThat(s.toString()).doesNotContain("secret").contains("sasl.jaas.config=******");
+        assertThat(s.toString()).doesNotContain("secret").doesNotContain("PRIVATE").doesNotContain("sec")
+                .contains("sasl.jaas.config=****").contains("ssl.keystore.key=****");
     }
 
     @Test

@@ -72,7 +72,8 @@ class CanalPipelineTest {
         Destination destination = new ListDestination(DEST, SampleEntries.transactions(3, 2));
         CanalChannelInitializer initializer = new CanalChannelInitializer(NetServerSettings.open("", 0),
                 name -> Optional.of(destination).filter(d -> d.name().equals(name)), Runnable::run,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Optional.empty());
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Optional.empty(),
+                new FailedLogins("client port", 0, java.time.Duration.ofMinutes(1)));
         return new EmbeddedChannel(initializer);
     }
 

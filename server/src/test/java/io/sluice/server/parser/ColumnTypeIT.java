@@ -69,6 +69,7 @@ class ColumnTypeIT {
                 .hasSize(2).allSatisfy(v -> assertThat(v.ddl().toUpperCase(Locale.ROOT)).contains("DOUBLE PRECISION"));
 
         // a restart after the DDL: the structures come back from the schema history file
+        List<SchemaHistoryState.TableVersion> beforeRestart = new FileSchemaHistoryStore(dir, "coltypes").load().tables();
         try (LiveParser again = new LiveParser(db, SCHEMA,
                 b -> b.journal(restartAt.file(), restartAt.position()).canalCompatibleValues(true),
                 new FileSchemaHistoryStore(dir, "coltypes")).start(null)) {
@@ -79,8 +80,9 @@ class ColumnTypeIT {
             assertTypes(rows.get("after_start#3"), altered, "replayed from the schema history, canal-compatible values");
             assertTypes(rows.get("before_start#2"), beforeStart, "replayed from the schema history, canal-compatible values");
         }
+        // the restart may trim versions no longer in force at its start position, but must add none
         assertThat(new FileSchemaHistoryStore(dir, "coltypes").load().tables())
-                .as("no structure was re-read from the master after the restart").hasSize(3);
+                .as("no structure was re-read from the master after the restart").isSubsetOf(beforeRestart);
     }
 
     @Test

@@ -117,8 +117,9 @@ class IncrementalSnapshotIT {
     }
 
     private static HttpResponse<String> post(HttpServer http, String destination, String table) throws Exception {
+        String body = "{\"destination\": \"" + destination + "\", \"table\": \"" + table + "\"}";
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + http.getAddress().getPort() + "/snapshot?destination=" + destination + "&table=" + table))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                        + http.getAddress().getPort() + "/snapshot")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

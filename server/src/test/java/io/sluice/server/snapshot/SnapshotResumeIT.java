@@ -46,7 +46,8 @@ class SnapshotResumeIT {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("canal.properties"), "canal.port = " + port + "\ncanal.metrics.pull.port = "
                 + statusPort + "\ncanal.destinations = res\ncanal.file.flush.period = 0\n"
-                + "canal.file.data.dir = " + dir.resolve("data") + "\ncanal.instance.memory.buffer.size = 64\n");
+                + "canal.file.data.dir = " + dir.resolve("data") + "\ncanal.instance.memory.buffer.size = 64\n"
+                + "sluice.admin.token = resume-test-token\n");
         Files.createDirectories(conf.resolve("res"));
         Files.writeString(conf.resolve("res/instance.properties"), "canal.instance.master.address = " + db.address()
                 + "\ncanal.instance.dbUsername = canal\ncanal.instance.dbPassword = canal\n"
@@ -98,7 +99,8 @@ class SnapshotResumeIT {
                     // an operator's re-read through the same port bin/snapshot.sh uses
                     try (ChildJvm command = ChildJvm.start("snapshot-command", SnapshotCommand.class.getName(),
                             ChildJvm.currentClasspath(), List.of("-Xmx64m"),
-                            List.of("res", "snapres.a_small", "127.0.0.1:" + statusPort), Map.of(),
+                            List.of("res", "snapres.a_small", "127.0.0.1:" + statusPort),
+                            Map.of("SLUICE_ADMIN_TOKEN", "resume-test-token"),
                             dir.resolve("command.log"))) {
                         command.awaitLog("queued", Duration.ofSeconds(30));
                     }

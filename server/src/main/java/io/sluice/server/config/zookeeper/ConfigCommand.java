@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import io.sluice.server.OwnerOnly;
+import io.sluice.server.config.Secrets;
+import io.sluice.server.config.SecuritySettings;
+import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
@@ -28,6 +30,9 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *   config.sh [--zk host:port] list             destinations in ZooKeeper with version and time
  *   config.sh [--zk host:port] diff [dest...]   local vs ZooKeeper, line by line; exit 1 when they differ
  * </pre>
+ * {@code diff} prints the values of secret keys ({@link Secrets}) as {@code ****} unless {@code --show-secrets} is
+ * given: a terminal, a scroll-back buffer or a CI log is no place for the master password. {@code pull} writes the
+ * files owner-only (0600).
  * The conf directory is {@code SLUICE_CONF} (or {@code --conf}); ZooKeeper is {@code --zk}, else
  * {@code canal.zkServers} of its canal.properties.
  */
@@ -36,36 +41,50 @@ public final class ConfigCommand {
     private final ZkConfigStore store;
     private final Path confDir;
     private final PrintStream out;
+    private final boolean showSecrets;
 
     public ConfigCommand(ZkConfigStore store, Path confDir, PrintStream out) {
+        this(store, confDir, out, false);
+    }
+
+    public ConfigCommand(ZkConfigStore store, Path confDir, PrintStream out, boolean showSecrets) {
         this.store = store;
         this.confDir = confDir;
         this.out = out;
+        this.showSecrets = showSecrets;
     }
 
     public static void main(String[] args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args));
         String zkServers = option(rest, "--zk");
         String conf = option(rest, "--conf");
+        boolean showSecrets = rest.remove("--show-secrets");
         Path confDir = Path.of(conf != null ? conf : System.getenv().getOrDefault("SLUICE_CONF", "conf"));
         if (zkServers == null) {
             zkServers = zkServersOf(confDir);
         }
         if (rest.isEmpty() || zkServers == null || zkServers.isBlank()) {
-            System.err.println("usage: config.sh [--zk host:port] [--conf dir] push|pull|list|diff [destination...]"
+            System.err.println("usage: config.sh [--zk host:port] [--conf dir] [--show-secrets] push|pull|list|diff [destination...]"
                     + (zkServers == null || zkServers.isBlank() ? "\n(no ZooKeeper: pass --zk or set canal.zkServers in "
                     + confDir.resolve("canal.properties") + ")" : ""));
             System.exit(2);
         }
-        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServers, 10_000, 5_000,
-                new ExponentialBackoffRetry(200, 3))) {
+        try (CuratorFramework zk = ZkAccess.builder(zkServers, zkIdentity(confDir)).sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 3)).build()) {
             zk.start();
             if (!zk.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 System.err.println("cannot reach ZooKeeper at " + zkServers);
                 System.exit(1);
             }
-            int code = new ConfigCommand(new ZkConfigStore(zk), confDir, System.out)
-                    .run(rest.get(0), rest.subList(1, rest.size()));
+            int code;
+            try {
+                code = new ConfigCommand(new ZkConfigStore(zk), confDir, System.out, showSecrets)
+                        .run(rest.get(0), rest.subList(1, rest.size()));
+            } catch (org.apache.zookeeper.KeeperException.NoAuthException e) {
+                System.err.println("ZooKeeper refused access to " + e.getPath() + ": use the servers' identity "
+                        + "(sluice.zookeeper.digest in " + confDir.resolve("canal.properties") + ", or SLUICE_ZK_DIGEST)");
+                code = 1;
+            }
             System.exit(code);
         }
     }
@@ -112,10 +131,7 @@ public final class ConfigCommand {
                 continue;
             }
             Path file = instanceFile(d);
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, stored.get().text(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnly.writeString(file, stored.get().text());
             out.println(d + ": pulled version " + stored.get().version() + " into " + file);
         }
         return failures == 0 ? 0 : 1;
@@ -159,7 +175,8 @@ public final class ConfigCommand {
                 differs = true;
                 out.println("--- " + file);
                 out.println("+++ zookeeper " + ZkConfigStore.path(d) + " version " + remote.get().version());
-                LineDiff.of(local.lines().toList(), remote.get().text().lines().toList()).forEach(out::println);
+                LineDiff.of(local.lines().toList(), remote.get().text().lines().toList())
+                        .forEach(line -> out.println(showSecrets ? line : line.charAt(0) + Secrets.maskLine(line.substring(1))));
             }
         }
         return differs ? 1 : 0;
@@ -202,6 +219,26 @@ public final class ConfigCommand {
         args.remove(i + 1);
         args.remove(i);
         return value;
+    }
+
+    /**
+     * The ZooKeeper identity of the servers ({@code sluice.zookeeper.digest}, {@code sluice.zookeeper.sasl.principal}
+     * of canal.properties; {@code SLUICE_ZK_DIGEST} overrides the digest), so that pushed nodes get the servers' ACLs
+     * and protected nodes can be read.
+     */
+    private static SecuritySettings zkIdentity(Path confDir) {
+        Properties p = new Properties();
+        Path file = confDir.resolve("canal.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                // no identity from an unreadable file; ZooKeeper will say what is refused
+            }
+        }
+        String env = System.getenv("SLUICE_ZK_DIGEST");
+        String digest = env != null && !env.isBlank() ? env.trim() : p.getProperty("sluice.zookeeper.digest", "").trim();
+        return new SecuritySettings("", "", 0, digest, p.getProperty("sluice.zookeeper.sasl.principal", "").trim());
     }
 
     private static String zkServersOf(Path confDir) {

@@ -2,6 +2,7 @@ package io.sluice.server.parser.schema;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.server.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -49,11 +50,11 @@ public final class FileSchemaHistoryStore implements SchemaHistoryStore {
     @Override
     public void save(SchemaHistoryState state) {
         try {
-            Files.createDirectories(file.getParent());
+            OwnerOnly.createDirectories(file.getParent()); // table layouts are the owner's alone (docs/security.md)
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), OwnerOnly.fileAttributes(tmp))) {
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -35,6 +35,8 @@ public final class SchemaHistory {
     private final List<TableVersion> tableVersions = new ArrayList<>();
     private final List<DatabaseVersion> databaseVersions = new ArrayList<>();
     private final Map<String, TableStructure> current = new HashMap<>();
+    /** Per table of {@link #current}, where its structure is proven ({@link TableProof}); absent = everywhere. */
+    private final Map<String, String> proofs = new HashMap<>();
     private final Map<String, String> databaseCharsets = new HashMap<>();
     private SchemaRepository repository = new SchemaRepository(DbType.mysql);
     private ServerVersion version = ServerVersion.UNKNOWN;
@@ -94,6 +96,19 @@ public final class SchemaHistory {
         return current.get(key(schema, table));
     }
 
+    /**
+     * Whether the structure {@link #find} returns is the table's own at {@code at}: false for one read from the
+     * master ahead of the stream until the stream gets there, and for one a DDL derived from such a structure.
+     */
+    public boolean provenAt(String schema, String table, BinlogPosition at) {
+        return TableProof.provenAt(proofs.get(key(schema, table)), at);
+    }
+
+    /** The proof of the table's current structure, as {@link SchemaHistoryState.TableVersion#provenFrom()}. */
+    public String proof(String schema, String table) {
+        return proofs.get(key(schema, table));
+    }
+
     public String databaseCharset(String schema) {
         return databaseCharsets.get(lower(schema));
     }
@@ -116,11 +131,30 @@ public final class SchemaHistory {
      * @return the structure, or null when the text does not parse as a CREATE TABLE
      */
     public TableStructure seedTable(BinlogPosition position, String schema, String table, String createTable) {
+        return seed(position, schema, table, createTable, null);
+    }
+
+    /**
+     * Records a table's structure read from the master while the stream is at {@code position} and the master
+     * at {@code masterAt} (read after the structure): proven from {@code masterAt} on, since a DDL in between
+     * would reach the stream and replace it.
+     *
+     * @param masterAt the master's position read after the structure; null when unknown (never proven)
+     */
+    public TableStructure seedTable(BinlogPosition position, String schema, String table, String createTable,
+                                    BinlogPosition masterAt) {
+        return seed(position, schema, table, createTable, TableProof.readAhead(position, masterAt));
+    }
+
+    private TableStructure seed(BinlogPosition position, String schema, String table, String createTable,
+                                String proof) {
         TableStructure structure = load(schema, table, createTable);
         if (structure == null) {
             return null;
         }
-        tableVersions.add(new TableVersion(position.file(), position.offset(), schema, table, structure.createSql()));
+        setProof(key(schema, table), proof);
+        tableVersions.add(new TableVersion(position.file(), position.offset(), schema, table, structure.createSql(),
+                proof));
         persist();
         return structure;
     }
@@ -138,6 +172,8 @@ public final class SchemaHistory {
             return new DdlApplication(List.of(), false);
         }
         List<DdlTarget> targets = DdlClassifier.classify(statements, defaultSchema);
+        Map<String, String> proofBefore = proofsBefore(statements, targets, defaultSchema, end);
+        Set<String> keepReadAhead = readAheadKept(targets, end);
         Map<String, TableStructure> before = new HashMap<>();
         for (DdlTarget t : targets) {
             if (t.table() != null && find(t.schema(), t.table()) != null) {
@@ -192,16 +228,100 @@ public final class SchemaHistory {
             String table = parts[2];
             keepPrimaryKey(schema, table, before.get(parts[0]), statements);
             TableStructure structure = fromRepository(schema, table);
+            if (structure != null && keepReadAhead.contains(parts[0])) {
+                // the structure was read from the master after this DDL ran: it already is the table after it
+                // (if no other DDL follows before the read), and applying the DDL again would make it nobody's
+                structure = load(schema, table, before.get(parts[0]).createSql());
+                proofBefore.put(parts[0], proofs.get(parts[0]));
+            }
             if (structure == null) {
                 current.remove(parts[0]);
+                proofs.remove(parts[0]);
                 tableVersions.add(new TableVersion(end.file(), end.offset(), schema, table, ""));
             } else {
+                String proof = proofBefore.get(parts[0]);
                 current.put(parts[0], structure);
-                tableVersions.add(new TableVersion(end.file(), end.offset(), schema, table, structure.createSql()));
+                setProof(parts[0], proof);
+                tableVersions.add(new TableVersion(end.file(), end.offset(), schema, table, structure.createSql(),
+                        proof));
             }
         }
         persist();
         return new DdlApplication(targets, understood);
+    }
+
+    /**
+     * The proof each table a DDL touches will have: a plain CREATE TABLE is its own proof; anything else (ALTER,
+     * RENAME, CREATE ... LIKE) derives the new structure from one already known, and is proven only if that one
+     * was, where the DDL applies.
+     */
+    private Map<String, String> proofsBefore(List<SQLStatement> statements, List<DdlTarget> targets,
+                                             String defaultSchema, BinlogPosition end) {
+        Map<String, String> out = new HashMap<>();
+        for (DdlTarget t : targets) {
+            if (t.table() == null || t.schema() == null) {
+                continue;
+            }
+            String source = t.oldTable() != null ? key(t.oldSchema(), t.oldTable()) : key(t.schema(), t.table());
+            out.merge(key(t.schema(), t.table()), nullToEmpty(TableProof.derived(proofs.get(source), end)),
+                    SchemaHistory::weaker);
+        }
+        for (SQLStatement statement : statements) {
+            if (statement instanceof SQLCreateTableStatement create) {
+                List<DdlTarget> created = DdlClassifier.classify(List.of(statement), defaultSchema);
+                if (created.isEmpty()) {
+                    continue;
+                }
+                DdlTarget target = created.get(0);
+                String proof = "";
+                if (create.getLike() != null) {
+                    DdlTarget like = likeSource(create, defaultSchema);
+                    proof = nullToEmpty(TableProof.derived(proofs.get(key(like.schema(), like.table())), end));
+                }
+                if (target.table() != null && target.schema() != null) {
+                    out.put(key(target.schema(), target.table()), proof);
+                }
+            }
+        }
+        out.replaceAll((k, v) -> v.isEmpty() ? null : v);
+        return out;
+    }
+
+    /**
+     * Tables an ALTER changes while their structure was read from the master at a later position: that read
+     * saw the table after this DDL, so it stays (still proven only from the read on).
+     */
+    private Set<String> readAheadKept(List<DdlTarget> targets, BinlogPosition end) {
+        Set<String> out = new java.util.HashSet<>();
+        for (DdlTarget t : targets) {
+            if (t.table() == null || t.schema() == null || t.oldTable() != null
+                    || t.type() == io.sluice.protocol.entry.CanalEntry.EventType.CREATE
+                    || t.type() == io.sluice.protocol.entry.CanalEntry.EventType.ERASE) {
+                continue;
+            }
+            String key = key(t.schema(), t.table());
+            String proof = proofs.get(key);
+            if (TableProof.from(proof) != null && !TableProof.provenAt(proof, end) && current.containsKey(key)) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    private static String weaker(String a, String b) {
+        return a.isEmpty() ? b : a;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private void setProof(String key, String proof) {
+        if (proof == null) {
+            proofs.remove(key);
+        } else {
+            proofs.put(key, proof);
+        }
     }
 
     /**
@@ -343,6 +463,7 @@ public final class SchemaHistory {
     private void rebuild(BinlogPosition upTo) {
         repository = new SchemaRepository(DbType.mysql);
         current.clear();
+        proofs.clear();
         databaseCharsets.clear();
         for (DatabaseVersion v : databaseVersions) {
             if (v.charset() == null) {
@@ -356,9 +477,58 @@ public final class SchemaHistory {
             latest.put(key(v.schema(), v.table()), v);
         }
         for (TableVersion v : latest.values()) {
-            if (!v.ddl().isEmpty()) {
-                load(v.schema(), v.table(), v.ddl());
+            if (!v.ddl().isEmpty() && load(v.schema(), v.table(), v.ddl()) != null) {
+                setProof(key(v.schema(), v.table()), v.provenFrom());
             }
+        }
+    }
+
+    /**
+     * Forgets the versions no start at or after {@code oldest} can need: per table and per database, those older
+     * than the one in force at {@code oldest} (and that one too when it is a drop). What bounds the history: call
+     * it with a position no later start can precede, the oldest acked position a destination starts from (acks
+     * only move forward). A start before it finds no structure for the tables changed since, reads them from the
+     * master and flags their rows as unverified.
+     */
+    public void forgetBefore(BinlogPosition oldest) {
+        int before = tableVersions.size() + databaseVersions.size();
+        Map<String, Integer> inForce = new HashMap<>();
+        for (int i = 0; i < tableVersions.size(); i++) {
+            TableVersion v = tableVersions.get(i);
+            if (!after(v.file(), v.offset(), oldest)) {
+                inForce.put(key(v.schema(), v.table()), i);
+            }
+        }
+        List<TableVersion> tables = new ArrayList<>();
+        for (int i = 0; i < tableVersions.size(); i++) {
+            TableVersion v = tableVersions.get(i);
+            Integer kept = inForce.get(key(v.schema(), v.table()));
+            // a dropped table's version in force says nothing a missing one would not
+            if (kept == null || i > kept || (i == kept && !v.ddl().isEmpty())) {
+                tables.add(v);
+            }
+        }
+        Map<String, Integer> dbInForce = new HashMap<>();
+        for (int i = 0; i < databaseVersions.size(); i++) {
+            DatabaseVersion v = databaseVersions.get(i);
+            if (!after(v.file(), v.offset(), oldest)) {
+                dbInForce.put(lower(v.schema()), i);
+            }
+        }
+        List<DatabaseVersion> databases = new ArrayList<>();
+        for (int i = 0; i < databaseVersions.size(); i++) {
+            DatabaseVersion v = databaseVersions.get(i);
+            Integer kept = dbInForce.get(lower(v.schema()));
+            if (kept == null || i > kept || (i == kept && v.charset() != null)) {
+                databases.add(v);
+            }
+        }
+        if (tables.size() + databases.size() != before) {
+            tableVersions.clear();
+            tableVersions.addAll(tables);
+            databaseVersions.clear();
+            databaseVersions.addAll(databases);
+            persist();
         }
     }
 

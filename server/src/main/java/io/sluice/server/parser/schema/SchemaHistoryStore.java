@@ -2,8 +2,9 @@ package io.sluice.server.parser.schema;
 
 /**
  * Where a destination's schema history is kept between runs. Implementations: memory (tests, embedded
- * experiments), a file per destination; ZooKeeper later. Writes replace the whole state atomically: DDL is
- * rare and a history is small.
+ * experiments), a file per destination (file meta), ZooKeeper (ZooKeeper meta: shared by every server of an HA
+ * group). Writes replace the whole state atomically: DDL is rare and a history is small (bounded by
+ * {@link SchemaHistory#forgetBefore}).
  */
 public interface SchemaHistoryStore {
 

@@ -63,6 +63,30 @@ class ConfigCommandTest {
     }
 
     @Test
+    void diffMasksSecretValuesAndPullWritesOwnerOnlyFiles() throws Exception {
+        write(conf, "orders", "canal.instance.dbPassword = old-secret\nkafka.ssl.keystore.key = PRIVATE\n"
+                + "canal.instance.master.address = 10.0.0.1:3306\n");
+        assertThat(run(conf, "push")).isZero();
+        write(conf, "orders", "canal.instance.dbPassword = new-secret\nkafka.ssl.keystore.key = PRIVATE2\n"
+                + "canal.instance.master.address = 10.0.0.2:3306\n");
+        assertThat(run(conf, "diff", "orders")).isEqualTo(1);
+        assertThat(printed()).contains("-canal.instance.dbPassword = ****", "+canal.instance.dbPassword = ****",
+                "-canal.instance.master.address = 10.0.0.2:3306", "+canal.instance.master.address = 10.0.0.1:3306")
+                .doesNotContain("secret").doesNotContain("PRIVATE");
+
+        output.reset();
+        new ConfigCommand(store, conf, new PrintStream(output, true, StandardCharsets.UTF_8), true)
+                .run("diff", List.of("orders"));
+        assertThat(printed()).contains("new-secret", "old-secret");
+
+        assertThat(run(other, "pull", "orders")).isZero();
+        assertThat(printed()).doesNotContain("secret");
+        Path pulled = other.resolve("orders/instance.properties");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pulled)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void pushListPullAndDiffRoundTripTheFiles() throws Exception {
         write(conf, "orders", "canal.instance.master.address = 127.0.0.1:3306\ncanal.instance.filter.regex = shop\\\\..*\n");
         write(conf, "users", "canal.instance.master.address = 127.0.0.1:3307\n");

@@ -113,6 +113,20 @@ public final class ListDestination implements Destination {
         notifyAll();
     }
 
+    private volatile java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> persistAck =
+            () -> java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** Makes each ack's persisting step the future this gives (a ZooKeeper write that completes later, say). */
+    public void persistAcksWith(java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> persist) {
+        this.persistAck = persist;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> ackAsync(ClientIdentity client, long batchId) {
+        ack(client, batchId);
+        return persistAck.get();
+    }
+
     @Override
     public synchronized void rollback(ClientIdentity client, long batchId) {
         Client state = require(client);

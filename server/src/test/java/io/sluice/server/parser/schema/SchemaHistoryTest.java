@@ -77,4 +77,60 @@ class SchemaHistoryTest {
         assertThat(history.apply(at(400), "a", "CREATE FUNCTION f() RETURNS INT DETERMINISTIC RETURN 1 +").understood())
                 .isFalse();
     }
+
+    @Test
+    void aStructureReadAheadOfTheStreamIsProvenOnlyFromWhereTheMasterWas() {
+        SchemaHistory history = new SchemaHistory(new MemorySchemaHistoryStore());
+        history.seedTable(at(100), "shop", "t", "CREATE TABLE t (id INT, a INT)", at(900));
+        assertThat(history.provenAt("shop", "t", at(500))).isFalse();
+        assertThat(history.provenAt("shop", "t", at(900))).isTrue();
+        // a DDL before the master's position: the read already saw the table after it, so the read stays
+        history.apply(at(400), "shop", "ALTER TABLE t ADD COLUMN b INT");
+        assertThat(history.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a");
+        assertThat(history.provenAt("shop", "t", at(500))).isFalse();
+        assertThat(history.provenAt("shop", "t", at(900))).isTrue();
+        // read where the master's position is unknown: proven nowhere, and so is what a DDL makes of it
+        history.seedTable(at(1000), "shop", "v", "CREATE TABLE v (id INT)", null);
+        history.apply(at(1100), "shop", "ALTER TABLE v ADD COLUMN b INT");
+        assertThat(history.proof("shop", "v")).isEqualTo(TableProof.NEVER);
+        assertThat(history.provenAt("shop", "v", at(2000))).isFalse();
+        // a CREATE TABLE is its own proof; a read at the stream's position is proven at once
+        history.apply(at(2100), "shop", "CREATE TABLE u (id INT)");
+        assertThat(history.provenAt("shop", "u", at(2100))).isTrue();
+        history.seedTable(at(2200), "shop", "t", "CREATE TABLE t (id INT)", at(2200));
+        assertThat(history.provenAt("shop", "t", at(2200))).isTrue();
+        history.apply(at(2300), "shop", "ALTER TABLE t ADD COLUMN c INT");
+        assertThat(history.proof("shop", "t")).isNull();
+    }
+
+    @Test
+    void theProofOfEachVersionSurvivesARestartAndARewind(@TempDir Path dir) {
+        SchemaHistory history = new SchemaHistory(new FileSchemaHistoryStore(dir, "example"));
+        history.seedTable(at(100), "shop", "t", "CREATE TABLE t (id INT, a INT)", at(900));
+        history.apply(at(1000), "shop", "ALTER TABLE t ADD COLUMN b INT");
+        SchemaHistory reopened = new SchemaHistory(new FileSchemaHistoryStore(dir, "example"));
+        assertThat(reopened.provenAt("shop", "t", at(1000))).isTrue();
+        reopened.rewindTo(at(500));
+        assertThat(reopened.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a");
+        assertThat(reopened.provenAt("shop", "t", at(500))).isFalse();
+        assertThat(reopened.provenAt("shop", "t", at(950))).isTrue();
+    }
+
+    @Test
+    void versionsNoLaterStartCanNeedAreForgotten() {
+        MemorySchemaHistoryStore store = new MemorySchemaHistoryStore();
+        SchemaHistory history = new SchemaHistory(store);
+        history.seedDatabase(at(4), "shop", "utf8mb4");
+        history.apply(at(100), "shop", "CREATE TABLE t (id INT)");
+        history.apply(at(200), "shop", "ALTER TABLE t ADD COLUMN a INT");
+        history.apply(at(300), "shop", "CREATE TABLE gone (id INT)");
+        history.apply(at(400), "shop", "DROP TABLE gone");
+        history.apply(at(600), "shop", "ALTER TABLE t ADD COLUMN b INT");
+        history.forgetBefore(at(500));
+        assertThat(store.load().tables()).extracting(SchemaHistoryState.TableVersion::offset).containsExactly(200L, 600L);
+        assertThat(store.load().databases()).hasSize(1);
+        history.rewindTo(at(500));
+        assertThat(history.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a");
+        assertThat(history.find("shop", "gone")).isNull();
+    }
 }
