@@ -53,7 +53,8 @@ class AckPersistenceTest {
         channel = new EmbeddedChannel(new CanalChannelInitializer(NetServerSettings.open("", 0),
                 name -> Optional.<io.sluice.server.instance.Destination>of(destination)
                         .filter(d -> d.name().equals(name)), Runnable::run,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Optional.empty()));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Optional.empty(),
+                new FailedLogins("client port", 0, java.time.Duration.ofMinutes(1))));
         send(PacketType.CLIENTAUTHENTICATION, ClientAuth.newBuilder().setUsername("").setNetReadTimeout(3_600_000)
                 .setNetWriteTimeout(3_600_000).build());
         send(PacketType.SUBSCRIPTION, Sub.newBuilder().setDestination(DEST).setClientId("1001").build());
