@@ -8,10 +8,15 @@
 #   BENCH_N=1000000   workload size (N inserts + N/2 updates + N/10 deletes, 1000 rows per transaction)
 #   RUNS=3            rounds; every system once per round (round-robin), a fresh server process each time
 #   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
-#                     sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode
+#                     sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf
+#                     binlog-connector-decode
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
+#                     sluice-kafka:         Sluice in Kafka mode, FlatMessage, read by the shared consume-kafka.sh
+#                     sluice-kafka-protobuf: Sluice in Kafka mode, canal's protobuf Packet{MESSAGES}, read by
+#                                           consume-kafka-protobuf.sh (same counting, duplicates, RESULT line)
+#                     (the MQ systems get a fresh Kafka broker per run, see ../shared/bench/README.md "MQ systems")
 #                     *-file:               the Sluice server with file meta (meta.dat + ack journal, shipped
 #                                           flush period) instead of memory meta: what persisting acks costs
 #                     *-file-prev:          the same with the build in SLUICE_PREV_HOME (a checkout of the previous
@@ -27,6 +32,8 @@
 #   SKIP_BUILD=1      do not rebuild Sluice (mvn -B -q -DskipTests package)
 #   UPDATE_DOCS=1     copy the table into docs/performance.md (default: 1 when BENCH_N=1000000 and RUNS>=1)
 #   KEEP_DB=1         leave the bench MariaDB running at the end (default: stopped; its datadir stays for BENCH_WORK)
+#   FANOUT=1          then run bench/fanout.sh (50 destinations: shared parser / one destination / 50 dumps) with
+#                     FANOUT_N=BENCH_N (default: 1 when UPDATE_DOCS is 1); its table goes into docs/performance.md too
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${BENCH_SHARED:-$(dirname "$REPO")/shared/bench}"
@@ -51,21 +58,36 @@ client_cp="$client_jar:$REPO/client/target/lib/*"
 mkdir -p "$WORK/sluice-consumer"
 javac -nowarn -d "$WORK/sluice-consumer" -cp "$client_cp" "$REPO"/bench/java/io/sluice/bench/*.java
 export SLUICE_CONSUMER_CP="$WORK/sluice-consumer:$client_cp"
+# the protobuf MQ consumer, compiled against the server's libraries (kafka-clients, protobuf, Sluice's protocol)
+server_cp="$(ls "$REPO"/server/target/sluice-server-*.jar | grep -v -e '-tests.jar' | head -1):$REPO/server/target/lib/*"
+mkdir -p "$WORK/sluice-mq-consumer"
+javac -nowarn -d "$WORK/sluice-mq-consumer" -cp "$server_cp" "$REPO"/bench/java-kafka/io/sluice/bench/*.java
+cp "$REPO/bench/java-kafka/logback.xml" "$WORK/sluice-mq-consumer/"
+export SLUICE_MQ_CONSUMER_CP="$WORK/sluice-mq-consumer:$server_cp"
 export SLUICE_HOME="$REPO"
 
-cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$B/"
+cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$REPO/bench/sluice-mq-server.sh" \
+  "$REPO/bench/consume-kafka-protobuf.sh" "$B/"
 # run-all.sh takes one external server; the Sluice systems are added as cases of its own, and its consumer
 # becomes overridable per system (BENCH_CONSUMER), so canal and Sluice run in the same rounds and the same table.
 cp "$SHARED/run-all.sh" "$B/run-all.sh" # patched afresh each time, so a reused work dir follows this script
 chmod u+w "$B/run-all.sh"
 sed -i 's|"\$HERE/consume.sh" --port|"${BENCH_CONSUMER:-$HERE/consume.sh}" --port|' "$B/run-all.sh"
 grep -q 'BENCH_CONSUMER' "$B/run-all.sh" || { echo "run-all.sh changed shape: cannot add the consumer switch" >&2; exit 1; }
+# the MQ systems: the Kafka consumer becomes overridable too (BENCH_MQ_CONSUMER), and sluice-kafka* count as MQ
+# systems (fresh broker per run, broker CPU and duplicates in mq.tsv), as canal-kafka and EXT_MQ_NAME do
+sed -i -e 's|"\$HERE/consume-kafka.sh" --topic|"${BENCH_MQ_CONSUMER:-$HERE/consume-kafka.sh}" --topic|' \
+  -e 's/"\$sys" == canal-kafka ||/"$sys" == canal-kafka || "$sys" == sluice-kafka* ||/' "$B/run-all.sh"
+grep -q 'BENCH_MQ_CONSUMER' "$B/run-all.sh" && [[ "$(grep -c '== sluice-kafka\*' "$B/run-all.sh")" == 2 ]] ||
+  { echo "run-all.sh changed shape: cannot add the Sluice MQ systems" >&2; exit 1; }
 awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
   /^      \*\)$/ && !done {
     print "      sluice-canal-client) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-own-client) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-canal-client-512m) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
     print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    print "      sluice-kafka) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat " jfr " ;;"
+    print "      sluice-kafka-protobuf) BENCH_MQ_CONSUMER=\"$HERE/consume-kafka-protobuf.sh\" run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format protobuf " jfr " ;;"
     print "      sluice-canal-client-file) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
     print "      sluice-own-client-file) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
     print "      sluice-canal-client-file-prev) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file --home \"${SLUICE_PREV_HOME:?SLUICE_PREV_HOME}\" " jfr " ;;"
@@ -77,7 +99,7 @@ grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed
 mv "$B/run-all.sh.new" "$B/run-all.sh"
 chmod +x "$B/run-all.sh"
 
-export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m binlog-connector-decode}"
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
 export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"
@@ -86,19 +108,31 @@ trap stop_db EXIT
 (cd "$B" && ./run-all.sh)
 
 summary="$(ls -d "$B"/results/*/ | sort | tail -1)summary.md"
+n="${BENCH_N:-1000000}"
+update_docs="${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}"
+fanout_summary=""
+if [[ "${FANOUT:-$update_docs}" == 1 ]]; then
+  stop_db   # fanout.sh runs its own MariaDB (own datadir) on the same port
+  BENCH_WORK="$WORK" SKIP_BUILD=1 FANOUT_N="${FANOUT_N:-$n}" "$REPO/bench/fanout.sh" >&2
+  fanout_summary="$(ls -d "$WORK"/fanout-results/*/ | sort | tail -1)summary.md"
+fi
 mkdir -p "$REPO/bench/results"
 echo "table: $summary" >&2
-n="${BENCH_N:-1000000}"
-if [[ "${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}" == 1 ]]; then
+if [[ "$update_docs" == 1 ]]; then
   {
     echo "# Performance"
     echo
     echo "Latest full run of \`bench/run.sh\` (see bench/README.md): catch-up of the same binlog range by canal 1.1.7,"
-    echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, and the binlog decode ceiling,"
+    echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, canal and Sluice in Kafka mode"
+    echo "(\`*-kafka*\`: broker, consumer and clock of the shared bench's MQ systems), and the binlog decode ceiling,"
     echo "round-robin in one run, a fresh server process each time. Sluice store batch mode: $SLUICE_BATCH_MODE."
     echo "Host load while it ran: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the end)."
     echo
     sed 's/^# CDC catch-up bench, /Run of /' "$summary"
+    if [[ -n "$fanout_summary" ]]; then
+      echo
+      sed 's/^# Fan-out bench, /## One parse for fifty destinations (bench\/fanout.sh), /' "$fanout_summary"
+    fi
     # the profile notes are written by hand (see bench/README.md); they stay when the table is replaced
     if [[ -f "$REPO/docs/performance.md" ]]; then
       sed -n '/^## Profile/,$p' "$REPO/docs/performance.md" | sed '1s/^/\n/'

@@ -20,12 +20,15 @@ import java.util.function.Predicate;
 
 /**
  * Reads parts of the master's binlog files with non-blocking dumps (server id 0: no replica registration) to
- * find start positions: the first transaction at or after a timestamp (the first event of each file, newest
- * first, tells which file to read; only that one is read), and the GTID set executed at a file position.
+ * find start positions: the first transaction at or after a timestamp (a binary search over the files' first
+ * events tells which file to read; only that one is read, and the next when the answer is not in it), and the
+ * GTID set executed at a file position.
  */
 final class BinlogScanner {
 
     private final ParserSettings settings;
+    private int probedFiles;
+    private int walkedFiles;
 
     BinlogScanner(ParserSettings settings) {
         this.settings = settings;
@@ -34,21 +37,56 @@ final class BinlogScanner {
     /** The boundary before the first transaction that started at or after {@code millis}. */
     BinlogPosition atTimestamp(MasterConnection master, long millis) throws IOException, java.sql.SQLException {
         List<String> files = master.binaryLogs();
-        int candidate = 0;
-        for (int i = files.size() - 1; i >= 0; i--) {
-            long created = firstEventMillis(files.get(i));
-            if (created > 0 && created <= millis) {
-                candidate = i;
-                break;
-            }
-        }
-        for (int i = candidate; i < files.size(); i++) {
+        int candidate = lastFileStartedBefore(files, millis, this::firstEventMillis);
+        for (int i = Math.max(0, candidate); i < files.size(); i++) {
             Walk walk = walk(files.get(i), unit -> unit.timestamp >= millis);
             if (walk.found) {
                 return walk.position();
             }
         }
         return null;
+    }
+
+    /** Files whose first event was read to find a timestamp's file, since this scanner was made. */
+    int probedFiles() {
+        return probedFiles;
+    }
+
+    /** Files read from their start by a walk (the timestamp's file and any after it), since this scanner was made. */
+    int walkedFiles() {
+        return walkedFiles;
+    }
+
+    /** The time of a file's first event, in ms; -1 when it has none. */
+    @FunctionalInterface
+    interface FirstEventTime {
+        long of(String file) throws IOException;
+    }
+
+    /**
+     * The index of the last file whose first event is strictly before {@code millis}, or -1 when none is: every
+     * transaction before that file's start is older than {@code millis}, so the search can begin there. A binary
+     * search over the files' first-event times (they grow with the file sequence), so a start position years back
+     * costs as many probes as one a minute back: at most ⌈log2(n+1)⌉ of n files. Strictly before, because binlog
+     * times have one-second resolution: a file created in the very second asked for may follow transactions of that
+     * second at the end of the file before it.
+     */
+    static int lastFileStartedBefore(List<String> files, long millis, FirstEventTime firstEvent) throws IOException {
+        int lo = 0;
+        int hi = files.size() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long created = firstEvent.of(files.get(mid));
+            // a file without a timed event (never seen on a live master) counts as too new: search older files
+            if (created > 0 && created < millis) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
     /** The GTID set executed before {@code offset} of {@code file}: the file's starting set plus its GTIDs up to there. */
@@ -58,6 +96,7 @@ final class BinlogScanner {
     }
 
     private long firstEventMillis(String file) throws IOException {
+        probedFiles++;
         long[] first = {-1};
         BinaryLogClient client = client(file);
         client.registerEventListener(event -> {
@@ -94,6 +133,7 @@ final class BinlogScanner {
 
     /** Reads {@code file} from its start until {@code stop} accepts a unit start (or the file ends). */
     private Walk walk(String file, Predicate<UnitStart> stop) throws IOException {
+        walkedFiles++;
         Walk w = new Walk(file);
         BinaryLogClient client = client(file);
         client.registerEventListener(event -> {
