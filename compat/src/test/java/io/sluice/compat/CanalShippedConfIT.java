@@ -20,6 +20,7 @@ import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,6 +121,16 @@ class CanalShippedConfIT {
         copyEdited(SHIPPED.resolve("canal_local.properties"), conf.resolve("canal_local.properties"), Map.of());
         copyEdited(SHIPPED.resolve("example/instance.properties"), conf.resolve("example/instance.properties"),
                 instanceEdits);
+        // owner-only, as docs/security.md's checklist asks of a deployment (the files hold the account's password):
+        // the server warns about anything else, and this test asserts that the start says nothing but what the
+        // shipped keys call for
+        for (Path dir : List.of(conf, conf.resolve("example"))) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        for (Path file : List.of(conf.resolve("canal.properties"), conf.resolve("canal_local.properties"),
+                conf.resolve("example/instance.properties"))) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
         return conf;
     }
 
