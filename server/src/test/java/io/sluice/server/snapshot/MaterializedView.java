@@ -53,6 +53,11 @@ final class MaterializedView {
         }
     }
 
+    /** A copy of {@link #snapshotKeyOrder}'s keys of {@code table}, safe to read while a consumer applies entries. */
+    synchronized List<String> snapshotKeysOf(String table) {
+        return List.copyOf(snapshotKeyOrder.getOrDefault(table, List.of()));
+    }
+
     synchronized void apply(CanalEntry.Entry e) throws InvalidProtocolBufferException {
         entries++;
         if (e.getEntryType() != CanalEntry.EntryType.ROWDATA) {

@@ -92,7 +92,7 @@ class SnapshotResumeIT {
                 try (TcpConsumer consumer = new TcpConsumer(address, "res", view)) {
                     second.awaitLog("snapshot of snapres.b_big done", Duration.ofSeconds(180));
                     assertThat(second.output()).contains("continuing the snapshot after a restart");
-                    await().atMost(Duration.ofSeconds(60)).until(() -> view.snapshotKeyOrder.get("snapres.b_big")
+                    await().atMost(Duration.ofSeconds(60)).until(() -> view.snapshotKeysOf("snapres.b_big")
                             .stream().mapToInt(SnapshotResumeIT::key).max().orElse(0) >= BIG - 10);
                     smallBeforeRequest = view.snapshotRows.get("snapres.a_small");
 
