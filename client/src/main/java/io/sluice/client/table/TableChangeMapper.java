@@ -85,7 +85,7 @@ final class TableChangeMapper {
                         + h.getLogfileName() + ":" + h.getLogfileOffset() + " (" + oneLine(rc.getSql())
                         + "); table sync does not alter " + mapping.target() + " itself: apply the change to the"
                         + " target (or adjust sync.table." + mapping.fullName() + ".columns), set sync.table."
-                        + mapping.fullName() + ".alter=ignore and restart; nothing after it was acked");
+                        + mapping.fullName() + ".alter=ignore and restart; the batch holding it was not acked");
             }
             log.info("source table {} changed ({}); going on as sync.table.{}.alter=ignore says", mapping.fullName(),
                     oneLine(rc.getSql()), mapping.fullName());
