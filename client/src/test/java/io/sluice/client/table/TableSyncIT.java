@@ -148,6 +148,50 @@ class TableSyncIT {
         }
     }
 
+    @Test
+    void withZooKeeperOneCopyAppliesAndAnotherTakesOverWhenItStops(TestDatabase db) throws Exception {
+        String reason = LocalPostgres.unavailableReason();
+        assumeTrue(reason == null, reason);
+        List<StoredEntry> entries = sourceWorkload(db, new Random(20261208), 300);
+        ListDestination destination = new ListDestination("pg", List.of());
+        ClientIdentity client = new ClientIdentity("pg", (short) 1001);
+        try (org.apache.curator.test.TestingServer zookeeper = new org.apache.curator.test.TestingServer(true);
+             LocalPostgres pg = LocalPostgres.launch();
+             NetServer server = new NetServer(NetServerSettings.open("127.0.0.1", 0), n -> Optional.of(destination))) {
+            server.start();
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items (id integer PRIMARY KEY, title varchar(40) NOT NULL, qty integer,"
+                        + " price numeric(8,2), note text, created timestamp(3), day date, flag smallint, big numeric(20),"
+                        + " ratio double precision, data bytea)");
+                s.execute("CREATE TABLE pair (a integer, b varchar(10), v varchar(20), PRIMARY KEY (a, b))");
+            }
+            Properties p = properties(server.localAddress().getPort(), "pg", pg.jdbcUrl(), "postgres");
+            p.setProperty("sluice.zkServers", zookeeper.getConnectString());
+            TableSyncSettings settings = TableSyncSettings.fromProperties(p);
+            TableSync one = new TableSync(settings).start();
+            TableSync two = new TableSync(settings).start();
+            try {
+                destination.append(entries.subList(0, entries.size() / 2));
+                await().atMost(Duration.ofSeconds(30)).until(() -> one.isActive() || two.isActive());
+                TableSync active = one.isActive() ? one : two;
+                TableSync standby = active == one ? two : one;
+                await().atMost(Duration.ofSeconds(60)).until(() -> acked(destination, client) >= entries.size() / 4);
+                assertThat(standby.isActive()).isFalse();
+                assertThat(standby.ackedBatches()).as("the standby applied nothing").isZero();
+                destination.append(entries.subList(entries.size() / 2, entries.size()));
+                active.close(); // mid-stream: the standby takes over after the last ack
+                await().atMost(Duration.ofSeconds(30)).until(standby::isActive);
+                await().atMost(Duration.ofSeconds(60)).until(() -> acked(destination, client) == entries.size());
+                assertThat(standby.ackedBatches()).isPositive();
+            } finally {
+                one.close();
+                two.close();
+            }
+            assertThat(rows(pg::connect, ITEM_TARGET)).isEqualTo(rows(db::connect, ITEM_SOURCE)).isNotEmpty();
+            assertThat(rows(pg::connect, PAIR)).isEqualTo(rows(db::connect, "SELECT a, b, v FROM tsync.pair ORDER BY a, b"));
+        }
+    }
+
     /** The target goes away mid-stream: the batch is rolled back and retried, nothing acked, until it is back. */
     private static void targetOutage(ListDestination destination, ClientIdentity client, TableSync sync, Runnable down,
                                      Runnable up) {
