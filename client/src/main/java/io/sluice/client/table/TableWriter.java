@@ -162,8 +162,11 @@ final class TableWriter implements AutoCloseable {
             if (!settings.targetPassword().isEmpty()) {
                 p.setProperty("password", settings.targetPassword());
             }
-            p.setProperty("connectTimeout", // seconds for pgjdbc, milliseconds for MariaDB Connector/J
-                    dialect == SqlDialect.POSTGRESQL ? "10" : "10000");
+            // seconds for pgjdbc, milliseconds for MariaDB Connector/J; the socket timeout keeps a target that
+            // vanished from the network (no reset) from hanging the sync: the batch is then rolled back and retried
+            boolean pg = dialect == SqlDialect.POSTGRESQL;
+            p.setProperty("connectTimeout", pg ? "10" : "10000");
+            p.setProperty("socketTimeout", pg ? "300" : "300000");
             Connection c = DriverManager.getConnection(url, p);
             c.setAutoCommit(false);
             connection = c;
