@@ -10,16 +10,14 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Applies a batch of changes to the target database in one transaction. Consecutive changes of the same shape
- * (same table, same columns, same kind) go to the server as one JDBC batch; a key that comes twice in such a run
- * starts a new JDBC batch, since PostgreSQL refuses a multi-row upsert touching one row twice. On any failure the
+ * (same table, same columns, same kind) go to the server as one JDBC batch; a row upserted twice in such a run is
+ * written once with its later image. On any failure the
  * transaction is rolled back and the connection dropped, so the next attempt starts on a fresh one.
  */
 final class TableWriter implements AutoCloseable {
@@ -42,7 +40,7 @@ final class TableWriter implements AutoCloseable {
             return;
         }
         List<RowChange> run = new ArrayList<>();
-        Set<List<RowChange.Value>> runKeys = new HashSet<>();
+        Map<List<RowChange.Value>, Integer> runKeys = new HashMap<>();
         String runSql = null;
         RowChange current = changes.get(0);
         try {
@@ -50,17 +48,21 @@ final class TableWriter implements AutoCloseable {
             for (RowChange change : changes) {
                 current = change;
                 String sql = sql(change);
-                List<RowChange.Value> key = key(change);
-                if (!sql.equals(runSql) || (key != null && !runKeys.add(key))) {
+                if (!sql.equals(runSql)) {
                     execute(c, runSql, run);
                     run.clear();
                     runKeys.clear();
                     runSql = sql;
-                    if (key != null) {
-                        runKeys.add(key);
-                    }
                 }
-                run.add(change);
+                List<RowChange.Value> key = key(change);
+                Integer earlier = key == null ? null : runKeys.putIfAbsent(key, run.size());
+                if (earlier != null) {
+                    // the same row again in a run of upserts of the same columns: the later image replaces the
+                    // earlier one entirely, and PostgreSQL refuses one multi-row upsert touching a row twice
+                    run.set(earlier, change);
+                } else {
+                    run.add(change);
+                }
             }
             execute(c, runSql, run);
             current = null;

@@ -19,7 +19,7 @@ import java.util.Properties;
  * {@code narrow} = SampleEntries' insert transactions (id + name, distinct keys; default 2000 x 100 rows),
  * {@code wide} = the bench table's 9-column rows (~0.5 KB), 4 distinct entries repeated, so after the first
  * four entries every row is an upsert that updates (default 2000 entries x 100 rows).
- * Run: {@code java -cp <client test classpath> io.sluice.client.table.TableSyncBenchmark [narrow|wide] [entries rows]}.
+ * Run: {@code java -cp <client test classpath> io.sluice.client.table.TableSyncBenchmark [narrow|wide] [entries rows [url options]]}.
  */
 public final class TableSyncBenchmark {
 
@@ -48,7 +48,7 @@ public final class TableSyncBenchmark {
             p.setProperty("sluice.address", "127.0.0.1:" + server.localAddress().getPort());
             p.setProperty("sluice.destination", "bench");
             p.setProperty("sluice.batch.size", "1000");
-            p.setProperty("target.url", pg.jdbcUrl());
+            p.setProperty("target.url", pg.jdbcUrl() + (args.length > 3 ? "?" + args[3] : "")); // e.g. reWriteBatchedInserts=false
             p.setProperty("target.user", pg.user());
             p.setProperty("sync.tables", wide ? "bench.t" : SampleEntries.SCHEMA + "." + SampleEntries.TABLE);
             long start = System.nanoTime();
