@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Sluice's tests and quickstart need from Debian packages when it is missing:
-# MariaDB (server + client), Redis and RabbitMQ (MQ-mode tests start a private node). Tests start their own private instances on free ports;
+# MariaDB (server + client), Redis and RabbitMQ (MQ-mode tests start a private node), PostgreSQL (table sync target). Tests start their own private instances on free ports;
 # nothing here starts a system service.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(ma
 command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+# the table sync tests start a private PostgreSQL with initdb + postgres of the Debian package
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 
 # the getting-started walk (dist) runs in its own network namespace: ip and unshare
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)

@@ -1,0 +1,50 @@
+package io.sluice.client.table;
+
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * One idempotent change to a target table: an upsert of the row's after-image, a delete by key, or emptying the
+ * table. Applying a batch's changes twice, in order, leaves the same table.
+ */
+sealed interface RowChange {
+
+    TargetTable table();
+
+    /** A column value as canal sends it: text, or bytes carried as an ISO-8859-1 string; null text is SQL NULL. */
+    record Value(String text, boolean binary) {
+    }
+
+    /** Target column names and values; {@code keyColumns} name the primary key among them. */
+    record Upsert(TargetTable table, List<String> columns, List<Value> values, List<String> keyColumns,
+                  List<Value> keyValues) implements RowChange {
+    }
+
+    record Delete(TargetTable table, List<String> keyColumns, List<Value> keyValues) implements RowChange {
+    }
+
+    /** TRUNCATE or DROP TABLE of the source: the target table is emptied. */
+    record Truncate(TargetTable table) implements RowChange {
+    }
+
+    /** The key as log lines show it: {@code id=5} or {@code a=1,b=x}; binary values as their length. */
+    static String describeKey(List<String> columns, List<Value> values) {
+        StringJoiner j = new StringJoiner(",");
+        for (int i = 0; i < columns.size(); i++) {
+            Value v = values.get(i);
+            String shown = v.text() == null ? "NULL" : v.binary() ? "<" + v.text().length() + " bytes>" : v.text();
+            j.add(columns.get(i) + "=" + (shown.length() > 64 ? shown.substring(0, 64) + "…" : shown));
+        }
+        return j.toString();
+    }
+
+    static String describe(RowChange change) {
+        if (change instanceof Upsert u) {
+            return "table " + u.table().target() + " key " + describeKey(u.keyColumns(), u.keyValues());
+        }
+        if (change instanceof Delete d) {
+            return "table " + d.table().target() + " key " + describeKey(d.keyColumns(), d.keyValues());
+        }
+        return "table " + change.table().target() + " (truncate)";
+    }
+}
