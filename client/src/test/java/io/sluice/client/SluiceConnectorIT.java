@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.protocol.entry.CanalEntry;
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.net.NetServerSettings;
 import io.sluice.server.net.testing.ListDestination;
 import io.sluice.server.net.testing.RawCanalClient;

@@ -2,7 +2,7 @@ package io.sluice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.FileMetaStore;
 import io.sluice.server.parser.schema.FileSchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistoryState;

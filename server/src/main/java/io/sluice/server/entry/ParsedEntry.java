@@ -5,6 +5,8 @@ import com.google.protobuf.MessageLite;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -155,6 +157,27 @@ public final class ParsedEntry {
     /** The same entry under another header; an encoded payload is kept and written again after the new header. */
     public ParsedEntry withHeader(CanalEntry.Header newHeader) {
         return new ParsedEntry(newHeader, entryType, payload(), position, resume, kind);
+    }
+
+    /**
+     * When one entry becomes several, acknowledging the first must not skip the others on resume: every piece
+     * but the last resumes before the original entry (it may then come again, never get lost). The last keeps
+     * the original's resume point, so a full ack of the pieces is a full ack of the entry.
+     */
+    public static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
+        if (pieces.size() <= 1) {
+            return pieces;
+        }
+        ResumePoint r = original.resume();
+        ResumePoint before = new ResumePoint(r.position(), Math.max(0, r.skipEntries() - 1));
+        List<ParsedEntry> out = new ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            ParsedEntry p = pieces.get(i);
+            boolean last = i == pieces.size() - 1;
+            ResumePoint resume = last ? r : before;
+            out.add(p.resume().equals(resume) ? p : p.withResume(resume));
+        }
+        return out;
     }
 
     /** The payload as a RowChange; only for ROWDATA entries. */

@@ -1,7 +1,7 @@
 package io.sluice.server.instance;
 
 import io.sluice.server.meta.LogPosition;
-import io.sluice.server.meta.SourcePositions;
+import io.sluice.server.position.SourcePositions;
 
 /**
  * An outstanding batch of one client: its id, the store sequences it covers (including entries skipped

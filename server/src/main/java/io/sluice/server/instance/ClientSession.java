@@ -2,10 +2,11 @@ package io.sluice.server.instance;
 
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.meta.ClientCursor;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.LogPosition;
-import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.CanalRegexFilter;
 import io.sluice.server.sink.FilterSyntaxException;
 import io.sluice.server.store.RingBufferStore;

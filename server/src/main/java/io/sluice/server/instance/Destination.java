@@ -1,5 +1,6 @@
 package io.sluice.server.instance;
 
+import io.sluice.server.meta.ClientIdentity;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 

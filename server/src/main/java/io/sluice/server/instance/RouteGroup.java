@@ -1,9 +1,9 @@
 package io.sluice.server.instance;
 
 import io.sluice.server.config.InstanceConfig;
-import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.parser.ChangeSource;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.RouteSink;
 import io.sluice.server.sink.StoreSink;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.sluice.server.meta;
 
+import io.sluice.server.position.SourcePositions;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,5 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

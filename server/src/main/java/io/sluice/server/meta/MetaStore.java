@@ -1,6 +1,6 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.position.SourcePositions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,5 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
 import java.util.Objects;
 
 /** A subscribed client and the filter it subscribed with ("" = none). */

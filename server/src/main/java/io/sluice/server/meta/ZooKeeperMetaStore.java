@@ -1,6 +1,5 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.sluice.server.mq;
 
 import io.sluice.server.instance.Batch;
-import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.instance.Destination;
+import io.sluice.server.meta.ClientIdentity;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.sluice.server.net;
 
 import io.netty.channel.Channel;
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.meta.ClientIdentity;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 

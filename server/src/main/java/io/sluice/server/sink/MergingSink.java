@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * enters the store until its END, so transactions stay contiguous.
  *
  * <p>Entries reach the destination's sink tagged with their source, so each source keeps its own resume
- * point (see {@link io.sluice.server.meta.SourcePositions}).
+ * point (see {@link io.sluice.server.position.SourcePositions}).
  */
 public final class MergingSink implements AutoCloseable {
 

@@ -4,18 +4,18 @@ import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
-import io.sluice.server.meta.SourcePositions;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.lookup.LookupTransform;
 import io.sluice.server.sink.rows.RowContentFilter;
 import io.sluice.server.store.RingBufferStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -256,30 +256,9 @@ public final class StoreSink implements EntrySink {
 
     /** Encodes what the stages made of one original entry, with every piece but the last resuming before it. */
     private static void encodeAll(String source, ParsedEntry original, List<ParsedEntry> pieces, List<StoredEntry> out) {
-        for (ParsedEntry p : resumeSafely(pieces, original)) {
+        for (ParsedEntry p : ParsedEntry.resumeSafely(pieces, original)) {
             out.add(encode(source, p));
         }
-    }
-
-    /**
-     * When one entry becomes several, acknowledging the first must not skip the others on resume: every piece
-     * but the last resumes before the original entry (it may then come again, never get lost). The last keeps
-     * the original's resume point, so a full ack of the pieces is a full ack of the entry.
-     */
-    public static List<ParsedEntry> resumeSafely(List<ParsedEntry> pieces, ParsedEntry original) {
-        if (pieces.size() <= 1) {
-            return pieces;
-        }
-        ResumePoint r = original.resume();
-        ResumePoint before = new ResumePoint(r.position(), Math.max(0, r.skipEntries() - 1));
-        List<ParsedEntry> out = new ArrayList<>(pieces.size());
-        for (int i = 0; i < pieces.size(); i++) {
-            ParsedEntry p = pieces.get(i);
-            boolean last = i == pieces.size() - 1;
-            ResumePoint resume = last ? r : before;
-            out.add(p.resume().equals(resume) ? p : p.withResume(resume));
-        }
-        return out;
     }
 
     private static StoredEntry encode(String source, ParsedEntry e) {

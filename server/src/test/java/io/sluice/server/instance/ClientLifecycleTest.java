@@ -9,6 +9,7 @@ import io.sluice.server.config.ConfigNotices;
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.entry.TestEntries;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.MemoryMetaStore;
 import io.sluice.server.meta.Subscription;
 import java.nio.file.Files;

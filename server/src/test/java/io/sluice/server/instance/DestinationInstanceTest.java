@@ -13,6 +13,7 @@ import io.sluice.server.config.ServerConfig;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.FileMetaStore;
 import io.sluice.server.meta.MemoryMetaStore;
 import io.sluice.server.meta.MetaStore;

@@ -11,6 +11,7 @@ import io.sluice.server.config.ConfigNotices;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
+import io.sluice.server.meta.ClientIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.MemoryMetaStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import io.sluice.server.SluiceServer;
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.zookeeper.ZkConfigStore;
 import io.sluice.server.entry.StoredEntry;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.testkit.FreePort;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;

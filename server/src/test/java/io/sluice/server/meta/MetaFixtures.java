@@ -1,8 +1,8 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SourcePositions;
 
 final class MetaFixtures {
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.position.SnapshotProgress;
+import io.sluice.server.position.SourcePositions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.position.SourcePositions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

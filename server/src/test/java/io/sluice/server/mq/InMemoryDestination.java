@@ -2,9 +2,9 @@ package io.sluice.server.mq;
 
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.instance.Batch;
-import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.instance.ClientRequestException;
 import io.sluice.server.instance.Destination;
+import io.sluice.server.meta.ClientIdentity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -17,7 +17,7 @@ import io.sluice.protocol.packet.CanalPacket.Messages;
 import io.sluice.protocol.packet.CanalPacket.Packet;
 import io.sluice.protocol.packet.CanalPacket.PacketType;
 import io.sluice.protocol.packet.CanalPacket.Sub;
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.MetaStoreException;
 import io.sluice.server.net.testing.ListDestination;
 import io.sluice.server.net.testing.SampleEntries;

@@ -13,7 +13,7 @@ import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
-import io.sluice.server.meta.SourcePositions;
+import io.sluice.server.position.SourcePositions;
 import io.sluice.server.store.BatchMode;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;

@@ -3,8 +3,8 @@ package io.sluice.server.snapshot;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.instance.Batch;
-import io.sluice.server.instance.ClientIdentity;
 import io.sluice.server.instance.Destination;
+import io.sluice.server.meta.ClientIdentity;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 

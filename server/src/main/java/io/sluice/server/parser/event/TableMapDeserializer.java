@@ -1,6 +1,6 @@
 package io.sluice.server.parser.event;
 
-import io.sluice.server.parser.value.MysqlCharsets;
+import io.sluice.server.parser.charset.MysqlCharsets;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

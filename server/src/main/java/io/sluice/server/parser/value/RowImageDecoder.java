@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.WireBuffer;
+import io.sluice.server.parser.charset.MysqlCharsets;
 import io.sluice.server.parser.event.BinlogFormatException;
 import io.sluice.server.parser.event.ColumnTypes;
 import io.sluice.server.parser.event.RowsEventData;

@@ -5,7 +5,6 @@ import io.sluice.protocol.entry.CanalEntry.EventType;
 import io.sluice.protocol.entry.CanalEntry.RowChange;
 import io.sluice.protocol.entry.CanalEntry.RowData;
 import io.sluice.server.entry.ParsedEntry;
-import io.sluice.server.sink.StoreSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +114,7 @@ public final class RowContentFilter {
         add(out, entry, change, type, kept);
         add(out, entry, change, EventType.DELETE, becameDeletes);
         add(out, entry, change, EventType.INSERT, becameInserts);
-        return StoreSink.resumeSafely(out, entry); // pieces of one entry: only the last acks it whole
+        return ParsedEntry.resumeSafely(out, entry); // pieces of one entry: only the last acks it whole
     }
 
     private static void add(List<ParsedEntry> out, ParsedEntry entry, RowChange change, EventType type, List<RowData> rows) {

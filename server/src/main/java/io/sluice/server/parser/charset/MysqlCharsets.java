@@ -1,4 +1,4 @@
-package io.sluice.server.parser.value;
+package io.sluice.server.parser.charset;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,9 @@ import java.util.Map;
 /**
  * MySQL/MariaDB character set names and collation ids mapped to Java charsets. {@code null} means binary (bytes
  * are not text). MySQL's {@code latin1} is Windows-1252, not ISO-8859-1 (0x80 is €).
+ *
+ * <p>Its own package at the bottom of the parser: both the TABLE_MAP deserializer ({@code parser.event}) and the
+ * value decoder ({@code parser.value}, which builds on {@code parser.event}) need it, and neither owns it.
  */
 public final class MysqlCharsets {
 

@@ -23,7 +23,8 @@ import java.util.Locale;
 /**
  * Throughput of parse + decode + entry serialization on a binlog file, next to the decode ceiling of
  * mysql-binlog-connector-java (its default deserializers, rows decoded) measured in the same run on the same
- * bytes in memory.
+ * bytes in memory. A tool, not a test (no assertions, run by hand): it lives in the test tree so that it is not
+ * shipped, and runs on the test classpath ({@code -cp ...} below).
  *
  * <pre>
  * java -cp ... io.sluice.server.parser.BinlogDecodeBenchmark FILE [ROUNDS [SCHEMA.sql DATABASE]]

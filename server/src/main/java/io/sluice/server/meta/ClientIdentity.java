@@ -1,10 +1,11 @@
-package io.sluice.server.instance;
+package io.sluice.server.meta;
 
 import java.util.Objects;
 
 /**
  * A consumer of a destination, as canal identifies it: destination name plus a numeric client id (the official
- * client always uses 1001). The subscription filter is not part of the identity.
+ * client always uses 1001). The subscription filter is not part of the identity. The key of every meta store;
+ * net and instance take it from here.
  */
 public record ClientIdentity(String destination, short clientId) {
 

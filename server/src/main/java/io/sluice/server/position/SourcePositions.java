@@ -1,7 +1,5 @@
-package io.sluice.server.meta;
+package io.sluice.server.position;
 
-import io.sluice.server.position.ResumePoint;
-import io.sluice.server.position.SnapshotProgress;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Map;
@@ -12,7 +10,8 @@ import java.util.TreeMap;
  * one source, named ""; a merged destination (n:1) one per master, because offsets of different masters do
  * not compare and each master's parser must restart at its own transaction boundary.
  *
- * <p>Persisted beside canal's cursor as the extra key {@code sluiceResume} (a list of
+ * <p>A position value like {@link ResumePoint}: the sink drops up to it and the instance restarts from it. The meta
+ * stores persist it beside canal's cursor as the extra key {@code sluiceResume} (a list of
  * {@code {source, journalName, position, gtid, serverId, timestamp, skipEntries}}, plus {@code snapshot} while
  * a table snapshot runs), which canal ignores.
  */
