@@ -1,7 +1,7 @@
 package io.sluice.client.table;
 
 import io.sluice.server.entry.StoredEntry;
-import io.sluice.server.instance.ClientIdentity;
+import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.net.NetServer;
 import io.sluice.server.net.NetServerSettings;
 import io.sluice.server.net.testing.ListDestination;
