@@ -132,8 +132,8 @@ final class MessageBuilder {
             for (Map.Entry<Integer, FlatMessage> part : parts.entrySet()) {
                 // partitioned on canal's values above, so a key's partition does not depend on the encoding
                 FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
-                for (FlatMessage piece : fitFlat(encoded)) {
-                    out.add(new MqMessage(topic, part.getKey(), codec.encode(piece)));
+                for (byte[] piece : fitFlat(encoded)) {
+                    out.add(new MqMessage(topic, part.getKey(), piece));
                 }
             }
         }
@@ -194,11 +194,15 @@ final class MessageBuilder {
                 m.pkNames(), m.sql(), m.sqlType(), m.table(), m.ts(), m.type());
     }
 
-    /** The message itself when it fits, else halves of its rows, recursively; a lone row that does not fit is oversize. */
-    private List<FlatMessage> fitFlat(FlatMessage m) {
-        int size = codec.encode(m).length;
+    /**
+     * The message's JSON when it fits, else halves of its rows, recursively; a lone row that does not fit is oversize.
+     * The size is that of the very bytes sent, so each message is encoded once.
+     */
+    private List<byte[]> fitFlat(FlatMessage m) {
+        byte[] json = codec.encode(m);
+        int size = json.length;
         if (size <= settings.maxMessageBytes()) {
-            return List.of(m);
+            return List.of(json);
         }
         int rows = m.data() == null ? 0 : m.data().size();
         if (rows <= 1) {
@@ -212,7 +216,7 @@ final class MessageBuilder {
         for (int i = 0; i < rows; i++) {
             (i < rows / 2 ? first : second).add(i);
         }
-        List<FlatMessage> out = new ArrayList<>(fitFlat(withRows(m, first)));
+        List<byte[]> out = new ArrayList<>(fitFlat(withRows(m, first)));
         out.addAll(fitFlat(withRows(m, second)));
         return out;
     }
