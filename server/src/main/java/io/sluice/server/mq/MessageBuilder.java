@@ -1,6 +1,7 @@
 package io.sluice.server.mq;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
@@ -12,6 +13,7 @@ import io.sluice.protocol.flat.FlatMessageCodec;
 import io.sluice.protocol.packet.CanalPacket;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.instance.Batch;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,17 +89,26 @@ final class MessageBuilder {
         List<Parsed> parsed = new ArrayList<>(batch.entries().size());
         for (StoredEntry stored : batch.entries()) {
             try {
-                CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(stored.bytes());
+                CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(aliasing(CodedInputStream.newInstance(stored.bytes())));
                 CanalEntry.RowChange rowChange = entry.getEntryType() == EntryType.ROWDATA
-                        ? CanalEntry.RowChange.parseFrom(entry.getStoreValue()) : null;
+                        ? CanalEntry.RowChange.parseFrom(aliasing(entry.getStoreValue().newCodedInput())) : null;
                 parsed.add(new Parsed(stored, entry, rowChange));
-            } catch (InvalidProtocolBufferException e) {
+            } catch (IOException e) {
                 // entries are encoded by Sluice itself; unreadable bytes are a bug, not a broker condition
                 throw new IllegalStateException("entry at " + stored.position() + " of batch " + batch.id()
                         + " is not a canal Entry", e);
             }
         }
         return parsed;
+    }
+
+    /**
+     * Byte fields (the row change, column names and values) as views of the stored bytes instead of copies: the
+     * parsed entry lives only while the batch is built, and stored entries are never modified.
+     */
+    private static CodedInputStream aliasing(CodedInputStream in) {
+        in.enableAliasing(true);
+        return in;
     }
 
     private static boolean isTransactionMarker(CanalEntry.Entry entry) {
