@@ -4,6 +4,8 @@ import io.sluice.server.instance.Batch;
 import io.sluice.server.instance.Destination;
 import io.sluice.server.meta.ClientIdentity;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * canal's MQ mode for one destination: an in-process consumer (client 1001) that gets a batch without ack,
- * publishes it, waits until the broker confirmed every message, and only then acks, so the acked position
- * in meta never passes an unconfirmed row. When the broker is down or refuses, the batch is rolled back and
- * published again after a doubling backoff; later batches never overtake it. After a crash, the destination
- * resumes from the last ack: at-least-once, never loss.
+ * publishes it and acks it once the broker confirmed every message of it and of every earlier batch, so the
+ * acked position in meta never passes an unconfirmed row. While the broker confirms a batch, the next ones are
+ * fetched, built and sent (up to {@link MqProducer#maxUnconfirmedSends()}; Kafka's idempotent producer keeps
+ * their order). When the broker is down or refuses, every unacked batch is rolled back and published again,
+ * from the first unconfirmed one, after a doubling backoff; later batches never overtake it. After a crash, the
+ * destination resumes from the last ack: at-least-once, never loss.
  *
  * <p>One thread per destination; {@link #close()} stops it and the producer.
  */
@@ -109,25 +113,40 @@ public final class DestinationPublisher implements AutoCloseable {
                 }
             }
             state = State.RUNNING;
+            int window = Math.max(1, producer.maxUnconfirmedSends());
+            Deque<Unconfirmed> unconfirmed = new ArrayDeque<>();
             while (running) {
-                Batch batch = destination.getWithoutAck(client, settings.batchSize(), settings.getTimeoutMillis(),
-                        TimeUnit.MILLISECONDS);
-                if (batch.isEmpty()) {
+                try {
+                    ackConfirmed(unconfirmed, false);
+                } catch (MqSettingsException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    backoff = retry(unconfirmed, null, e, backoff);
                     continue;
                 }
+                Batch batch = destination.getWithoutAck(client, settings.batchSize(), settings.getTimeoutMillis(),
+                        TimeUnit.MILLISECONDS);
                 try {
-                    List<MqMessage> messages = builder.build(batch);
-                    producer.publish(messages);
-                    destination.ack(client, batch.id());
-                    ackedBatches.incrementAndGet();
-                    publishedMessages.addAndGet(messages.size());
-                    publishedEntries.addAndGet(batch.entries().size());
-                    if (state != State.RUNNING) {
-                        log.info("destination {}: publishing again after {} failed attempts", destination.name(),
-                                failedAttempts.get());
-                        state = State.RUNNING;
+                    if (batch.isEmpty()) {
+                        // nothing more for now: confirm what is out so the acked position does not lag
+                        ackConfirmed(unconfirmed, true);
+                        continue;
                     }
-                    backoff = settings.retryBackoff();
+                    List<MqMessage> messages;
+                    try {
+                        messages = builder.build(batch);
+                    } catch (OversizeRowException e) {
+                        // every batch before the oversize row is published and acked, nothing after it
+                        ackConfirmed(unconfirmed, true);
+                        throw e;
+                    }
+                    unconfirmed.addLast(new Unconfirmed(batch, messages.size(), producer.send(messages)));
+                    // the next batch is fetched and built while the broker confirms this one, up to the window
+                    while (unconfirmed.size() >= window) {
+                        unconfirmed.peekFirst().confirmation().await();
+                        ackConfirmed(unconfirmed, false);
+                    }
+                    backoff = state == State.RUNNING ? settings.retryBackoff() : backoff;
                 } catch (OversizeRowException e) {
                     destination.rollback(client, 0);
                     state = State.STOPPED_ON_OVERSIZE_ROW;
@@ -137,16 +156,7 @@ public final class DestinationPublisher implements AutoCloseable {
                 } catch (MqSettingsException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    destination.rollback(client, 0);
-                    if (e instanceof PublishException) {
-                        // an expected condition (broker down, refusing, slow): one line, no stack trace
-                        log.warn("destination {}: batch {} not published, retrying in {} ms: {}", destination.name(),
-                                batch.id(), backoff.toMillis(), rootMessage(e));
-                    } else {
-                        log.error("destination {}: batch {} failed unexpectedly, retrying in {} ms", destination.name(),
-                                batch.id(), backoff.toMillis(), e);
-                    }
-                    backoff = waitBeforeRetry(backoff);
+                    backoff = retry(unconfirmed, batch, e, backoff);
                 }
             }
         } catch (MqSettingsException e) {
@@ -165,6 +175,67 @@ public final class DestinationPublisher implements AutoCloseable {
                 state = State.CLOSED;
             }
         }
+    }
+
+    /** A batch sent to the broker and not acked yet, oldest first. */
+    private record Unconfirmed(Batch batch, int messages, MqProducer.Confirmation confirmation) {
+    }
+
+    /**
+     * Acks the batches at the head that the broker confirmed, in order; with {@code all}, waits for every one.
+     * A batch is acked only once it and every earlier batch are confirmed.
+     */
+    private void ackConfirmed(Deque<Unconfirmed> unconfirmed, boolean all) throws InterruptedException {
+        while (!unconfirmed.isEmpty()) {
+            Unconfirmed head = unconfirmed.peekFirst();
+            if (all) {
+                head.confirmation().await();
+            } else if (!head.confirmation().isConfirmed()) {
+                return;
+            }
+            destination.ack(client, head.batch().id());
+            unconfirmed.pollFirst();
+            ackedBatches.incrementAndGet();
+            publishedMessages.addAndGet(head.messages());
+            publishedEntries.addAndGet(head.batch().entries().size());
+            if (state != State.RUNNING) {
+                publishingAgain();
+            }
+        }
+    }
+
+    private void publishingAgain() {
+        log.info("destination {}: publishing again after {} failed attempts", destination.name(), failedAttempts.get());
+        state = State.RUNNING;
+    }
+
+    /**
+     * After a failure: acks what the broker confirmed in order before it, rolls back the rest (the first
+     * unconfirmed batch is published again first) and waits the backoff.
+     */
+    private Duration retry(Deque<Unconfirmed> unconfirmed, Batch current, RuntimeException e, Duration backoff)
+            throws InterruptedException {
+        long first = current == null ? -1 : current.id();
+        try {
+            ackConfirmed(unconfirmed, false);
+        } catch (RuntimeException ackFailed) {
+            // the destination refused the ack: everything unacked goes back
+            e.addSuppressed(ackFailed);
+        }
+        if (!unconfirmed.isEmpty()) {
+            first = unconfirmed.peekFirst().batch().id();
+        }
+        unconfirmed.clear();
+        destination.rollback(client, 0);
+        if (e instanceof PublishException) {
+            // an expected condition (broker down, refusing, slow): one line, no stack trace
+            log.warn("destination {}: batch {} not published, retrying in {} ms: {}", destination.name(),
+                    first, backoff.toMillis(), rootMessage(e));
+        } else {
+            log.error("destination {}: batch {} failed unexpectedly, retrying in {} ms", destination.name(),
+                    first, backoff.toMillis(), e);
+        }
+        return waitBeforeRetry(backoff);
     }
 
     /** Counts the failed attempt, sleeps {@code backoff} and returns the next one (doubled, capped). */

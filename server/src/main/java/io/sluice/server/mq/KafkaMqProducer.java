@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -26,9 +28,14 @@ final class KafkaMqProducer implements MqProducer {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaMqProducer.class);
 
+    /** Batches sent and not yet confirmed at most, with the idempotent producer. */
+    private static final int UNCONFIRMED_SENDS = 16;
+
     private final Map<String, String> userConfig;
     private Map<String, Object> config;
     private KafkaProducer<byte[], byte[]> producer;
+    /** The first record of this producer that Kafka did not write; sends after it fail until reconnected. */
+    private volatile AtomicReference<Exception> failure = new AtomicReference<>();
 
     KafkaMqProducer(Map<String, String> userConfig) {
         this.userConfig = Map.copyOf(userConfig);
@@ -87,28 +94,56 @@ final class KafkaMqProducer implements MqProducer {
         if (messages.isEmpty()) {
             return;
         }
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
+        Confirmation sent = send(messages);
+        try {
+            producer.flush();
+        } catch (InterruptException e) {
+            discard();
+            throw new InterruptedException("interrupted while publishing to Kafka");
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+        sent.await();
+    }
+
+    /**
+     * Up to {@value #UNCONFIRMED_SENDS} batches wait for confirmation with the idempotent producer, which keeps a
+     * partition's order across requests and retries; without it (canal's one request in flight, retries as
+     * given), a failed request could be overtaken by a later batch, so each batch is confirmed before the next.
+     */
+    @Override
+    public int maxUnconfirmedSends() {
+        return config != null && "true".equals(String.valueOf(config.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))
+                ? UNCONFIRMED_SENDS : 1;
+    }
+
+    @Override
+    public Confirmation send(List<MqMessage> messages) throws InterruptedException {
+        if (messages.isEmpty()) {
+            return Confirmation.CONFIRMED;
+        }
+        // once a record failed, records sent after it could reach the broker ahead of its retry
+        if (failure.get() != null) {
+            throw fail(failure.get());
+        }
+        Sent sent = new Sent(messages.size());
         try {
             open();
+            AtomicReference<Exception> producerFailure = failure;
             for (MqMessage m : messages) {
-                // once one record failed, sending more of the batch could put later rows ahead of it on retry
-                if (failure.get() != null) {
-                    break;
+                if (producerFailure.get() != null) {
+                    throw fail(producerFailure.get());
                 }
-                sent.add(producer.send(new ProducerRecord<>(m.topic(), m.partition(), m.key(), m.payload()),
+                sent.futures.add(producer.send(new ProducerRecord<>(m.topic(), m.partition(), m.key(), m.payload()),
                         (metadata, e) -> {
                             if (e != null) {
-                                failure.compareAndSet(null, e);
+                                producerFailure.compareAndSet(null, e);
+                                sent.failed = true;
+                            } else {
+                                sent.confirmed.incrementAndGet();
                             }
                         }));
             }
-            producer.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            throw fail(e.getCause() != null ? e.getCause() : e);
         } catch (InterruptException e) {
             discard();
             throw new InterruptedException("interrupted while publishing to Kafka");
@@ -117,8 +152,39 @@ final class KafkaMqProducer implements MqProducer {
         } catch (RuntimeException e) {
             throw fail(e);
         }
-        if (failure.get() != null) {
-            throw fail(failure.get());
+        return sent;
+    }
+
+    /** The records of one send; confirmed when every callback reported success. */
+    private final class Sent implements Confirmation {
+
+        private final int records;
+        private final List<Future<RecordMetadata>> futures;
+        private final AtomicInteger confirmed = new AtomicInteger();
+        private volatile boolean failed;
+
+        Sent(int records) {
+            this.records = records;
+            this.futures = new ArrayList<>(records);
+        }
+
+        @Override
+        public boolean isConfirmed() {
+            return !failed && confirmed.get() == records;
+        }
+
+        @Override
+        public void await() throws InterruptedException {
+            try {
+                for (Future<RecordMetadata> f : futures) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                throw fail(e.getCause() != null ? e.getCause() : e);
+            }
+            if (failed || futures.size() < records) {
+                throw fail(failure.get() != null ? failure.get() : new IllegalStateException("records not sent"));
+            }
         }
     }
 
@@ -128,6 +194,8 @@ final class KafkaMqProducer implements MqProducer {
     }
 
     private void discard() {
+        // a fresh producer starts without the failure: the publisher resends from the first unconfirmed batch
+        failure = new AtomicReference<>();
         if (producer != null) {
             try {
                 producer.close(Duration.ZERO);

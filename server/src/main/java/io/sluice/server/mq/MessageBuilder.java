@@ -1,6 +1,7 @@
 package io.sluice.server.mq;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
@@ -12,6 +13,7 @@ import io.sluice.protocol.flat.FlatMessageCodec;
 import io.sluice.protocol.packet.CanalPacket;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.instance.Batch;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,17 +89,26 @@ final class MessageBuilder {
         List<Parsed> parsed = new ArrayList<>(batch.entries().size());
         for (StoredEntry stored : batch.entries()) {
             try {
-                CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(stored.bytes());
+                CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(aliasing(CodedInputStream.newInstance(stored.bytes())));
                 CanalEntry.RowChange rowChange = entry.getEntryType() == EntryType.ROWDATA
-                        ? CanalEntry.RowChange.parseFrom(entry.getStoreValue()) : null;
+                        ? CanalEntry.RowChange.parseFrom(aliasing(entry.getStoreValue().newCodedInput())) : null;
                 parsed.add(new Parsed(stored, entry, rowChange));
-            } catch (InvalidProtocolBufferException e) {
+            } catch (IOException e) {
                 // entries are encoded by Sluice itself; unreadable bytes are a bug, not a broker condition
                 throw new IllegalStateException("entry at " + stored.position() + " of batch " + batch.id()
                         + " is not a canal Entry", e);
             }
         }
         return parsed;
+    }
+
+    /**
+     * Byte fields (the row change, column names and values) as views of the stored bytes instead of copies: the
+     * parsed entry lives only while the batch is built, and stored entries are never modified.
+     */
+    private static CodedInputStream aliasing(CodedInputStream in) {
+        in.enableAliasing(true);
+        return in;
     }
 
     private static boolean isTransactionMarker(CanalEntry.Entry entry) {
@@ -132,8 +143,8 @@ final class MessageBuilder {
             for (Map.Entry<Integer, FlatMessage> part : parts.entrySet()) {
                 // partitioned on canal's values above, so a key's partition does not depend on the encoding
                 FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
-                for (FlatMessage piece : fitFlat(encoded)) {
-                    out.add(new MqMessage(topic, part.getKey(), codec.encode(piece)));
+                for (byte[] piece : fitFlat(encoded)) {
+                    out.add(new MqMessage(topic, part.getKey(), piece));
                 }
             }
         }
@@ -194,11 +205,15 @@ final class MessageBuilder {
                 m.pkNames(), m.sql(), m.sqlType(), m.table(), m.ts(), m.type());
     }
 
-    /** The message itself when it fits, else halves of its rows, recursively; a lone row that does not fit is oversize. */
-    private List<FlatMessage> fitFlat(FlatMessage m) {
-        int size = codec.encode(m).length;
+    /**
+     * The message's JSON when it fits, else halves of its rows, recursively; a lone row that does not fit is oversize.
+     * The size is that of the very bytes sent, so each message is encoded once.
+     */
+    private List<byte[]> fitFlat(FlatMessage m) {
+        byte[] json = codec.encode(m);
+        int size = json.length;
         if (size <= settings.maxMessageBytes()) {
-            return List.of(m);
+            return List.of(json);
         }
         int rows = m.data() == null ? 0 : m.data().size();
         if (rows <= 1) {
@@ -212,7 +227,7 @@ final class MessageBuilder {
         for (int i = 0; i < rows; i++) {
             (i < rows / 2 ? first : second).add(i);
         }
-        List<FlatMessage> out = new ArrayList<>(fitFlat(withRows(m, first)));
+        List<byte[]> out = new ArrayList<>(fitFlat(withRows(m, first)));
         out.addAll(fitFlat(withRows(m, second)));
         return out;
     }
