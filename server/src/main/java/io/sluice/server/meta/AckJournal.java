@@ -1,5 +1,6 @@
 package io.sluice.server.meta;
 
+import io.sluice.server.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -102,9 +103,9 @@ final class AckJournal implements AutoCloseable {
     private void createFile() {
         Path file = dir.resolve(PREFIX + generation);
         try {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            OwnerOnly.createDirectories(dir); // like meta.dat: positions and filters are the owner's alone
+            channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), OwnerOnly.fileAttributes(file));
         } catch (IOException e) {
             throw new MetaStoreException("cannot create the meta journal " + file + ": " + e, e);
         }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +130,21 @@ class FileMetaStoreTest {
         assertThat(metaDat().resolveSibling("meta.dat.tmp")).doesNotExist();
         assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("meta.dat.tmp left by an interrupted write"));
         afterCrash.stop();
+    }
+
+    @Test
+    void theAckJournalIsOwnerOnlyLikeMetaDatWhateverTheUmask() throws IOException {
+        FileMetaStore s = store();
+        s.start();
+        s.subscribe(C1001, "");
+        s.updateCursor(C1001, cursor(1000, 0)); // journaled, not yet in meta.dat
+        java.util.List<Path> journals = journalFiles();
+        assertThat(journals).isNotEmpty();
+        for (Path journal : journals) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(journal))).as(journal.toString())
+                    .isEqualTo("rw-------");
+        }
+        s.stop();
     }
 
     private void deleteJournal() throws IOException {
