@@ -66,6 +66,20 @@ public final class ClientRunningMonitor implements AutoCloseable {
         });
     }
 
+    /**
+     * How a running node names this process: canal writes the client's ip:port; the process id stands for the port,
+     * so that copies of one consumer on one host are told apart.
+     */
+    public static String processAddress() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            host = "127.0.0.1";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
     /** canal's client running node of a consumer. */
     public static String runningPath(String destination, short clientId) {
         return "/otter/canal/destinations/" + destination + "/" + clientId + "/running";

@@ -51,16 +51,6 @@ public final class RedisSync implements AutoCloseable {
         this.thread = new Thread(this::run, "redis-sync-" + settings.connector().destination());
     }
 
-    /** How the running node names this copy: canal writes the client's ip:port; a process id tells copies apart. */
-    private static String copyAddress() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            host = "127.0.0.1";
-        }
-        return host + ":" + ProcessHandle.current().pid();
-    }
 
     /** True while this copy pulls (always, without ZooKeeper). */
     public boolean isActive() {
@@ -92,7 +82,8 @@ public final class RedisSync implements AutoCloseable {
         Duration backoff = settings.retryBackoff();
         if (settings.hasZooKeeper()) {
             monitor = ClientRunningMonitor.start(settings.zkServers(), Duration.ofSeconds(10),
-                    settings.connector().destination(), settings.connector().clientId(), copyAddress());
+                    settings.connector().destination(), settings.connector().clientId(),
+                    ClientRunningMonitor.processAddress());
         }
         try {
             while (running) {

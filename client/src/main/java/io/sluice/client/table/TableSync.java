@@ -89,22 +89,13 @@ public final class TableSync implements AutoCloseable {
         return thread.isAlive();
     }
 
-    private static String copyAddress() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            host = "127.0.0.1";
-        }
-        return host + ":" + ProcessHandle.current().pid();
-    }
-
     private void run() {
         log.info("copying {} into {}", settings.tables().keySet(), settings.targetName());
         Duration backoff = settings.retryBackoff();
         if (settings.hasZooKeeper()) {
             monitor = ClientRunningMonitor.start(settings.zkServers(), Duration.ofSeconds(10),
-                    settings.connector().destination(), settings.connector().clientId(), copyAddress());
+                    settings.connector().destination(), settings.connector().clientId(),
+                    ClientRunningMonitor.processAddress());
         }
         try {
             while (running) {
