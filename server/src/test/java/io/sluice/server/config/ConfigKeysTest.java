@@ -8,12 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,6 @@ class ConfigKeysTest {
     private static final Path CANAL_CONF = Path.of("src/test/resources/canal-1.1.7-conf");
     private static final Path DOCS = Path.of("../docs/configuration.md");
     private static final Pattern KEY = Pattern.compile("`((?:canal|sluice|kafka|rabbitmq|rocketmq|pulsarmq)\\.[^`\\s]+)`");
-    private static final String NOT_APPLIED_SECTION = "## canal keys Sluice does not apply";
 
     @TempDir
     Path tmp;
@@ -82,25 +78,94 @@ class ConfigKeysTest {
     }
 
     @Test
-    void docsListExactlyTheRegisteredKeysWithTheirStatus() throws IOException {
-        Map<String, Boolean> documented = documentedKeys();
-        Map<String, Boolean> registered = new LinkedHashMap<>();
-        ConfigKeys.all().forEach(k -> registered.put(k.name(), k.applied()));
+    void configurationPageIsGeneratedFromTheRegistry() throws IOException {
+        String page = Files.readString(DOCS, StandardCharsets.UTF_8);
+        int begin = page.indexOf(ConfigReference.BEGIN);
+        int end = page.indexOf(ConfigReference.END);
+        assertThat(begin).as("%s has no generated block (%s … %s)", DOCS, ConfigReference.BEGIN,
+                ConfigReference.END).isNotNegative();
+        assertThat(end).isGreaterThan(begin);
+        String current = page.substring(begin, end + ConfigReference.END.length());
+        String generated = new ConfigReference(CANAL_CONF).render();
+        if (Boolean.getBoolean("sluice.docs.regenerate")) {
+            Files.writeString(DOCS, page.substring(0, begin) + generated
+                    + page.substring(end + ConfigReference.END.length()), StandardCharsets.UTF_8);
+            return;
+        }
+        assertThat(current.equals(generated)).as("docs/configuration.md's key tables differ from ConfigKeys (%s); "
+                + "regenerate them with:%n  %s%n", firstDifference(current, generated), ConfigReference.REGENERATE)
+                .isTrue();
+    }
 
-        Set<String> undocumented = new TreeSet<>(registered.keySet());
-        undocumented.removeAll(documented.keySet());
-        Set<String> unregistered = new TreeSet<>(documented.keySet());
-        unregistered.removeAll(registered.keySet());
-        assertThat(undocumented).as("registered keys missing from docs/configuration.md's tables").isEmpty();
-        assertThat(unregistered).as("keys in docs/configuration.md's tables the registry does not know").isEmpty();
-        List<String> wrongSection = new ArrayList<>();
-        registered.forEach((k, applied) -> {
-            if (!applied.equals(documented.get(k))) {
-                wrongSection.add(k + (applied ? " is applied but documented as not applied"
-                        : " is not applied but documented in an applied table"));
+    @Test
+    void everyAppliedKeyHasADefaultAndAMeaning() {
+        List<String> undescribed = ConfigKeys.all().stream()
+                .filter(k -> k.applied() && (k.sluiceDefault() == null || k.text() == null || k.text().isBlank()))
+                .map(ConfigKeys.Key::name).toList();
+        assertThat(undescribed).as("keys registered with applied(...): register each with key(name, Sluice's "
+                + "default, meaning) so the configuration reference can show them").isEmpty();
+        List<String> noReason = ConfigKeys.all().stream()
+                .filter(k -> !k.applied() && (k.instead() == null || k.instead().isBlank()))
+                .map(ConfigKeys.Key::name).toList();
+        assertThat(noReason).as("keys not applied without a reason").isEmpty();
+    }
+
+    @Test
+    void notAppliedKeysCarryTheDefaultCanalShips() throws IOException {
+        ConfigReference canal = new ConfigReference(CANAL_CONF);
+        List<String> wrong = new ArrayList<>();
+        for (ConfigKeys.Key k : ConfigKeys.all()) {
+            String shipped = k.applied() || k.isPrefix() || k.isPattern() ? null : canal.shipped(k.name());
+            if (shipped != null && k.differsFromCanal(shipped)) {
+                wrong.add(k.name() + ": registered " + k.canalDefault() + ", canal ships " + shipped);
             }
-        });
-        assertThat(wrongSection).isEmpty();
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void keyTablesOfEveryPageNameOnlyRegisteredKeys() throws IOException {
+        List<String> unknown = new ArrayList<>();
+        List<Path> pages;
+        try (var files = Files.list(DOCS.getParent())) {
+            pages = files.filter(f -> f.toString().endsWith(".md")).sorted().toList();
+        }
+        assertThat(pages).contains(DOCS);
+        for (Path page : pages) {
+            boolean inKeyTable = false;
+            for (String line : Files.readAllLines(page, StandardCharsets.UTF_8)) {
+                if (line.startsWith("| key |")) {
+                    inKeyTable = true;
+                    continue;
+                }
+                if (!line.startsWith("|")) {
+                    inKeyTable = false;
+                }
+                if (!inKeyTable) {
+                    continue;
+                }
+                Matcher m = KEY.matcher(line.split("\\|", -1)[1]);
+                while (m.find()) {
+                    if (ConfigKeys.find(m.group(1)) == null) {
+                        unknown.add(page.getFileName() + ": " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(unknown).as("keys in the key tables of docs/ that ConfigKeys does not know").isEmpty();
+    }
+
+    private static String firstDifference(String a, String b) {
+        String[] x = a.split("\n", -1);
+        String[] y = b.split("\n", -1);
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String l = i < x.length ? x[i] : "(nothing)";
+            String r = i < y.length ? y[i] : "(nothing)";
+            if (!l.equals(r)) {
+                return String.format("line %d of the block is%n  [%s]%nthe registry gives%n  [%s]", i + 1, l, r);
+            }
+        }
+        return "none";
     }
 
     @Test
@@ -117,37 +182,5 @@ class ConfigKeysTest {
         assertThat(ConfigKeys.find("canal.instance.detecting.enable").differsFromCanal("true")).isTrue();
         assertThat(ConfigKeys.find("canal.instance.standby.address").differsFromCanal("")).isFalse();
         assertThat(ConfigKeys.find("rocketmq.namesrv.addr").differsFromCanal("10.0.0.1:9876")).isFalse();
-    }
-
-    /** Keys named in the first column of the tables of docs/configuration.md: key → in an "applied" table. */
-    private static Map<String, Boolean> documentedKeys() throws IOException {
-        Map<String, Boolean> out = new LinkedHashMap<>();
-        boolean applied = true;
-        boolean inKeyTable = false;
-        for (String line : Files.readAllLines(DOCS, StandardCharsets.UTF_8)) {
-            if (line.startsWith("## ")) {
-                applied = !line.startsWith(NOT_APPLIED_SECTION);
-                inKeyTable = false;
-            }
-            if (line.startsWith("| key |")) {
-                inKeyTable = true;
-                continue;
-            }
-            if (!line.startsWith("|")) {
-                inKeyTable = false;
-                continue;
-            }
-            if (!inKeyTable) {
-                continue;
-            }
-            String firstCell = line.split("\\|", -1)[1];
-            Matcher m = KEY.matcher(firstCell);
-            while (m.find()) {
-                Boolean before = out.put(m.group(1), applied);
-                assertThat(before).as("%s documented twice", m.group(1)).isNull();
-            }
-        }
-        assertThat(out).hasSizeGreaterThan(100);
-        return out;
     }
 }
