@@ -119,9 +119,9 @@ fi
 mkdir -p "$REPO/bench/results"
 echo "table: $summary" >&2
 if [[ "$update_docs" == 1 ]]; then
+  # only the marked block of docs/performance.md is the run's; the explanations around it are written by hand
+  block="$(mktemp)"
   {
-    echo "# Performance"
-    echo
     echo "Latest full run of \`bench/run.sh\` (see bench/README.md): catch-up of the same binlog range by canal 1.1.7,"
     echo "Sluice with the official canal client 1.1.8 and with Sluice's own client, canal and Sluice in Kafka mode"
     echo "(\`*-kafka*\`: broker, consumer and clock of the shared bench's MQ systems), and the binlog decode ceiling,"
@@ -131,13 +131,16 @@ if [[ "$update_docs" == 1 ]]; then
     sed 's/^# CDC catch-up bench, /Run of /' "$summary"
     if [[ -n "$fanout_summary" ]]; then
       echo
-      sed 's/^# Fan-out bench, /## One parse for fifty destinations (bench\/fanout.sh), /' "$fanout_summary"
+      sed 's/^# Fan-out bench, /### One parse for fifty destinations (bench\/fanout.sh), /' "$fanout_summary"
     fi
-    # the profile notes are written by hand (see bench/README.md); they stay when the table is replaced
-    if [[ -f "$REPO/docs/performance.md" ]]; then
-      sed -n '/^## Profile/,$p' "$REPO/docs/performance.md" | sed '1s/^/\n/'
-    fi
-  } > "$REPO/docs/performance.md.new"
+  } > "$block"
+  awk -v block="$block" '
+    /^<!-- BEGIN bench\/run.sh/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
+    /^<!-- END bench\/run.sh -->/ { skip = 0 }
+    !skip { print }' "$REPO/docs/performance.md" > "$REPO/docs/performance.md.new"
+  rm -f "$block"
+  grep -q '^<!-- END bench/run.sh -->' "$REPO/docs/performance.md.new" \
+    || { echo "docs/performance.md has no <!-- BEGIN/END bench/run.sh --> block; not updated" >&2; exit 1; }
   mv "$REPO/docs/performance.md.new" "$REPO/docs/performance.md"
   echo "docs/performance.md updated" >&2
 fi
