@@ -367,7 +367,7 @@ public final class ConfigKeys {
                 + "`drop-columns`, `mask-columns`, `lookup`, or a class implementing "
                 + "`io.sluice.server.sink.EntryTransform` with a no-argument or `Properties` constructor "
                 + "([cluster](cluster.md))");
-        key("sluice.transform.*", "", "settings of the transforms (`sluice.transform.drop-columns = db.t:c1/c2`, "
+        key("sluice.transform.*", "none", "settings of the transforms (`sluice.transform.drop-columns = db.t:c1/c2`, "
                 + "`sluice.transform.mask-columns` with `.with` = `***`) and of lookups "
                 + "(`sluice.transform.lookup.<name>.*`, [cluster](cluster.md))");
         key("sluice.filter.rows", "\"\"", "row-content filter ([cluster](cluster.md))");

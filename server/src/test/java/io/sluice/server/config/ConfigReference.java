@@ -92,7 +92,7 @@ final class ConfigReference {
         return s == null ? "" : s.replace("|", "\\|");
     }
 
-    /** canal's default of a key as canal ships it, with the file(s) it is in. */
+    /** canal's default of a key as canal ships it (as written in the file), with the file(s) it is in. */
     private String canalDefault(ConfigKeys.Key k) {
         if (k.name().startsWith("sluice.")) {
             return "— (Sluice's key)";
@@ -100,17 +100,26 @@ final class ConfigReference {
         if (k.isPattern()) {
             return "(not in shipped file)";
         }
+        // value shown → files holding it; for a prefix, one group per file listing its keys
         Map<String, List<String>> filesByValue = new LinkedHashMap<>();
         canal.forEach((file, props) -> {
             if (file.equals(CANAL_LOCAL) && !filesByValue.isEmpty()) {
                 return;
             }
+            List<String> under = new ArrayList<>();
             for (String name : new TreeSet<>(props.stringPropertyNames())) {
                 if (matches(k, name)) {
-                    String shown = k.isPrefix() ? name + " = " + props.getProperty(name).trim()
-                            : props.getProperty(name).trim();
-                    filesByValue.computeIfAbsent(shown, x -> new ArrayList<>()).add(shortName(file));
+                    String value = asWritten(props.getProperty(name));
+                    if (k.isPrefix()) {
+                        under.add("`" + name + " = " + value + "`");
+                    } else {
+                        filesByValue.computeIfAbsent(value.isEmpty() ? "\"\"" : "`" + value + "`",
+                                x -> new ArrayList<>()).add(shortName(file));
+                    }
                 }
+            }
+            if (!under.isEmpty()) {
+                filesByValue.put(String.join(", ", under), new ArrayList<>(List.of(shortName(file))));
             }
         });
         if (filesByValue.isEmpty()) {
@@ -120,10 +129,14 @@ final class ConfigReference {
         if (filesByValue.values().stream().allMatch(files -> files.equals(List.of(CANAL_LOCAL)))) {
             parts.add("not in canal.properties");
         }
-        filesByValue.forEach((value, files) -> parts.add(
-                (value.isEmpty() ? "\"\"" : "`" + value.replace("|", "\\|") + "`") + " (" + String.join(", ", files)
-                        + ")"));
+        filesByValue.forEach((value, files) -> parts.add(value.replace("|", "\\|") + " (" + String.join(", ", files)
+                + ")"));
         return String.join("; ", parts);
+    }
+
+    /** A loaded value as a properties file writes it (canal ships regexes with {@code \\.}). */
+    private static String asWritten(String loaded) {
+        return loaded.trim().replace("\\", "\\\\");
     }
 
     /** A shipped key belongs to this entry: the same name, or under its prefix and not registered on its own. */
