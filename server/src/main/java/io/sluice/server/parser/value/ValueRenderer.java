@@ -1,7 +1,6 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.server.parser.value.ColumnSpec.Kind;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 
