@@ -1,7 +1,6 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.WireBuffer;
 import io.sluice.server.parser.event.BinlogFormatException;
@@ -63,23 +62,6 @@ public final class RowImageDecoder {
 
     public TableStructure structure() {
         return structure;
-    }
-
-    /**
-     * Decodes every row of a rows event into {@code change} (for callers that want message objects: snapshots,
-     * tools). The values are exactly those of {@link #encode}: the rows are encoded, then parsed.
-     *
-     * @return the number of rows (canal's {@code rowsCount})
-     */
-    public int decode(RowsEventData rows, CanalEntry.RowChange.Builder change) {
-        WireBuffer buffer = new WireBuffer(rows.rowsEnd() - rows.rowsStart() + 256);
-        int count = encode(rows, buffer);
-        try {
-            change.mergeFrom(buffer.array(), 0, buffer.position());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("row images encoded by Sluice do not parse back", e);
-        }
-        return count;
     }
 
     /**
