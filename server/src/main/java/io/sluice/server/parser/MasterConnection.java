@@ -4,13 +4,11 @@ import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.TableFilter;
 import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,20 +19,14 @@ import java.util.Properties;
  */
 final class MasterConnection implements AutoCloseable {
 
-    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
-    private static final int ER_ACCESS_DENIED = 1045;
-    private static final int ER_TABLEACCESS_DENIED = 1142;
-    private static final int ER_NO_SUCH_TABLE = 1146;
-    private static final int ER_BAD_DB = 1049;
-
     private final Connection connection;
     private final ParserSettings settings;
-    private final String version;
+    private final MasterSql sql;
 
-    private MasterConnection(Connection connection, ParserSettings settings, String version) {
+    private MasterConnection(Connection connection, ParserSettings settings, MasterSql sql) {
         this.connection = connection;
         this.settings = settings;
-        this.version = version;
+        this.sql = sql;
     }
 
     static MasterConnection open(ParserSettings settings) throws SQLException {
@@ -51,16 +43,15 @@ final class MasterConnection implements AutoCloseable {
         } catch (MasterTlsException e) {
             throw new ParserException(e.getMessage(), e);
         } catch (SQLException e) {
-            if (e.getErrorCode() == ER_ACCESS_DENIED) {
+            if (e.getErrorCode() == MasterSql.ER_ACCESS_DENIED) {
                 throw new ReplicationPrivilegeException("login to " + settings.host() + ":" + settings.port()
                         + " as '" + settings.username() + "' refused: " + e.getMessage()
                         + " (check canal.instance.dbUsername / dbPassword)", e);
             }
             throw e;
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
-            rs.next();
-            return new MasterConnection(c, settings, rs.getString(1));
+        try {
+            return new MasterConnection(c, settings, MasterSql.of(c));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -68,11 +59,11 @@ final class MasterConnection implements AutoCloseable {
     }
 
     boolean isMariadb() {
-        return version.toLowerCase().contains("mariadb");
+        return sql.isMariadb();
     }
 
     String version() {
-        return version;
+        return sql.version();
     }
 
     /**
@@ -99,21 +90,16 @@ final class MasterConnection implements AutoCloseable {
     }
 
     String variable(String name) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SHOW GLOBAL VARIABLES LIKE ?")) {
-            s.setString(1, name);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(2) : null;
-            }
-        }
+        return sql.variable(name);
     }
 
     /** The master's current position with the GTID set executed up to it. */
     BinlogPosition currentPosition() throws SQLException {
-        String sql = !isMariadb() && atLeastMysql84() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        String show = sql.binlogStatusStatement();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(show)) {
             if (!rs.next()) {
                 throw new UnsupportedBinlogFormatException("master " + address() + " returns no binlog position ("
-                        + sql + " is empty): binary logging is off");
+                        + show + " is empty): binary logging is off");
             }
             String gtid = isMariadb() ? variable("gtid_binlog_pos") : variable("gtid_executed");
             return new BinlogPosition(rs.getString(1), rs.getLong(2), gtid == null ? "" : gtid.replace("\n", ""), 0,
@@ -137,58 +123,26 @@ final class MasterConnection implements AutoCloseable {
     }
 
     String showCreateTable(String schema, String table) {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + quote(schema) + "." + quote(table))) {
-            return rs.next() ? rs.getString(2) : null;
+        try {
+            return sql.showCreateTable(schema, table);
         } catch (SQLException e) {
-            if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB) {
-                return null;
-            }
             throw new ParserException("SHOW CREATE TABLE " + schema + "." + table + " on " + address() + " failed: "
                     + e.getMessage(), e);
         }
     }
 
-    /** Base tables outside the system schemas that the filter accepts. */
+    /** Base tables outside the system schemas that the filter accepts, as {schema, table}. */
     List<String[]> tables(TableFilter filter) throws SQLException {
-        List<String[]> tables = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
-                        + "AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
-            while (rs.next()) {
-                if (filter.accepts(rs.getString(1), rs.getString(2))) {
-                    tables.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-        }
-        return tables;
+        return sql.baseTables(filter);
     }
 
     /** Default charset of every database. */
     Map<String, String> databaseCharsets() throws SQLException {
-        Map<String, String> charsets = new LinkedHashMap<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA")) {
-            while (rs.next()) {
-                charsets.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return charsets;
-    }
-
-    private boolean atLeastMysql84() {
-        String[] parts = version.split("[.-]");
-        try {
-            int major = Integer.parseInt(parts[0]);
-            int minor = Integer.parseInt(parts[1]);
-            return major > 8 || (major == 8 && minor >= 4);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return sql.databaseCharsets();
     }
 
     private SQLException denied(SQLException e, String grant) {
-        if (e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_TABLEACCESS_DENIED) {
+        if (MasterSql.isPrivilegeMissing(e)) {
             throw new ReplicationPrivilegeException("'" + settings.username() + "' on " + address() + " lacks the "
                     + grant + " privilege: GRANT " + grant.replaceAll(" \\(.*", "") + " ON *.* TO '"
                     + settings.username() + "'@'%' (" + e.getMessage() + ")", e);
@@ -198,10 +152,6 @@ final class MasterConnection implements AutoCloseable {
 
     String address() {
         return settings.host() + ":" + settings.port();
-    }
-
-    private static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.sluice.server.parser.schema.ColumnDef;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.TableProof;
 import io.sluice.server.parser.schema.TableStructure;
-import io.sluice.server.parser.value.RowImageDecoder;
+import io.sluice.server.parser.value.ColumnSpec;
 import io.sluice.server.position.BinlogPosition;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,7 +52,7 @@ final class StructureCheck {
      * names when the map has them), and the signedness of integer columns when the map carries it.
      */
     static boolean matches(TableMapData map, TableStructure structure) {
-        if (!RowImageDecoder.fits(map, structure)) {
+        if (!ColumnSpec.fits(map, structure)) {
             return false;
         }
         boolean[] unsigned = map.signedness();

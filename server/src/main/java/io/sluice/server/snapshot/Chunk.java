@@ -1,5 +1,6 @@
 package io.sluice.server.snapshot;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.position.SnapshotProgress;
 import java.util.List;
@@ -16,14 +17,24 @@ record Chunk(SnapshotProgress.Table table, List<Piece> pieces, boolean tableDone
     /**
      * One ROWDATA entry's rows.
      *
-     * @param rows    an INSERT row change with the rows, rendered as the binlog parser renders them
-     * @param count   number of rows
-     * @param lastKey key of its last row, as the reader binds it to continue after it
+     * @param rowChange an INSERT {@code RowChange} with the rows in wire form, rendered as the binlog parser
+     *                  renders them; not to be modified
+     * @param count     number of rows
+     * @param lastKey   key of its last row, as the reader binds it to continue after it
      */
-    record Piece(CanalEntry.RowChange rows, int count, List<String> lastKey) {
+    record Piece(byte[] rowChange, int count, List<String> lastKey) {
 
         Piece {
             lastKey = List.copyOf(lastKey);
+        }
+
+        /** The rows as a message (parsed from {@link #rowChange}; for tools and tests). */
+        CanalEntry.RowChange rows() {
+            try {
+                return CanalEntry.RowChange.parseFrom(rowChange);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("a snapshot RowChange does not parse back", e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.server.snapshot;
 
+import io.sluice.server.parser.MasterSql;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,7 @@ final class ChunkQuery {
     }
 
     static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
+        return MasterSql.quote(name);
     }
 
     String from() {

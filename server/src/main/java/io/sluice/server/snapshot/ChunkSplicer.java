@@ -1,6 +1,7 @@
 package io.sluice.server.snapshot;
 
 import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.position.BinlogPosition;
@@ -298,8 +299,7 @@ final class ChunkSplicer implements EntrySink {
                     lastKey = p.lastKey();
                     rowsDone += p.count();
                     rowsEmitted += p.count();
-                    out.add(entry(at, CanalEntry.EntryType.ROWDATA, CanalEntry.EventType.INSERT, chunk.table().schema(),
-                            chunk.table().table(), p.rows(), StoredEntry.Kind.ROW_DATA, p.count()));
+                    out.add(rows(at, chunk.table(), p));
                 }
             }
             if (chunk.tableDone()) {
@@ -320,6 +320,27 @@ final class ChunkSplicer implements EntrySink {
                               String schema, String table, com.google.protobuf.MessageLite payload,
                               StoredEntry.Kind kind, int rows) {
         seq++;
+        CanalEntry.Header h = header(at, eventType, schema, table, rows);
+        BinlogPosition position = position(at);
+        return new ParsedEntry(h, type, payload, position, resume(position), kind);
+    }
+
+    /**
+     * A piece's ROWDATA entry, its RowChange already in wire form: the entry's bytes are written around it once,
+     * as the binlog parser does for a rows event, and the store gets them unless a stage changes the entry.
+     */
+    private ParsedEntry rows(BinlogPosition at, SnapshotProgress.Table table, Chunk.Piece p) {
+        seq++;
+        CanalEntry.Header h = header(at, CanalEntry.EventType.INSERT, table.schema(), table.table(), p.count());
+        BinlogPosition position = position(at);
+        byte[] rowChange = p.rowChange();
+        byte[] bytes = EntryEncoder.toBytes(h, CanalEntry.EntryType.ROWDATA, rowChange, rowChange.length);
+        return ParsedEntry.encoded(h, CanalEntry.EventType.INSERT, p.count(), bytes, bytes.length - rowChange.length,
+                rowChange.length, position, resume(position), StoredEntry.Kind.ROW_DATA);
+    }
+
+    private static CanalEntry.Header header(BinlogPosition at, CanalEntry.EventType eventType, String schema,
+                                            String table, int rows) {
         CanalEntry.Header.Builder h = CanalEntry.Header.newBuilder()
                 .setVersion(1)
                 .setLogfileName(at.file())
@@ -338,8 +359,15 @@ final class ChunkSplicer implements EntrySink {
         }
         // the canal way to say where a row comes from: a header prop, which canal clients carry along untouched
         h.addProps(CanalEntry.Pair.newBuilder().setKey("snapshot").setValue("true"));
-        BinlogPosition position = new BinlogPosition(at.file(), at.offset(), "", at.serverId(), at.timestampMillis());
-        return new ParsedEntry(h.build(), type, payload, position,
-                new ResumePoint(position, 0, new SnapshotProgress(epoch, seq, tables, lastKey, rowsDone)), kind);
+        return h.build();
+    }
+
+    private static BinlogPosition position(BinlogPosition at) {
+        return new BinlogPosition(at.file(), at.offset(), "", at.serverId(), at.timestampMillis());
+    }
+
+    /** Resumes at the chunk's position with the progress reached after the entry numbered {@code seq}. */
+    private ResumePoint resume(BinlogPosition position) {
+        return new ResumePoint(position, 0, new SnapshotProgress(epoch, seq, tables, lastKey, rowsDone));
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.server.snapshot;
 
 import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.WireBuffer;
 import io.sluice.server.parser.event.ColumnTypes;
 import io.sluice.server.parser.event.RowsEventData;
 import io.sluice.server.parser.event.TableMapData;
@@ -46,11 +47,14 @@ final class RowImageWriter {
     private static final Pattern ARGS = Pattern.compile("\\((\\d+)(?:\\s*,\\s*(\\d+))?\\)");
     /** Row images are framed with two-byte lengths for every CHAR and VARCHAR: the metadata says so. */
     private static final int WIDE = 65535;
+    private static final int RETAINED_OUT_BUFFER = 4 << 20;
 
     private final Column[] columns;
     private final RowImageDecoder decoder;
     private final BitSet present;
     private byte[] buffer = new byte[64 * 1024];
+    /** Where {@link #drain} writes the RowChange before it is copied into an exact-size array. */
+    private WireBuffer out = new WireBuffer(64 * 1024);
     private int length;
     private int rows;
 
@@ -270,16 +274,26 @@ final class RowImageWriter {
         return length;
     }
 
-    /** Renders the rows appended since the last call as one INSERT row change, and forgets them. */
-    CanalEntry.RowChange.Builder drain() {
-        CanalEntry.RowChange.Builder change = CanalEntry.RowChange.newBuilder().setIsDdl(false)
-                .setEventType(CanalEntry.EventType.INSERT);
+    /**
+     * Renders the rows appended since the last call as one INSERT {@code RowChange} in wire form, as the binlog
+     * parser writes a rows event's ({@code eventType}, {@code isDdl}, a {@code rowDatas} per row), and forgets
+     * them. The bytes go into the entry as they are: no message objects are built.
+     */
+    byte[] drain() {
+        WireBuffer change = out;
+        change.reset();
+        change.writeEnum(CanalEntry.RowChange.EVENTTYPE_FIELD_NUMBER, CanalEntry.EventType.INSERT_VALUE);
+        change.writeBool(CanalEntry.RowChange.ISDDL_FIELD_NUMBER, false);
         if (rows > 0) {
-            decoder.decode(new RowsEventData(RowsEventData.Kind.INSERT, false, 0, 0, columns.length, present, null,
+            decoder.encode(new RowsEventData(RowsEventData.Kind.INSERT, false, 0, 0, columns.length, present, null,
                     buffer, 0, length), change);
         }
         length = 0;
         rows = 0;
-        return change;
+        byte[] bytes = change.toByteArray();
+        if (change.array().length > RETAINED_OUT_BUFFER) {
+            out = new WireBuffer(64 * 1024); // one piece of huge rows does not pin its buffer
+        }
+        return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.server.snapshot;
 
+import io.sluice.server.parser.MasterSql;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.TableStructure;
@@ -35,11 +36,6 @@ import org.slf4j.LoggerFactory;
 final class SnapshotConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotConnection.class);
-    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
-    private static final int ER_DBACCESS_DENIED = 1044;
-    private static final int ER_TABLEACCESS_DENIED = 1142;
-    private static final int ER_NO_SUCH_TABLE = 1146;
-    private static final int ER_BAD_DB = 1049;
 
     /** Where the master is, as whom to read it and over which TLS. */
     record Target(String host, int port, String user, String password, Duration connectTimeout, MasterTls tls) {
@@ -56,15 +52,13 @@ final class SnapshotConnection implements AutoCloseable {
 
     private final Connection connection;
     private final Target target;
-    private final boolean mariadb;
-    private final String version;
+    private final MasterSql sql;
     private boolean inTransaction;
 
-    private SnapshotConnection(Connection connection, Target target, String version) {
+    private SnapshotConnection(Connection connection, Target target, MasterSql sql) {
         this.connection = connection;
         this.target = target;
-        this.version = version;
-        this.mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
+        this.sql = sql;
     }
 
     static SnapshotConnection open(Target target) {
@@ -81,10 +75,7 @@ final class SnapshotConnection implements AutoCloseable {
                 // a streamed full scan may wait for the store to drain longer than the default 60 s
                 s.execute("SET SESSION net_write_timeout = 3600, time_zone = '+00:00'");
                 s.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
-                    rs.next();
-                    return new SnapshotConnection(c, target, rs.getString(1));
-                }
+                return new SnapshotConnection(c, target, MasterSql.of(c));
             } catch (SQLException e) {
                 c.close();
                 throw e;
@@ -105,9 +96,9 @@ final class SnapshotConnection implements AutoCloseable {
      */
     BinlogPosition beginConsistentSnapshot() {
         try (Statement s = connection.createStatement()) {
-            long serverId = serverId(s);
+            long serverId = sql.serverId();
             BinlogPosition at;
-            if (mariadb) {
+            if (sql.isMariadb()) {
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
                 inTransaction = true;
                 String file = null;
@@ -141,7 +132,7 @@ final class SnapshotConnection implements AutoCloseable {
         try {
             s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
             inTransaction = true;
-            String show = atLeastMysql84() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
+            String show = sql.binlogStatusStatement();
             try (ResultSet rs = s.executeQuery(show)) {
                 if (!rs.next()) {
                     throw new SnapshotException("master " + target.address() + " returns no binlog position (" + show
@@ -151,12 +142,6 @@ final class SnapshotConnection implements AutoCloseable {
             }
         } finally {
             s.execute("UNLOCK TABLES");
-        }
-    }
-
-    private long serverId(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT @@server_id")) {
-            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
@@ -189,14 +174,9 @@ final class SnapshotConnection implements AutoCloseable {
     /** Base tables outside the system schemas that {@code filter} accepts, in schema and name order. */
     List<SnapshotProgress.Table> tables(TableFilter filter) {
         List<SnapshotProgress.Table> out = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
-                        + "AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
-                        + "ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
-            while (rs.next()) {
-                if (filter.accepts(rs.getString(1), rs.getString(2))) {
-                    out.add(new SnapshotProgress.Table(rs.getString(1), rs.getString(2)));
-                }
+        try {
+            for (String[] t : sql.baseTables(filter)) {
+                out.add(new SnapshotProgress.Table(t[0], t[1]));
             }
         } catch (SQLException e) {
             throw denied(e, "listing tables");
@@ -207,33 +187,19 @@ final class SnapshotConnection implements AutoCloseable {
     /** The table's structure and paging key, or null when it no longer exists. */
     SnapshotTable describe(SnapshotProgress.Table name) {
         String ddl;
-        String charset = null;
-        try (Statement s = connection.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + ChunkQuery.quote(name.schema()) + "."
-                    + ChunkQuery.quote(name.table()))) {
-                if (!rs.next()) {
-                    return null;
-                }
-                ddl = rs.getString(2);
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
-                ps.setString(1, name.schema());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        charset = rs.getString(1);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB) {
+        String charset;
+        try {
+            ddl = sql.showCreateTable(name.schema(), name.table());
+            if (ddl == null) {
                 return null;
             }
+            charset = sql.databaseCharset(name.schema());
+        } catch (SQLException e) {
             throw denied(e, "reading the structure of " + name);
         }
         // the same reading of the DDL as the parser's schema history, so columns, keys and types match its own
         SchemaHistory history = new SchemaHistory(new MemorySchemaHistoryStore());
-        history.useServerVersion(version);
+        history.useServerVersion(sql.version());
         BinlogPosition origin = BinlogPosition.of("", 0);
         if (charset != null) {
             history.seedDatabase(origin, name.schema(), charset);
@@ -320,21 +286,9 @@ final class SnapshotConnection implements AutoCloseable {
         }
     }
 
-    private boolean atLeastMysql84() {
-        String[] parts = version.split("[.-]");
-        try {
-            int major = Integer.parseInt(parts[0]);
-            int minor = Integer.parseInt(parts[1]);
-            return major > 8 || (major == 8 && minor >= 4);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     private SnapshotException denied(SQLException e, String doing) {
-        if (e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_TABLEACCESS_DENIED
-                || e.getErrorCode() == ER_DBACCESS_DENIED) {
-            String grant = !mariadb && doing.startsWith("starting") ? "RELOAD (for FLUSH TABLES WITH READ LOCK)" : "SELECT";
+        if (MasterSql.isPrivilegeMissing(e)) {
+            String grant = !sql.isMariadb() && doing.startsWith("starting") ? "RELOAD (for FLUSH TABLES WITH READ LOCK)" : "SELECT";
             return new SnapshotException("'" + target.user() + "' on " + target.address() + " may not read for a "
                     + "snapshot (" + doing + "): " + e.getMessage() + "; it needs the " + grant + " privilege", e);
         }

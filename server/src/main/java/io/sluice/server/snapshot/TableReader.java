@@ -121,6 +121,6 @@ final class TableReader {
 
     private Chunk.Piece piece(List<String> lastKey) {
         int n = writer.rows();
-        return new Chunk.Piece(writer.drain().build(), n, lastKey);
+        return new Chunk.Piece(writer.drain(), n, lastKey);
     }
 }

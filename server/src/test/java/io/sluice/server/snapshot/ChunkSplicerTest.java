@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.position.BinlogPosition;
@@ -56,7 +57,7 @@ class ChunkSplicerTest {
         List<Chunk.Piece> pieces = new ArrayList<>();
         for (int id : ids) {
             pieces.add(new Chunk.Piece(CanalEntry.RowChange.newBuilder().setEventType(CanalEntry.EventType.INSERT)
-                    .addRowDatas(CanalEntry.RowData.newBuilder()).build(), 1, List.of(Integer.toString(id))));
+                    .addRowDatas(CanalEntry.RowData.newBuilder()).build().toByteArray(), 1, List.of(Integer.toString(id))));
         }
         return new Chunk(T, pieces, false);
     }
@@ -98,6 +99,29 @@ class ChunkSplicerTest {
             assertThat(SourcePositions.ORDER.compare(resumes.get(i - 1), resumes.get(i))).as("entry %d", i).isLessThan(0);
         }
         assertThat(out.get(3).header().getPropsList()).extracting(CanalEntry.Pair::getKey).contains("snapshot");
+    }
+
+    @Test
+    void aChunksRowsAreHandedOverEncodedAsTheBinlogPathDoes() throws Exception {
+        splicer.streamFrom(ResumePoint.at(BinlogPosition.of(FILE, 4)));
+        splicer.enqueue(List.of(T));
+        BinlogPosition at = BinlogPosition.of(FILE, 300);
+        assertThat(splicer.placeAt(at)).isTrue();
+        splicer.emit(chunk(7), at);
+
+        ParsedEntry rows = out.get(1);
+        assertThat(rows.entryType()).isEqualTo(CanalEntry.EntryType.ROWDATA);
+        assertThat(rows.encodedEntry()).as("the entry's bytes are written once, around the piece's").isNotNull();
+        CanalEntry.Entry parsed = CanalEntry.Entry.parseFrom(EntryEncoder.toBytes(rows));
+        assertThat(parsed.getHeader()).isEqualTo(rows.header());
+        assertThat(parsed.getHeader().getPropsList()).extracting(p -> p.getKey() + "=" + p.getValue())
+                .containsExactly("rowsCount=1", "snapshot=true");
+        // exactly what protobuf writes for the same message: a client cannot tell the two paths apart
+        assertThat(parsed.toByteArray()).isEqualTo(EntryEncoder.toBytes(rows));
+        CanalEntry.RowChange change = CanalEntry.RowChange.parseFrom(parsed.getStoreValue());
+        assertThat(change.getEventType()).isEqualTo(CanalEntry.EventType.INSERT);
+        assertThat(change.getRowDatasCount()).isEqualTo(1);
+        assertThat(rows.payload()).isEqualTo(change);
     }
 
     @Test
