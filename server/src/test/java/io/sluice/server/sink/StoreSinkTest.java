@@ -13,12 +13,10 @@ import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
-import io.sluice.server.position.SourcePositions;
 import io.sluice.server.store.BatchMode;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
 import io.sluice.server.store.StoreSettings;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -264,22 +262,6 @@ class StoreSinkTest {
         assertThatThrownBy(() -> sink(FilterSettings.NONE, failing)
                 .put(t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1"))))).hasMessage("boom");
         assertThat(store.putSequence()).isZero();
-    }
-
-    @Test
-    void replaysUpToTheFloorAreDroppedOnce() throws InterruptedException {
-        StoreSink sink = sink(FilterSettings.NONE);
-        List<ParsedEntry> first = t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1")));
-        List<ParsedEntry> second = t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=2")));
-        sink.put(first);
-        assertThat(stored()).hasSize(3);
-        sink.dropUpTo(sink.lastSeen());
-        List<ParsedEntry> replay = new ArrayList<>(first);
-        replay.addAll(second);
-        sink.put(replay);
-        assertThat(stored()).extracting(StoredEntry::resume).containsExactlyElementsOf(
-                second.stream().map(ParsedEntry::resume).toList());
-        assertThat(sink.lastSeen()).isEqualTo(SourcePositions.of("", second.get(2).resume()));
     }
 
     @Test
