@@ -17,12 +17,15 @@ import io.sluice.server.store.BatchMode;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
 import io.sluice.server.store.StoreSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class StoreSinkTest {
 
     private final RingBufferStore store = new RingBufferStore(new StoreSettings(1024, 1024, BatchMode.ITEMSIZE, false));
@@ -233,6 +236,28 @@ class StoreSinkTest {
         sink(FilterSettings.NONE, ts.toArray(EntryTransform[]::new)).put(
                 t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1"), x.row("s", "t", DELETE, "id=1"))));
         assertThat(stored()).extracting(StoredEntry::table).containsExactly("", "t", "mirror", "");
+    }
+
+    @Test
+    void transformsSeeTheBeginOfATransactionBeforeItsRowsAndItsEnd() throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        EntryTransform recording = (e, out) -> {
+            seen.add(e.entryType() + " " + e.table());
+            out.accept(e);
+        };
+        sink(filters("shop\\..*", ""), recording).put(t.transaction(x -> List.of(x.row("crm", "user", INSERT, "id=1"),
+                x.row("shop", "orders", INSERT, "id=1"))));
+        assertThat(seen).containsExactly("TRANSACTIONBEGIN ", "ROWDATA orders", "TRANSACTIONEND ");
+        assertThat(stored()).extracting(StoreSinkTest::describe).containsExactly("BEGIN", "INSERT shop.orders", "END");
+    }
+
+    @Test
+    void aTransactionATransformEmptiesLosesBeginAndEndLikeAFilteredOne() throws InterruptedException {
+        StoreSink sink = sink(FilterSettings.NONE, new NoDeletes());
+        sink.put(t.transaction(x -> List.of(x.row("s", "t", DELETE, "id=1"))));
+        assertThat(stored()).isEmpty();
+        sink.put(t.transaction(x -> List.of(x.row("s", "t", DELETE, "id=2"), x.row("s", "t", INSERT, "id=3"))));
+        assertThat(stored()).extracting(StoreSinkTest::describe).containsExactly("BEGIN", "INSERT s.t", "END");
     }
 
     @Test
