@@ -1,7 +1,6 @@
 package io.sluice.server.sink;
 
 import io.sluice.server.entry.ParsedEntry;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,29 +16,30 @@ import java.util.List;
  * is the price of a filter or transform that actually changes something, not of having one configured. This is
  * why stages must not rebuild entries they do not change, and why this class adds no entry of its own.
  *
- * <p>The links between the stages are made once here and the pieces go through a list kept across runs, so an
- * entry that every stage passes on costs no allocation. Not thread-safe: one putting thread per destination.
+ * <p>The links between the stages are made once here and what comes out of the last stage goes straight into the
+ * caller's list, so an entry that every stage passes on costs no allocation. Not thread-safe: one putting thread
+ * per destination.
  */
 public final class StageChain {
 
     private final SinkStage[] stages;
-    /** {@code feeds[i]} hands an entry to stage {@code i}; the last one collects what comes out of the chain. */
+    /**
+     * {@code feeds[i]} hands an entry to stage {@code i} (from 1: {@link #run} calls the first stage itself); the
+     * last one adds what comes out to {@link #target}.
+     */
     private final SinkStage.Output[] feeds;
-    private final ArrayList<ParsedEntry> pieces = new ArrayList<>(4);
+    /** The list of the run in progress (left set after it: the next run sets its own). */
+    private List<ParsedEntry> target;
 
     public StageChain(List<SinkStage> stages) {
         this.stages = stages.toArray(SinkStage[]::new);
         this.feeds = new SinkStage.Output[this.stages.length + 1];
-        feeds[this.stages.length] = pieces::add;
-        for (int i = this.stages.length - 1; i >= 0; i--) {
+        feeds[this.stages.length] = e -> target.add(e);
+        for (int i = this.stages.length - 1; i >= 1; i--) {
             SinkStage stage = this.stages[i];
             SinkStage.Output next = feeds[i + 1];
             feeds[i] = e -> stage.apply(e, next);
         }
-    }
-
-    public boolean isEmpty() {
-        return stages.length == 0;
     }
 
     /** Appends to {@code out} what the stages make of {@code entry}, in order; nothing when a stage drops it. */
@@ -48,14 +48,15 @@ public final class StageChain {
             out.add(entry);
             return;
         }
-        pieces.clear(); // a stage that failed on the previous entry may have left some
-        feeds[0].accept(entry);
-        int n = pieces.size();
-        if (n == 1) {
-            out.add(pieces.get(0));
-        } else if (n > 1) {
-            out.addAll(ParsedEntry.resumeSafely(pieces, entry));
+        int from = out.size();
+        target = out;
+        stages[0].apply(entry, feeds[1]);
+        if (out.size() - from > 1) {
+            List<ParsedEntry> pieces = out.subList(from, out.size());
+            List<ParsedEntry> safe = ParsedEntry.resumeSafely(pieces, entry);
+            for (int i = 0; i < safe.size(); i++) {
+                pieces.set(i, safe.get(i));
+            }
         }
-        pieces.clear();
     }
 }

@@ -37,8 +37,8 @@ public final class StoreSink implements EntrySink {
     private final RingBufferStore store;
     private final LongSupplier clock;
 
-    /** Per source: what the stages made of the BEGIN of a transaction nothing of which has come out yet. */
-    private final Map<String, List<ParsedEntry>> pendingBegin = new HashMap<>();
+    /** Per source (one for a plain destination): its transaction in progress. */
+    private final Map<String, OpenTransaction> transactions = new HashMap<>();
     /** What the stages made of the entry at hand; kept across entries so that the per-row path allocates none. */
     private final List<ParsedEntry> survivors = new ArrayList<>(4);
     private long lastKeptEndNanos;
@@ -84,31 +84,36 @@ public final class StoreSink implements EntrySink {
         if (entries.isEmpty()) {
             return;
         }
+        OpenTransaction tx = transactions.computeIfAbsent(source, s -> new OpenTransaction());
         List<StoredEntry> out = new ArrayList<>(entries.size());
         for (ParsedEntry e : entries) {
-            accept(source, e, out);
+            accept(source, tx, e, out);
         }
         store.put(out);
     }
 
-    private void accept(String source, ParsedEntry e, List<StoredEntry> out) throws InterruptedException {
-        survivors.clear();
-        chain.run(e, survivors);
+    private void accept(String source, OpenTransaction tx, ParsedEntry e, List<StoredEntry> out)
+            throws InterruptedException {
         CanalEntry.EntryType type = e.entryType();
         if (type == CanalEntry.EntryType.TRANSACTIONBEGIN) {
-            // held until something of the transaction survives the stages
-            pendingBegin.put(source, survivors.isEmpty() ? List.of() : List.copyOf(survivors));
+            // through the stages now, so that transforms see it before the rows; held until something of the
+            // transaction comes out of them
+            tx.begin.clear();
+            chain.run(e, tx.begin);
+            tx.beginHeld = true;
             return;
         }
+        survivors.clear();
+        chain.run(e, survivors);
         if (type == CanalEntry.EntryType.TRANSACTIONEND) {
-            List<ParsedEntry> begin = pendingBegin.remove(source);
-            boolean empty = begin != null;
+            boolean empty = tx.beginHeld;
+            tx.beginHeld = false;
             if (dropTransactions || empty) {
                 if (!keepForProgress()) {
                     return;
                 }
                 if (!dropTransactions) {
-                    encode(source, begin, out);
+                    encode(source, tx.begin, out);
                 }
             }
             encode(source, survivors, out);
@@ -119,9 +124,11 @@ public final class StoreSink implements EntrySink {
         if (survivors.isEmpty()) {
             return; // nothing of this entry, and no BEGIN for it
         }
-        List<ParsedEntry> begin = pendingBegin.remove(source);
-        if (begin != null && !dropTransactions) {
-            encode(source, begin, out);
+        if (tx.beginHeld) {
+            tx.beginHeld = false;
+            if (!dropTransactions) {
+                encode(source, tx.begin, out);
+            }
         }
         encode(source, survivors, out);
     }
@@ -137,5 +144,12 @@ public final class StoreSink implements EntrySink {
             out.add(new StoredEntry(EntryEncoder.toBytes(e), e.position(), e.resume(), e.kind(), e.schema(),
                     e.table(), source));
         }
+    }
+
+    private static final class OpenTransaction {
+        /** What the stages made of its BEGIN. */
+        final List<ParsedEntry> begin = new ArrayList<>(1);
+        /** Its BEGIN came and nothing of the transaction has come out of the stages yet. */
+        boolean beginHeld;
     }
 }
