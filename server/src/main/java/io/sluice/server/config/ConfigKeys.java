@@ -366,7 +366,9 @@ public final class ConfigKeys {
         key("sluice.instance.transforms", "\"\"", "comma-separated transforms applied to entries before the store: "
                 + "`drop-columns`, `mask-columns`, `lookup`, or a class implementing "
                 + "`io.sluice.server.sink.EntryTransform` with a no-argument or `Properties` constructor "
-                + "([cluster](cluster.md))");
+                + "([cluster](cluster.md)). Transforms see each transaction's BEGIN before its rows and its END; "
+                + "a transaction whose rows the filters or transforms all drop loses its BEGIN/END (one pair kept "
+                + "every 5 s or 8192 so positions move)");
         key("sluice.transform.*", "none", "settings of the transforms (`sluice.transform.drop-columns = db.t:c1/c2`, "
                 + "`sluice.transform.mask-columns` with `.with` = `***`) and of lookups "
                 + "(`sluice.transform.lookup.<name>.*`, [cluster](cluster.md))");

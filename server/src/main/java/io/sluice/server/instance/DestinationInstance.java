@@ -13,6 +13,7 @@ import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.MergingSink;
+import io.sluice.server.sink.SinkStages;
 import io.sluice.server.sink.StoreSink;
 import io.sluice.server.sink.TransformLoader;
 import io.sluice.server.sink.lookup.LookupSettings;
@@ -133,8 +134,8 @@ public final class DestinationInstance implements Destination {
                 SourceConfig master = config.sources().get(0);
                 lookups.add(new LookupTransform(l, MasterTls.of(config.ssl(), master.host(), master.port())));
             }
-            sink = new StoreSink(config.filters(), config.rowFilter(), lookups,
-                    TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader()), store);
+            sink = new StoreSink(config.filters(), SinkStages.of(config.filters(), config.rowFilter(), lookups,
+                    TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader())), store);
         } catch (RuntimeException e) {
             lookups.forEach(LookupTransform::close);
             meta.stop();

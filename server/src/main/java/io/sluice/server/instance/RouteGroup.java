@@ -5,7 +5,7 @@ import io.sluice.server.parser.ChangeSource;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.RouteSink;
-import io.sluice.server.sink.StoreSink;
+import io.sluice.server.sink.RouteTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Members start and stop independently. A member that joins with a resume point earlier than where the
  * shared source is makes it restart from there; the other members then drop the replayed entries they
- * already have ({@link StoreSink#dropUpTo}), so nobody sees an entry twice. A member that joins with a later
+ * already have ({@link RouteTarget#dropUpTo}), so nobody sees an entry twice. A member that joins with a later
  * resume point drops entries up to it.
  */
 public final class RouteGroup {
@@ -29,7 +29,7 @@ public final class RouteGroup {
     private final String leader;
     private final ChangeSourceFactory factory;
     private final RouteSink route = new RouteSink();
-    private final Map<StoreSink, ResumePoint> members = new LinkedHashMap<>();
+    private final Map<RouteTarget, ResumePoint> members = new LinkedHashMap<>();
     private volatile InstanceConfig leaderConfig;
     private ChangeSource shared;
     private ResumePoint sharedStart;
@@ -49,18 +49,18 @@ public final class RouteGroup {
         this.leaderConfig = config;
     }
 
-    /** The factory each member destination is built with; the member's sink must be a {@link StoreSink}. */
+    /** The factory each member destination is built with. */
     public ChangeSourceFactory factory() {
-        return (instance, source, sink, filter) -> new Member((StoreSink) sink);
+        return (instance, source, sink, filter) -> new Member(new RouteTarget(sink, filter));
     }
 
     synchronized boolean isSourceRunning() {
         return shared != null && shared.isRunning();
     }
 
-    private synchronized void join(StoreSink sink, ResumePoint resume) {
+    private synchronized void join(RouteTarget sink, ResumePoint resume) {
         if (resume != null) {
-            sink.dropUpTo(SourcePositions.of("", resume));
+            sink.dropUpTo(resume);
         }
         members.put(sink, resume);
         route.add(sink);
@@ -72,10 +72,10 @@ public final class RouteGroup {
         ResumePoint reached = current != null ? current : sharedStart;
         if (resume != null && (reached == null || SourcePositions.ORDER.compare(resume, reached) < 0)) {
             LOG.info("route from {}: a destination needs {}, restarting the shared source there", leader, resume);
-            for (StoreSink other : route.targets()) {
+            for (RouteTarget other : route.targets()) {
                 if (other != sink) {
-                    SourcePositions seen = other.lastSeen();
-                    if (!seen.isEmpty()) {
+                    ResumePoint seen = other.lastSeen();
+                    if (seen != null) {
                         other.dropUpTo(seen);
                     }
                 }
@@ -86,10 +86,10 @@ public final class RouteGroup {
     }
 
     /** Where the shared source has got to: the latest entry any other member has seen. */
-    private ResumePoint progress(StoreSink except) {
+    private ResumePoint progress(RouteTarget except) {
         ResumePoint latest = null;
-        for (StoreSink s : route.targets()) {
-            ResumePoint seen = s == except ? null : s.lastSeen().get("");
+        for (RouteTarget s : route.targets()) {
+            ResumePoint seen = s == except ? null : s.lastSeen();
             if (seen != null && (latest == null || SourcePositions.ORDER.compare(seen, latest) > 0)) {
                 latest = seen;
             }
@@ -104,7 +104,7 @@ public final class RouteGroup {
         shared.start(resume);
     }
 
-    private synchronized void leave(StoreSink sink) {
+    private synchronized void leave(RouteTarget sink) {
         if (!members.containsKey(sink)) {
             return;
         }
@@ -117,10 +117,10 @@ public final class RouteGroup {
     }
 
     private final class Member implements ChangeSource {
-        private final StoreSink sink;
+        private final RouteTarget sink;
         private volatile boolean started;
 
-        Member(StoreSink sink) {
+        Member(RouteTarget sink) {
             this.sink = sink;
         }
 

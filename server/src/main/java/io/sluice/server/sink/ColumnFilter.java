@@ -1,13 +1,16 @@
 package io.sluice.server.sink;
 
 import io.sluice.protocol.entry.CanalEntry;
+import io.sluice.server.entry.ParsedEntry;
 import java.util.Set;
 
 /**
  * canal's column filters: {@code canal.instance.filter.field} keeps only the listed columns of the listed
- * tables, {@code canal.instance.filter.black.field} drops the listed ones. Tables not listed pass untouched.
+ * tables, {@code canal.instance.filter.black.field} drops the listed ones. Tables not listed pass untouched
+ * (the same entry, its bytes not parsed). A stage after the lookups, so that it shapes what clients get: a
+ * field filter must list the columns a lookup adds to keep them.
  */
-final class ColumnFilter {
+final class ColumnFilter implements SinkStage {
 
     private final ColumnSelection keep;
     private final ColumnSelection drop;
@@ -21,12 +24,24 @@ final class ColumnFilter {
         return keep.isEmpty() && drop.isEmpty();
     }
 
-    CanalEntry.RowChange apply(String schema, String table, CanalEntry.RowChange rc) {
-        Set<String> kept = keep.columns(schema, table);
-        Set<String> dropped = drop.columns(schema, table);
-        if (kept == null && dropped == null) {
-            return rc;
+    @Override
+    public void apply(ParsedEntry e, Output out) throws InterruptedException {
+        if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.isRowChange() || e.isDdl()) {
+            out.accept(e);
+            return;
         }
+        Set<String> kept = keep.columns(e.schema(), e.table());
+        Set<String> dropped = drop.columns(e.schema(), e.table());
+        if (kept == null && dropped == null) {
+            out.accept(e);
+            return;
+        }
+        CanalEntry.RowChange rc = e.rowChange();
+        CanalEntry.RowChange filtered = apply(kept, dropped, rc);
+        out.accept(filtered == rc ? e : e.withPayload(filtered));
+    }
+
+    private static CanalEntry.RowChange apply(Set<String> kept, Set<String> dropped, CanalEntry.RowChange rc) {
         return RowColumns.map(rc, c -> {
             String name = c.getName();
             if (kept != null && !kept.contains(name)) {

@@ -15,23 +15,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RouteSink implements EntrySink {
 
-    private final List<StoreSink> targets = new CopyOnWriteArrayList<>();
+    private final List<RouteTarget> targets = new CopyOnWriteArrayList<>();
 
-    public void add(StoreSink target) {
+    public void add(RouteTarget target) {
         targets.add(target);
     }
 
-    public void remove(StoreSink target) {
+    public void remove(RouteTarget target) {
         targets.remove(target);
     }
 
-    public List<StoreSink> targets() {
+    public List<RouteTarget> targets() {
         return List.copyOf(targets);
     }
 
     @Override
     public void put(List<ParsedEntry> entries) throws InterruptedException {
-        for (StoreSink t : targets) {
+        for (RouteTarget t : targets) {
             try {
                 t.put(entries);
             } catch (StoreClosedException e) {
@@ -47,7 +47,7 @@ public final class RouteSink implements EntrySink {
     /** A table is decoded when at least one destination keeps it. */
     public TableFilter tableFilter() {
         return (schema, table) -> {
-            for (StoreSink t : targets) {
+            for (RouteTarget t : targets) {
                 if (t.tableFilter().accepts(schema, table)) {
                     return true;
                 }

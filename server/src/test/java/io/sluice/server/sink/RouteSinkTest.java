@@ -17,6 +17,10 @@ class RouteSinkTest {
         return new RingBufferStore(new StoreSettings(64, 1024, BatchMode.ITEMSIZE, false));
     }
 
+    private static RouteTarget target(StoreSink sink) {
+        return new RouteTarget(sink, sink.tableFilter());
+    }
+
     @Test
     void oneSourceFeedsEachDestinationThroughItsOwnFilters() throws InterruptedException {
         RingBufferStore shopStore = store();
@@ -24,8 +28,8 @@ class RouteSinkTest {
         RingBufferStore.Reader shop = shopStore.openReader();
         RingBufferStore.Reader crm = crmStore.openReader();
         RouteSink route = new RouteSink();
-        route.add(new StoreSink(FilterSettings.NONE.withTables("shop\\..*", ""), List.of(), shopStore));
-        route.add(new StoreSink(FilterSettings.NONE.withTables("crm\\..*", ""), List.of(), crmStore));
+        route.add(target(new StoreSink(FilterSettings.NONE.withTables("shop\\..*", ""), List.of(), shopStore)));
+        route.add(target(new StoreSink(FilterSettings.NONE.withTables("crm\\..*", ""), List.of(), crmStore)));
 
         assertThat(route.tableFilter().accepts("shop", "orders")).isTrue();
         assertThat(route.tableFilter().accepts("crm", "user")).isTrue();

@@ -13,7 +13,6 @@ import io.sluice.server.entry.EntryEncoder;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.entry.TestEntries;
-import io.sluice.server.position.SourcePositions;
 import io.sluice.server.store.BatchMode;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
@@ -24,7 +23,9 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class StoreSinkTest {
 
     private final RingBufferStore store = new RingBufferStore(new StoreSettings(1024, 1024, BatchMode.ITEMSIZE, false));
@@ -238,6 +239,28 @@ class StoreSinkTest {
     }
 
     @Test
+    void transformsSeeTheBeginOfATransactionBeforeItsRowsAndItsEnd() throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        EntryTransform recording = (e, out) -> {
+            seen.add(e.entryType() + " " + e.table());
+            out.accept(e);
+        };
+        sink(filters("shop\\..*", ""), recording).put(t.transaction(x -> List.of(x.row("crm", "user", INSERT, "id=1"),
+                x.row("shop", "orders", INSERT, "id=1"))));
+        assertThat(seen).containsExactly("TRANSACTIONBEGIN ", "ROWDATA orders", "TRANSACTIONEND ");
+        assertThat(stored()).extracting(StoreSinkTest::describe).containsExactly("BEGIN", "INSERT shop.orders", "END");
+    }
+
+    @Test
+    void aTransactionATransformEmptiesLosesBeginAndEndLikeAFilteredOne() throws InterruptedException {
+        StoreSink sink = sink(FilterSettings.NONE, new NoDeletes());
+        sink.put(t.transaction(x -> List.of(x.row("s", "t", DELETE, "id=1"))));
+        assertThat(stored()).isEmpty();
+        sink.put(t.transaction(x -> List.of(x.row("s", "t", DELETE, "id=2"), x.row("s", "t", INSERT, "id=3"))));
+        assertThat(stored()).extracting(StoreSinkTest::describe).containsExactly("BEGIN", "INSERT s.t", "END");
+    }
+
+    @Test
     void transformLoaderErrorsNameTheClass() {
         Properties none = new Properties();
         ClassLoader cl = getClass().getClassLoader();
@@ -264,22 +287,6 @@ class StoreSinkTest {
         assertThatThrownBy(() -> sink(FilterSettings.NONE, failing)
                 .put(t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1"))))).hasMessage("boom");
         assertThat(store.putSequence()).isZero();
-    }
-
-    @Test
-    void replaysUpToTheFloorAreDroppedOnce() throws InterruptedException {
-        StoreSink sink = sink(FilterSettings.NONE);
-        List<ParsedEntry> first = t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=1")));
-        List<ParsedEntry> second = t.transaction(x -> List.of(x.row("s", "t", INSERT, "id=2")));
-        sink.put(first);
-        assertThat(stored()).hasSize(3);
-        sink.dropUpTo(sink.lastSeen());
-        List<ParsedEntry> replay = new ArrayList<>(first);
-        replay.addAll(second);
-        sink.put(replay);
-        assertThat(stored()).extracting(StoredEntry::resume).containsExactlyElementsOf(
-                second.stream().map(ParsedEntry::resume).toList());
-        assertThat(sink.lastSeen()).isEqualTo(SourcePositions.of("", second.get(2).resume()));
     }
 
     @Test

@@ -63,20 +63,30 @@ public final class RowContentFilter {
         return byTable.isEmpty();
     }
 
+    /** Whether a condition applies to this entry: a row change (not DDL) of a table with a condition. */
+    public boolean covers(ParsedEntry entry) {
+        return predicate(entry) != null;
+    }
+
+    private RowPredicate predicate(ParsedEntry entry) {
+        if (entry.entryType() != CanalEntry.EntryType.ROWDATA || !entry.isRowChange() || entry.isDdl()) {
+            return null; // asked without parsing the bytes of an encoded entry
+        }
+        return byTable.get((entry.schema() + "." + entry.table()).toLowerCase(Locale.ROOT));
+    }
+
     /**
      * Filters one entry. Entries of other tables, DDL and transaction entries pass unchanged. A filtered row
      * entry yields zero, one or (with transitions) up to three entries: the kept updates, the deletes and the
-     * inserts, in that order.
+     * inserts, in that order, each with the entry's resume point (the sink's stage chain makes the pieces of a
+     * split entry resume safely, once for all its stages).
      */
     public List<ParsedEntry> apply(ParsedEntry entry) {
-        if (entry.entryType() != CanalEntry.EntryType.ROWDATA || !(entry.payload() instanceof RowChange change)
-                || change.getIsDdl()) {
-            return List.of(entry);
-        }
-        RowPredicate predicate = byTable.get((entry.schema() + "." + entry.table()).toLowerCase(Locale.ROOT));
+        RowPredicate predicate = predicate(entry);
         if (predicate == null) {
             return List.of(entry);
         }
+        RowChange change = entry.rowChange();
         List<RowData> kept = new ArrayList<>();
         List<RowData> becameDeletes = new ArrayList<>();
         List<RowData> becameInserts = new ArrayList<>();
@@ -114,7 +124,7 @@ public final class RowContentFilter {
         add(out, entry, change, type, kept);
         add(out, entry, change, EventType.DELETE, becameDeletes);
         add(out, entry, change, EventType.INSERT, becameInserts);
-        return ParsedEntry.resumeSafely(out, entry); // pieces of one entry: only the last acks it whole
+        return out;
     }
 
     private static void add(List<ParsedEntry> out, ParsedEntry entry, RowChange change, EventType type, List<RowData> rows) {

@@ -111,8 +111,9 @@ class RowContentFilterTest {
         assertThat(out.get(2).rowChange().getRowDatas(0).getBeforeColumnsCount()).isZero();
         assertThat(out.get(2).rowChange().getRowDatas(0).getAfterColumnsList()).allMatch(Column::getUpdated);
         assertThat(out.get(1).header().getPropsList()).anyMatch(p -> p.getKey().equals("rowsCount") && p.getValue().equals("1"));
-        // acking an early piece must not skip the later ones on resume
-        assertThat(out).extracting(e -> e.resume().skipEntries()).containsExactly(2, 2, 3);
+        // the pieces keep the entry's resume point: the sink's stage chain makes them resume safely, once
+        // (StageChainTest.rowFilterTransitionsResumeSafelyThroughTheChain)
+        assertThat(out).extracting(ParsedEntry::resume).containsOnly(entry.resume());
     }
 
     @Test
