@@ -79,6 +79,8 @@ public final class SluiceServer implements AutoCloseable {
     private boolean closed;
     private Path adminTokenFile;
     private ServerDirectory directory;
+    /** How the console names this server without ZooKeeper (with it: the HA address). */
+    private String cardAddress = "local";
 
     public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
         this.config = config;
@@ -181,6 +183,9 @@ public final class SluiceServer implements AutoCloseable {
             }
             if (zk != null && ha != null) {
                 directory = new ServerDirectory(zk, ha.address(), this::card);
+            } else {
+                cardAddress = config.registerIp().isEmpty() ? InetAddress.getLocalHost().getHostAddress() + ":"
+                        + clientPort() : config.registerIp() + ":" + clientPort();
             }
             status.addHandler("/cluster", new ClusterEndpoint(this::card, directory, ha, zk));
             status.addHandler("/destination", new DestinationEndpoint(registry::instance, sources::schemaHistory,
@@ -301,7 +306,7 @@ public final class SluiceServer implements AutoCloseable {
 
     /** This server as the console's overview shows it (published in ZooKeeper for the other servers' consoles). */
     Map<String, Object> card() {
-        return ServerCard.of(ha == null ? "local" : ha.address(), statusPort(), serverInfo(), stats());
+        return ServerCard.of(ha == null ? cardAddress : ha.address(), statusPort(), serverInfo(), stats());
     }
 
     /** A snapshot of every destination this server knows, for metrics, the status view and progress lines. */

@@ -121,7 +121,7 @@ class ConsoleBrowserIT {
             // the position shows from the first event parsed
             browser.await(d -> browser.text(row + " td.state").equals("RUNNING")
                     && !browser.text(row + " td.position").isEmpty());
-            assertThat(browser.text("#servers tr td")).contains("local");
+            assertThat(browser.text("#servers tr td")).endsWith(":" + server.clientPort() + " (this server)");
             List<String> positions = new ArrayList<>();
             positions.add(browser.text(row + " td.position"));
             for (int i = 0; i < 2; i++) {
