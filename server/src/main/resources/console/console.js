@@ -320,15 +320,17 @@ async function haPage() {
       ...others.map(m => el('option', { value: m }, m)));
     if (chosen[d.destination] && others.includes(chosen[d.destination])) select.value = chosen[d.destination];
     return el('tr', { 'data-destination': d.destination }, el('td', {}, d.destination),
-      el('td', { class: 'holder' }, d.runningOn || '(nobody)'), el('td', { class: 'members' }, (d.members || []).join(', ')),
+      el('td', { class: 'holder' }, d.runningOn || '(nobody)'), el('td', { class: 'pinned' }, d.pinnedTo || ''),
+      el('td', { class: 'members' }, (d.members || []).join(', ')),
       el('td', {}, c.clustered && others.length ? el('span', {}, select, ' ',
         el('button', { type: 'button', class: 'move', 'data-destination': d.destination,
           onclick: () => move(d.destination, select.value) }, 'Move')) : el('small', {}, c.clustered ? 'no other server' : 'no HA')));
   });
   view.replaceChildren(el('h1', {}, 'High availability'),
     el('p', {}, c.clustered ? 'Which server holds each destination; a move is a graceful handover (clients acknowledge '
-      + 'what they hold, the target starts from the final cursors, then the clients follow).' : 'This server runs without ZooKeeper: no HA.'),
-    table('ha', ['Destination', 'Held by', 'Servers', 'Move to'], rows));
+      + 'what they hold, the target starts from the final cursors, then the clients follow) and pins the destination '
+      + 'there, so that spreading destinations over the servers leaves it on that server while it is live.' : 'This server runs without ZooKeeper: no HA.'),
+    table('ha', ['Destination', 'Held by', 'Pinned to', 'Servers', 'Move to'], rows));
 }
 
 async function move(destination, to) {

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *       without ZooKeeper, this server alone;</li>
  *   <li>{@code POST /cluster/move} with {@code {"destination":"D","to":"ip:port"}}: asks D's active server to hand D
  *       to that server (a graceful handover: clients acknowledge what they hold, the target starts from the final
- *       cursors, then the clients are moved). 202 once asked; the move shows in {@code GET /cluster} seconds later.</li>
+ *       cursors, then the clients are moved). 202 once asked; the move shows in {@code GET /cluster} seconds later.
+ *       The destination is then pinned there ({@code pinnedTo}): spreading destinations leaves it on that server
+ *       while it is live.</li>
  * </ul>
  */
 public final class ClusterEndpoint implements HttpHandler {
@@ -101,6 +103,7 @@ public final class ClusterEndpoint implements HttpHandler {
             if (ha != null) {
                 ha.activeServer(name).ifPresent(a -> d.put("runningOn", a));
                 ha.members(name).forEach(members::add);
+                d.put("pinnedTo", pinnedTo(name));
             } else {
                 members.add(selfAddress);
             }
@@ -112,6 +115,15 @@ public final class ClusterEndpoint implements HttpHandler {
         out.set("servers", ApiReplies.JSON.valueToTree(servers));
         out.set("destinations", ApiReplies.JSON.valueToTree(destinations.values()));
         return out;
+    }
+
+    /** Where an operator's last move put the destination ("" when never moved). */
+    private String pinnedTo(String destination) {
+        try {
+            return new String(zk.getData().forPath(ZkPaths.pinned(destination)), StandardCharsets.UTF_8).trim();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private void move(HttpExchange ex) throws IOException {

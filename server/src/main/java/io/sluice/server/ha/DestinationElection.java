@@ -603,7 +603,7 @@ public final class DestinationElection implements AutoCloseable {
             thread.schedule(this::checkBalance, remaining, TimeUnit.NANOSECONDS);
             return;
         }
-        String preferred = preferredMember(destination, members());
+        String preferred = preferred(members());
         log.info("{}: handing over to its preferred server {}", destination, preferred);
         release("handed over to " + preferred + " to spread destinations");
         scheduleAttempt(settings.takeoverDelay().toMillis() + settings.preferenceDelay().toMillis());
@@ -611,7 +611,22 @@ public final class DestinationElection implements AutoCloseable {
 
     private boolean isPreferred() {
         List<String> members = members();
-        return members.isEmpty() || settings.address().equals(preferredMember(destination, members));
+        return members.isEmpty() || settings.address().equals(preferred(members));
+    }
+
+    /** The server an operator moved the destination to while it is live ({@link ZkPaths#pinned}), else the hash's. */
+    private String preferred(List<String> members) {
+        try {
+            String pinned = new String(zk.getData().forPath(ZkPaths.pinned(destination)), StandardCharsets.UTF_8).trim();
+            if (members.contains(pinned)) {
+                return pinned;
+            }
+        } catch (KeeperException.NoNodeException none) {
+            // never moved by an operator
+        } catch (Exception e) {
+            log.debug("{}: cannot read the pinned server: {}", destination, e.getMessage());
+        }
+        return preferredMember(destination, members);
     }
 
     /**

@@ -224,10 +224,29 @@ public final class HaCoordinator implements AutoCloseable {
             log.info("{}: moving it to {} as an operator asked", m.destination, target);
             try {
                 boolean moved = m.moveTo(target);
+                if (moved) {
+                    pin(m.destination, target);
+                }
                 log.info("{}: move to {} {}", m.destination, target, moved ? "done" : "did not happen");
             } catch (RuntimeException e) {
                 log.warn("{}: move to {} failed: {}", m.destination, target, e.getMessage());
             }
+        }
+    }
+
+    /** Records where an operator moved the destination, so that spreading destinations leaves it there. */
+    private void pin(String destination, String target) {
+        byte[] data = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String path = ZkPaths.pinned(destination);
+        try {
+            try {
+                zk.setData().forPath(path, data);
+            } catch (org.apache.zookeeper.KeeperException.NoNodeException none) {
+                zk.create().creatingParentContainersIfNeeded().forPath(path, data);
+            }
+        } catch (Exception e) {
+            log.warn("{}: moved to {} but not pinned there ({}): spreading may move it back", destination, target,
+                    e.getMessage());
         }
     }
 

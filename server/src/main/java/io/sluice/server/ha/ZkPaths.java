@@ -86,6 +86,14 @@ public final class ZkPaths {
         return destination(destination) + "/sluice-move";
     }
 
+    /**
+     * Sluice only: persistent, the server an operator last moved the destination to ({@code ip:port}); while that
+     * server is live it counts as the destination's preferred server, so spreading does not move it back.
+     */
+    public static String pinned(String destination) {
+        return destination(destination) + "/sluice-pinned";
+    }
+
     /** Sluice only: ephemeral, one per live server: what the console shows of it ({@code ServerDirectory}). */
     public static final String SERVERS = "/sluice/servers";
 }
