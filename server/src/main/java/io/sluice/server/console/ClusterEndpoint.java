@@ -75,6 +75,22 @@ public final class ClusterEndpoint implements HttpHandler {
                 }
             }
         }
+        if (zk != null) {
+            // a live server without a card (an older version, or one that has just started): listed all the same
+            try {
+                for (String address : zk.getChildren().forPath(ZkPaths.CLUSTER)) {
+                    if (servers.stream().noneMatch(c -> c.path("address").asText().equals(address))) {
+                        ObjectNode stub = ApiReplies.JSON.createObjectNode();
+                        stub.put("address", address);
+                        stub.put("version", "");
+                        stub.putArray("destinations");
+                        servers.add(stub);
+                    }
+                }
+            } catch (Exception e) {
+                log.debug("cannot list {}: {}", ZkPaths.CLUSTER, e.getMessage());
+            }
+        }
         servers.sort((a, b) -> a.path("address").asText().compareTo(b.path("address").asText()));
         // destination -> the summary published by the server that runs it (else any)
         Map<String, ObjectNode> destinations = new TreeMap<>();

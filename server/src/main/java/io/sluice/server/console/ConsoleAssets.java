@@ -37,7 +37,8 @@ public final class ConsoleAssets implements HttpHandler {
             StatusServer.respondText(ex, 302, "/console/\n");
             return;
         }
-        String name = path.equals("/console/") ? "index.html" : path.substring("/console/".length());
+        String name = path.equals("/console/") ? "index.html"
+                : path.startsWith("/console/") ? path.substring("/console/".length()) : "";
         String type = FILES.get(name);
         if (type == null) {
             StatusServer.respondText(ex, 404, "no such file\n");
