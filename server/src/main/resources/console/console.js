@@ -217,7 +217,8 @@ async function destinationPage(name) {
   parts.push(el('p', { id: 'filter' }, 'include: ', el('code', { class: 'include' }, d.data.filter.include || '(all)'),
     ' exclude: ', el('code', { class: 'exclude' }, d.data.filter.exclude || '(none)')));
   parts.push(el('h2', {}, 'Last errors'));
-  parts.push(el('ul', { id: 'errors' }, ...(d.data.lastErrors || []).map(e => el('li', { class: 'error' }, e)),
+  parts.push(el('ul', { id: 'errors' }, ...(d.data.lastErrors || []).map(e => el('li', {}, el('small', {}, e.at), ' ',
+    el('span', { class: 'error' }, e.error))),
     (d.data.lastErrors || []).length ? null : el('li', {}, 'none')));
   parts.push(el('h2', {}, 'Schema history'));
   parts.push(table('schema', ['Table', 'Since', 'DDL'], d.data.schemaHistory.map(t =>

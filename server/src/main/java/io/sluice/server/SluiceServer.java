@@ -79,6 +79,7 @@ public final class SluiceServer implements AutoCloseable {
     private boolean closed;
     private Path adminTokenFile;
     private ServerDirectory directory;
+    private final io.sluice.server.metrics.ErrorHistory errors = new io.sluice.server.metrics.ErrorHistory();
     /** How the console names this server without ZooKeeper (with it: the HA address). */
     private String cardAddress = "local";
 
@@ -189,7 +190,7 @@ public final class SluiceServer implements AutoCloseable {
             }
             status.addHandler("/cluster", new ClusterEndpoint(this::card, directory, ha, zk));
             status.addHandler("/destination", new DestinationEndpoint(registry::instance, sources::schemaHistory,
-                    this::stats));
+                    this::stats, errors::of));
             status.addHandler("/config", new ConfigEndpoint(config, loader,
                     zk != null && config.configSource() == io.sluice.server.config.ConfigSource.ZOOKEEPER
                             ? new ZkConfigStore(zk) : null, registry::runningConfigText));
@@ -339,6 +340,7 @@ public final class SluiceServer implements AutoCloseable {
                     error = p.lastError();
                 }
             }
+            errors.record(i.name(), error, now);
             RingBufferStore store = i.store().orElse(null);
             DestinationInstance.ClientCounters c = i.clientCounters();
             String state = i.isRunning() ? (i.hasFailedSource() ? "FAILED" : "RUNNING")

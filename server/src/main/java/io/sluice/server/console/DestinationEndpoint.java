@@ -11,6 +11,7 @@ import io.sluice.server.metrics.DestinationStats;
 import io.sluice.server.parser.schema.SchemaHistoryState;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -28,13 +29,17 @@ public final class DestinationEndpoint implements HttpHandler {
     private final Function<String, Optional<DestinationInstance>> instances;
     private final Function<String, List<SchemaHistoryState.TableVersion>> schema;
     private final Supplier<List<DestinationStats>> stats;
+    private final Function<String, List<Map<String, String>>> errors;
 
+    /** @param errors a destination's last errors, newest first ({@code at}, {@code error}) */
     public DestinationEndpoint(Function<String, Optional<DestinationInstance>> instances,
                                Function<String, List<SchemaHistoryState.TableVersion>> schema,
-                               Supplier<List<DestinationStats>> stats) {
+                               Supplier<List<DestinationStats>> stats,
+                               Function<String, List<Map<String, String>>> errors) {
         this.instances = instances;
         this.schema = schema;
         this.stats = stats;
+        this.errors = errors;
     }
 
     @Override
@@ -54,13 +59,9 @@ public final class DestinationEndpoint implements HttpHandler {
         ObjectNode out = ApiReplies.JSON.createObjectNode();
         out.put("destination", name);
         out.put("runningHere", instance.isRunning());
-        stats.get().stream().filter(s -> s.destination().equals(name)).findFirst().ifPresent(s -> {
-            out.set("stats", ApiReplies.JSON.valueToTree(ServerCard.summary(s)));
-            ArrayNode errors = out.putArray("lastErrors");
-            if (!s.lastError().isEmpty()) {
-                errors.add(s.lastError());
-            }
-        });
+        stats.get().stream().filter(s -> s.destination().equals(name)).findFirst().ifPresent(s ->
+                out.set("stats", ApiReplies.JSON.valueToTree(ServerCard.summary(s))));
+        out.set("lastErrors", ApiReplies.JSON.valueToTree(errors.apply(name)));
         ObjectNode filter = out.putObject("filter");
         filter.put("include", config.filters().include());
         filter.put("exclude", config.filters().exclude());
