@@ -144,7 +144,7 @@ async function overviewPage() {
   const c = r.data;
   const now = Date.now();
   const servers = c.servers.map(s => el('tr', { 'data-server': s.address },
-    el('td', {}, s.address + (s.address === c.self ? ' (this server)' : '')),
+    el('td', {}, s.address === c.self ? s.address + ' (this server)' : consoleLink(s)),
     el('td', {}, s.version), el('td', {}, duration(s.uptimeSeconds || 0)),
     el('td', { class: 'active' }, (s.active || []).join(', ')),
     el('td', { class: 'standby' }, (s.standby || []).join(', '))));
@@ -170,6 +170,13 @@ async function overviewPage() {
     table('destinations', ['Destination', 'State', 'Runs on', 'Position', 'Delay', 'Rows', 'Rows/s', 'Store fill',
       'Clients', 'Last error'], destinations),
     el('p', {}, el('small', {}, 'Refreshed every ' + REFRESH_MS / 1000 + ' s from GET /cluster.')));
+}
+
+/** Another server's own console (its admin port on the host of its cluster address); it asks for a login itself. */
+function consoleLink(s) {
+  const host = s.address.replace(/:[0-9]+$/, '');
+  if (!s.adminPort || !/^[0-9a-zA-Z.\-\[\]:]+$/.test(host)) return s.address;
+  return el('a', { href: 'http://' + host + ':' + s.adminPort + '/console/', rel: 'noopener noreferrer' }, s.address);
 }
 
 // --- destination ---------------------------------------------------------------------------------------------
