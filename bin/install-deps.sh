@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Sluice's tests and quickstart need from Debian packages when it is missing:
-# MariaDB (server + client), Redis and RabbitMQ (MQ-mode tests start a private node), PostgreSQL (table sync target). Tests start their own private instances on free ports;
+# MariaDB (server + client), Redis and RabbitMQ (MQ-mode tests start a private node), PostgreSQL (table sync target),
+# Chromium and its chromedriver (the console's browser tests). Tests start their own private instances on free ports;
 # nothing here starts a system service.
 set -euo pipefail
 
@@ -19,6 +20,10 @@ command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 # the bench smoke measures processes with GNU time and bc
 [ -x /usr/bin/time ] || missing+=(time)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
+
+# the console's browser tests (ConsoleBrowserIT) drive Debian's Chromium through its chromedriver
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything present"

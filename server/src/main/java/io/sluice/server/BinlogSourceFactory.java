@@ -44,6 +44,8 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
     /** destination → source name → its latest snapshot source. */
     private final Map<String, Map<String, SnapshotSource>> sources = new ConcurrentHashMap<>();
+    /** destination → source name → its schema history store. */
+    private final Map<String, Map<String, SchemaHistoryStore>> histories = new ConcurrentHashMap<>();
 
     BinlogSourceFactory(Path dataDir) {
         this(dataDir, () -> null);
@@ -61,11 +63,29 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     @Override
     public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
         ParserSettings settings = settingsFor(instance, source);
-        SnapshotSource snapshots = SnapshotSource.create(instance, settings,
-                new SchemaHistory(historyStore(instance, settings.destination())), filter, sink);
+        SchemaHistoryStore history = historyStore(instance, settings.destination());
+        histories.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), history);
+        SnapshotSource snapshots = SnapshotSource.create(instance, settings, new SchemaHistory(history), filter, sink);
         live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots.parser());
         sources.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots);
         return snapshots;
+    }
+
+    /** The table versions (with the DDL that made each) of a destination's schema histories, for the console. */
+    List<io.sluice.server.parser.schema.SchemaHistoryState.TableVersion> schemaHistory(String destination) {
+        Map<String, SchemaHistoryStore> h = histories.get(destination);
+        if (h == null) {
+            return List.of();
+        }
+        List<io.sluice.server.parser.schema.SchemaHistoryState.TableVersion> out = new java.util.ArrayList<>();
+        for (SchemaHistoryStore store : h.values()) {
+            try {
+                out.addAll(store.load().tables());
+            } catch (RuntimeException e) {
+                // unreadable right now (ZooKeeper away): the console shows what it can
+            }
+        }
+        return out;
     }
 
     /** The snapshot sources of a destination (one, or one per merged source), for operator requests. */

@@ -6,6 +6,12 @@ import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.ServerMode;
+import io.sluice.server.config.zookeeper.ZkConfigStore;
+import io.sluice.server.console.ClusterEndpoint;
+import io.sluice.server.console.ConfigEndpoint;
+import io.sluice.server.console.DestinationEndpoint;
+import io.sluice.server.console.ServerCard;
+import io.sluice.server.ha.ServerDirectory;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
 import io.sluice.server.ha.ZkAccess;
@@ -72,6 +78,10 @@ public final class SluiceServer implements AutoCloseable {
     private ClientStallWatch clientWatch;
     private boolean closed;
     private Path adminTokenFile;
+    private ServerDirectory directory;
+    private final io.sluice.server.metrics.ErrorHistory errors = new io.sluice.server.metrics.ErrorHistory();
+    /** How the console names this server without ZooKeeper (with it: the HA address). */
+    private String cardAddress = "local";
 
     public SluiceServer(ServerConfig config, ConfigLoader loader, Path readyFile) {
         this.config = config;
@@ -172,7 +182,22 @@ public final class SluiceServer implements AutoCloseable {
                 // MQ modes consume with the publisher's own id, which an operator must not drop
                 status.addHandler("/clients", new ClientsEndpoint(registry::instance));
             }
+            if (zk != null && ha != null) {
+                directory = new ServerDirectory(zk, ha.address(), this::card);
+            } else {
+                cardAddress = config.registerIp().isEmpty() ? InetAddress.getLocalHost().getHostAddress() + ":"
+                        + clientPort() : config.registerIp() + ":" + clientPort();
+            }
+            status.addHandler("/cluster", new ClusterEndpoint(this::card, directory, ha, zk));
+            status.addHandler("/destination", new DestinationEndpoint(registry::instance, sources::schemaHistory,
+                    this::stats, errors::of));
+            status.addHandler("/config", new ConfigEndpoint(config, loader,
+                    zk != null && config.configSource() == io.sluice.server.config.ConfigSource.ZOOKEEPER
+                            ? new ZkConfigStore(zk) : null, registry::runningConfigText));
             status.start();
+            if (directory != null) {
+                directory.start();
+            }
         }
         progress = new io.sluice.server.metrics.ProgressLog(this::stats, Duration.ofSeconds(5));
         progress.start();
@@ -280,6 +305,11 @@ public final class SluiceServer implements AutoCloseable {
         return info;
     }
 
+    /** This server as the console's overview shows it (published in ZooKeeper for the other servers' consoles). */
+    Map<String, Object> card() {
+        return ServerCard.of(ha == null ? cardAddress : ha.address(), statusPort(), serverInfo(), stats());
+    }
+
     /** A snapshot of every destination this server knows, for metrics, the status view and progress lines. */
     List<DestinationStats> stats() {
         DestinationRegistry r = registry;
@@ -310,6 +340,7 @@ public final class SluiceServer implements AutoCloseable {
                     error = p.lastError();
                 }
             }
+            errors.record(i.name(), error, now);
             RingBufferStore store = i.store().orElse(null);
             DestinationInstance.ClientCounters c = i.clientCounters();
             String state = i.isRunning() ? (i.hasFailedSource() ? "FAILED" : "RUNNING")
@@ -345,6 +376,9 @@ public final class SluiceServer implements AutoCloseable {
         closed = true;
         log.info("Sluice stopping");
         handOver();
+        if (directory != null) {
+            directory.close();
+        }
         if (progress != null) {
             progress.close();
         }

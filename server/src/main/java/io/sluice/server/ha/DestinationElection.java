@@ -337,10 +337,35 @@ public final class DestinationElection implements AutoCloseable {
      * a standby that was still preparing takes the running node at once)
      */
     public Optional<String> handOver(Duration readyTimeout) {
-        return submitAndWait(() -> handOverOnThread(readyTimeout), readyTimeout.plusSeconds(10));
+        return submitAndWait(() -> handOverOnThread(readyTimeout, null), readyTimeout.plusSeconds(10));
     }
 
-    private Optional<String> handOverOnThread(Duration readyTimeout) throws Exception {
+    /**
+     * An operator's move ({@code POST /cluster/move}): hands the destination to the standby {@code target} alone, as
+     * {@link #handOver} does, and then becomes a standby itself (the destination is stopped here and this server
+     * watches the running node again). Nothing changes when {@code target} is not ready in time.
+     *
+     * @return the successor's address; empty when the move did not happen
+     */
+    public Optional<String> moveTo(String target, Duration readyTimeout) {
+        return submitAndWait(() -> {
+            Optional<String> to = handOverOnThread(readyTimeout, target);
+            if (to.isPresent()) {
+                deactivate("moved to " + to.get() + " by an operator");
+                lastOwner = to.get();
+                watchRunning();
+            } else if (active && !closed) {
+                // the instance was drained for the move: start it afresh here, from the cursors it just wrote
+                log.warn("{}: the move to {} did not happen (not ready in time); running it here again", destination,
+                        target);
+                release("the move to " + target + " did not happen");
+                scheduleAttempt(0);
+            }
+            return to;
+        }, readyTimeout.plusSeconds(20));
+    }
+
+    private Optional<String> handOverOnThread(Duration readyTimeout, String target) throws Exception {
         if (closed || !active) {
             return Optional.empty();
         }
@@ -348,10 +373,11 @@ public final class DestinationElection implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + readyTimeout.toNanos();
         try {
+            // line 1: who hands over; line 2, for a move only: the one standby meant to claim it
             zk.create().withMode(CreateMode.EPHEMERAL).forPath(handover,
-                    settings.address().getBytes(StandardCharsets.UTF_8));
-            log.info("{}: handing over: waiting up to {} ms for a standby to run it", destination,
-                    readyTimeout.toMillis());
+                    (settings.address() + (target == null ? "" : "\n" + target)).getBytes(StandardCharsets.UTF_8));
+            log.info("{}: handing over{}: waiting up to {} ms for a standby to run it", destination,
+                    target == null ? "" : " to " + target, readyTimeout.toMillis());
             SuccessorInfo successor = awaitReadySuccessor(deadline);
             if (successor == null) {
                 log.warn("{}: no standby was ready to take over within {} ms; releasing it the ordinary way",
@@ -450,6 +476,15 @@ public final class DestinationElection implements AutoCloseable {
             from = new String(zk.getData().forPath(handover), StandardCharsets.UTF_8);
         } catch (KeeperException.NoNodeException gone) {
             return;
+        }
+        int newline = from.indexOf('\n');
+        if (newline >= 0) {
+            String target = from.substring(newline + 1).trim();
+            from = from.substring(0, newline);
+            if (!target.isEmpty() && !target.equals(settings.address())) {
+                log.info("{}: {} moves it to {}, not here", destination, from, target);
+                return;
+            }
         }
         try {
             zk.create().withMode(CreateMode.EPHEMERAL).forPath(ZkPaths.successor(destination),
@@ -568,7 +603,7 @@ public final class DestinationElection implements AutoCloseable {
             thread.schedule(this::checkBalance, remaining, TimeUnit.NANOSECONDS);
             return;
         }
-        String preferred = preferredMember(destination, members());
+        String preferred = preferred(members());
         log.info("{}: handing over to its preferred server {}", destination, preferred);
         release("handed over to " + preferred + " to spread destinations");
         scheduleAttempt(settings.takeoverDelay().toMillis() + settings.preferenceDelay().toMillis());
@@ -576,7 +611,22 @@ public final class DestinationElection implements AutoCloseable {
 
     private boolean isPreferred() {
         List<String> members = members();
-        return members.isEmpty() || settings.address().equals(preferredMember(destination, members));
+        return members.isEmpty() || settings.address().equals(preferred(members));
+    }
+
+    /** The server an operator moved the destination to while it is live ({@link ZkPaths#pinned}), else the hash's. */
+    private String preferred(List<String> members) {
+        try {
+            String pinned = new String(zk.getData().forPath(ZkPaths.pinned(destination)), StandardCharsets.UTF_8).trim();
+            if (members.contains(pinned)) {
+                return pinned;
+            }
+        } catch (KeeperException.NoNodeException none) {
+            // never moved by an operator
+        } catch (Exception e) {
+            log.debug("{}: cannot read the pinned server: {}", destination, e.getMessage());
+        }
+        return preferredMember(destination, members);
     }
 
     /**

@@ -57,6 +57,7 @@ public final class HaCoordinator implements AutoCloseable {
     private final HaSettings settings;
     private final ServerRegistration registration;
     private final Map<String, Managed> managed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService moves;
 
     private final class Managed implements DestinationElection.Listener {
         final String destination;
@@ -140,6 +141,15 @@ public final class HaCoordinator implements AutoCloseable {
             return election.handOver(HANDOVER_READY).isPresent();
         }
 
+        /** An operator's move: see {@link HaCoordinator#checkMoveRequests}. */
+        boolean moveTo(String target) {
+            if (!active || !election.isActive()) {
+                return false;
+            }
+            activation.drain(HANDOVER_DRAIN);
+            return election.moveTo(target, HANDOVER_READY).isPresent();
+        }
+
         @Override
         public void deactivated(String dest, String reason) {
             preparedWith = null;
@@ -174,7 +184,81 @@ public final class HaCoordinator implements AutoCloseable {
         this.zk = zk;
         this.settings = settings;
         this.registration = new ServerRegistration(zk, settings.address());
+        this.moves = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ha-moves");
+            t.setDaemon(true);
+            return t;
+        });
+        moves.scheduleWithFixedDelay(this::checkMoveRequests, 1, 1, TimeUnit.SECONDS);
         log.info("HA through ZooKeeper as {}", settings.address());
+    }
+
+    /**
+     * Acts on operators' move requests ({@link ZkPaths#move}) for the destinations active here: a graceful
+     * handover to the named server. Polled once a second: a move is rare and a second is nothing next to it.
+     */
+    private void checkMoveRequests() {
+        if (!zk.getZookeeperClient().isConnected()) {
+            return;
+        }
+        for (Managed m : managed.values()) {
+            if (!m.active) {
+                continue;
+            }
+            String path = ZkPaths.move(m.destination);
+            String target;
+            try {
+                byte[] data = zk.getData().forPath(path);
+                zk.delete().forPath(path);
+                target = new String(data, java.nio.charset.StandardCharsets.UTF_8).trim();
+            } catch (org.apache.zookeeper.KeeperException.NoNodeException none) {
+                continue;
+            } catch (Exception e) {
+                log.warn("{}: cannot read the move request: {}", m.destination, e.getMessage());
+                continue;
+            }
+            if (target.equals(settings.address())) {
+                log.info("{}: move request to {}: it runs here already", m.destination, target);
+                continue;
+            }
+            log.info("{}: moving it to {} as an operator asked", m.destination, target);
+            try {
+                boolean moved = m.moveTo(target);
+                if (moved) {
+                    pin(m.destination, target);
+                }
+                log.info("{}: move to {} {}", m.destination, target, moved ? "done" : "did not happen");
+            } catch (RuntimeException e) {
+                log.warn("{}: move to {} failed: {}", m.destination, target, e.getMessage());
+            }
+        }
+    }
+
+    /** Records where an operator moved the destination, so that spreading destinations leaves it there. */
+    private void pin(String destination, String target) {
+        byte[] data = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String path = ZkPaths.pinned(destination);
+        try {
+            try {
+                zk.setData().forPath(path, data);
+            } catch (org.apache.zookeeper.KeeperException.NoNodeException none) {
+                zk.create().creatingParentContainersIfNeeded().forPath(path, data);
+            }
+        } catch (Exception e) {
+            log.warn("{}: moved to {} but not pinned there ({}): spreading may move it back", destination, target,
+                    e.getMessage());
+        }
+    }
+
+    /** Addresses of the servers configured for the destination (its election's members), live ones only. */
+    public List<String> members(String destination) {
+        try {
+            List<String> out = new ArrayList<>(zk.getChildren().forPath(ZkPaths.destinationCluster(destination)));
+            out.sort(null);
+            return out;
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     /** Takes part in the destination's election; {@code activation} runs while this server is its active one. */
@@ -259,6 +343,7 @@ public final class HaCoordinator implements AutoCloseable {
     /** Releases every destination at once (graceful stop: standbys take over without waiting for a timeout). */
     @Override
     public void close() {
+        moves.shutdownNow();
         managed.keySet().forEach(this::release);
         try {
             registration.close();

@@ -77,4 +77,23 @@ public final class ZkPaths {
     public static String successor(String destination) {
         return destination(destination) + "/sluice-successor";
     }
+
+    /**
+     * Sluice only: persistent, an operator's request ({@code POST /cluster/move}) that the destination's active
+     * server hand it to the server named in the data (its {@code ip:port}); deleted by the active when it acts on it.
+     */
+    public static String move(String destination) {
+        return destination(destination) + "/sluice-move";
+    }
+
+    /**
+     * Sluice only: persistent, the server an operator last moved the destination to ({@code ip:port}); while that
+     * server is live it counts as the destination's preferred server, so spreading does not move it back.
+     */
+    public static String pinned(String destination) {
+        return destination(destination) + "/sluice-pinned";
+    }
+
+    /** Sluice only: ephemeral, one per live server: what the console shows of it ({@code ServerDirectory}). */
+    public static final String SERVERS = "/sluice/servers";
 }

@@ -21,6 +21,11 @@ interface DestinationDefinitions extends AutoCloseable {
     /** Calls {@code onChange} soon after a definition is added, changed or removed (file sources are polled). */
     void watch(Runnable onChange);
 
+    /** The text of the last configuration of {@code name} that loaded without error (what runs), when known. */
+    default java.util.Optional<String> lastLoaded(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** For log lines: where definitions come from. */
     String describe();
 

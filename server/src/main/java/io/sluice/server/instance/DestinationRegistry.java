@@ -141,6 +141,12 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         return Optional.of(r.instance());
     }
 
+    /** The configuration text the destination runs with, when its source keeps it (ZooKeeper configuration). */
+    public Optional<String> runningConfigText(String name) {
+        DestinationDefinitions d = definitions;
+        return d == null ? Optional.empty() : d.lastLoaded(name);
+    }
+
     /** The instance of a destination, started or not. */
     public Optional<DestinationInstance> instance(String name) {
         Running r = running.get(name);

@@ -24,6 +24,8 @@ final class ZooKeeperDefinitions implements DestinationDefinitions {
     private final CuratorFramework zk;
     private final ZkConfigStore store;
     private CuratorCache cache;
+    /** For the console's "diff against running": the text each destination last loaded from. */
+    private final java.util.Map<String, String> loadedText = new java.util.concurrent.ConcurrentHashMap<>();
 
     ZooKeeperDefinitions(ServerConfig server, ConfigLoader loader, CuratorFramework zk) {
         this.server = server;
@@ -58,7 +60,14 @@ final class ZooKeeperDefinitions implements DestinationDefinitions {
         if (text == null) {
             throw new ConfigException(origin(name), "is gone", null);
         }
-        return loader.loadInstance(server, name, origin(name), text);
+        InstanceConfig loaded = loader.loadInstance(server, name, origin(name), text);
+        loadedText.put(name, text);
+        return loaded;
+    }
+
+    @Override
+    public java.util.Optional<String> lastLoaded(String name) {
+        return java.util.Optional.ofNullable(loadedText.get(name));
     }
 
     private String text(String name) {

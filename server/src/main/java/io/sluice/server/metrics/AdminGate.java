@@ -74,7 +74,8 @@ final class AdminGate extends Filter {
                 log.info("admin request {} {} from {} refused: wrong credentials", method, ex.getRequestURI().getPath(),
                         source.getHostAddress());
             }
-            if (credentials.acceptsPassword()) {
+            // the console asks with its own login form: a browser's Basic dialog must not pop up over it
+            if (credentials.acceptsPassword() && ex.getRequestHeaders().getFirst("X-Sluice-Console") == null) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"sluice\", charset=\"UTF-8\"");
             }
             refuse(ex, 401, (authorization == null ? "credentials required" : "wrong credentials")

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of operations on {@code canal.metrics.pull.port}: {@code /metrics} (Prometheus text, open like
- * canal's metrics port so that Prometheus can scrape it) and the admin endpoints: {@code /status} (JSON: server,
+ * canal's metrics port so that Prometheus can scrape it), {@code /console/} (the web console's static files, open:
+ * they hold no data) and the admin endpoints: {@code /status} (JSON: server,
  * destinations, positions, lag) and whatever operator commands are added. Every path but {@code /metrics} — the
  * ones added later included — passes the {@link AdminGate}: credentials, and same-origin JSON POSTs for changes.
  */
@@ -50,6 +51,8 @@ public final class StatusServer implements AutoCloseable {
         }));
         this.gate = new AdminGate(admin, failures);
         http.createContext("/metrics", ex -> respond(ex, 200, metrics.contentType(), metrics.scrape()));
+        // the console's page and script, which hold no data: what they show comes from the gated endpoints
+        http.createContext("/console", new io.sluice.server.console.ConsoleAssets());
         addHandler("/status", ex -> {
             Map<String, Object> body = new LinkedHashMap<>(serverInfo.get());
             body.put("destinations", destinations.get());

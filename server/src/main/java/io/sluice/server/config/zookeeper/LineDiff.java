@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A minimal line diff (longest common subsequence): {@code -} lines only in the first text, {@code +} only in the second. */
-final class LineDiff {
+public final class LineDiff {
 
     private LineDiff() {
     }
 
-    static List<String> of(List<String> a, List<String> b) {
+    public static List<String> of(List<String> a, List<String> b) {
         int[][] lcs = new int[a.size() + 1][b.size() + 1];
         for (int i = a.size() - 1; i >= 0; i--) {
             for (int j = b.size() - 1; j >= 0; j--) {
