@@ -1,57 +1,43 @@
-package io.sluice.server;
+package io.sluice.server.instance;
 
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.NetworkSettings;
 import io.sluice.server.config.SourceConfig;
 import io.sluice.server.config.StartPosition;
-import io.sluice.server.instance.ChangeSourceFactory;
-import io.sluice.server.meta.MetaMode;
 import io.sluice.server.parser.BinlogParser;
 import io.sluice.server.parser.ChangeSource;
 import io.sluice.server.parser.ParserSettings;
 import io.sluice.server.parser.ParserStatus;
-import io.sluice.server.parser.schema.FileSchemaHistoryStore;
-import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
-import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
 import io.sluice.server.snapshot.SnapshotMode;
 import io.sluice.server.snapshot.SnapshotSettings;
 import io.sluice.server.snapshot.SnapshotSource;
 import io.sluice.server.tls.MasterTls;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import org.apache.curator.framework.CuratorFramework;
+import java.util.function.BiFunction;
 
 /**
  * Builds a destination's binlog parser from its configuration: canal's instance keys mapped to
- * {@link ParserSettings}, and a schema history kept beside the destination's meta so that a restart at an old
- * position decodes with the table structures of that time: in ZooKeeper with ZooKeeper meta (every server of an
- * HA group reads the one the previous active wrote), else in {@code <canal.file.data.dir>/<destination>/}. Keeps the latest parser of each destination and source for status and metrics.
+ * {@link ParserSettings}, with the schema history store {@link DestinationWiring} chose for the destination. Keeps
+ * the latest parser of each destination and source for status and metrics.
  */
 final class BinlogSourceFactory implements ChangeSourceFactory {
 
-    private final Path dataDir;
-    /** The server's ZooKeeper client (null without canal.zkServers), asked when a destination starts. */
-    private final Supplier<CuratorFramework> zooKeeper;
+    /** (destination, parser name) → where its schema history is kept. */
+    private final BiFunction<InstanceConfig, String, SchemaHistoryStore> historyStores;
     /** destination → source name → its latest parser. */
     private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
     /** destination → source name → its latest snapshot source. */
     private final Map<String, Map<String, SnapshotSource>> sources = new ConcurrentHashMap<>();
 
-    BinlogSourceFactory(Path dataDir) {
-        this(dataDir, () -> null);
-    }
-
-    BinlogSourceFactory(Path dataDir, Supplier<CuratorFramework> zooKeeper) {
-        this.dataDir = dataDir;
-        this.zooKeeper = zooKeeper;
+    BinlogSourceFactory(BiFunction<InstanceConfig, String, SchemaHistoryStore> historyStores) {
+        this.historyStores = historyStores;
     }
 
     /**
@@ -62,7 +48,7 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
         ParserSettings settings = settingsFor(instance, source);
         SnapshotSource snapshots = SnapshotSource.create(instance, settings,
-                new SchemaHistory(historyStore(instance, settings.destination())), filter, sink);
+                new SchemaHistory(historyStores.apply(instance, settings.destination())), filter, sink);
         live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots.parser());
         sources.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots);
         return snapshots;
@@ -120,17 +106,6 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
      */
     static int socketBuffer(int configured) {
         return configured == NetworkSettings.CANAL_DEFAULT_BUFFER ? 0 : configured;
-    }
-
-    private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {
-        if (!instance.tsdbEnable() || instance.metaMode() == MetaMode.MEMORY) {
-            return new MemorySchemaHistoryStore();
-        }
-        CuratorFramework zk = zooKeeper.get();
-        if (instance.metaMode() == MetaMode.ZOOKEEPER && zk != null) {
-            return new ZooKeeperSchemaHistoryStore(zk, instance.destination(), name);
-        }
-        return new FileSchemaHistoryStore(dataDir.resolve(instance.destination()), name);
     }
 
     /** Status of every parser of a destination (one, or one per merged source). */
