@@ -7,6 +7,7 @@ import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.EarlierDataDir;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.ServerMode;
+import io.sluice.server.files.OwnerOnly;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
 import io.sluice.server.ha.ServerZooKeeper;

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import io.sluice.server.OwnerOnly;
+import io.sluice.server.files.OwnerOnly;
 import io.sluice.server.config.Secrets;
 import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
