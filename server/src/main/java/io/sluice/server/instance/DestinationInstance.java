@@ -31,11 +31,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One destination: the lifecycle of its source(s), sink, store and meta (put together by
- * {@link DestinationWiring}), and canal's embedded-server operations on them. {@link #start()} builds a fresh store and sink, reloads the subscriptions and cursors
- * from meta, and starts the source(s) from the earliest client cursor; {@link #stop()} stops the sources
- * first (nothing new comes in), persists the cursors and drops the store. Batches in flight do not survive
- * a stop: after a restart ids begin at 1 and everything after each client's last ack comes again — but
- * nothing a client acked, not even part of a transaction (entries already acked are skipped per client).
+ * {@link DestinationWiring}), and canal's embedded-server operations on them. {@link #start()} has a fresh store
+ * and sink built, reloads the subscriptions and cursors from meta, and starts the source(s) from the earliest
+ * client cursor; {@link #stop()} stops the sources first (nothing new comes in), persists the cursors and drops
+ * the store. Batches in flight do not survive a stop: after a restart ids begin at 1 and everything after each
+ * client's last ack comes again — but nothing a client acked, not even part of a transaction (entries already
+ * acked are skipped per client).
  */
 public final class DestinationInstance implements Destination {
 

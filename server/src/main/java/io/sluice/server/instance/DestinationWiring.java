@@ -54,7 +54,7 @@ public final class DestinationWiring {
         this(server, zk, null);
     }
 
-    /** Wiring whose destinations read through {@code sources} instead of the binlog parser when it is not null (tests). */
+    /** Wiring whose destinations read through {@code sources}, when not null, instead of the binlog parser (tests). */
     public DestinationWiring(ServerConfig server, CuratorFramework zk, ChangeSourceFactory sources) {
         this.server = server;
         this.zk = zk;
@@ -71,8 +71,8 @@ public final class DestinationWiring {
     /**
      * The destination's meta store, as its {@code spring.xml} asks.
      *
-     * @param onFenced called (on a thread of its own) when another server has taken the destination's ZooKeeper
-     *                 positions over
+     * @param onFenced called with the destination's name when another server has taken its ZooKeeper positions
+     *                 over (on the meta store's thread: it must not wait for the destination to stop)
      * @throws ConfigException ZooKeeper meta on a server without canal.zkServers
      */
     MetaStore meta(InstanceConfig config, Consumer<String> onFenced) {
