@@ -8,7 +8,6 @@ import io.sluice.server.config.ServerConfig;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.meta.Fence;
 import io.sluice.server.meta.MetaStore;
-import io.sluice.server.meta.ZooKeeperMetaStore;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -331,9 +330,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     }
 
     private static void startFenced(Running r, Fence fence) {
-        if (r.meta() instanceof ZooKeeperMetaStore zkMeta) {
-            zkMeta.useFence(fence);
-        }
+        r.meta().useFence(fence);
         r.instance().start();
     }
 

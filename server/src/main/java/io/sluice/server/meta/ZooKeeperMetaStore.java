@@ -114,6 +114,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
      * versions alone leave a window in which a server that lost its session, writing before the new active's
      * first write, would make the new active look stale; the epoch check closes it. Call before {@link #start()}.
      */
+    @Override
     public void useFence(Fence fence) {
         this.epoch = fence;
     }
