@@ -4,32 +4,33 @@ import io.sluice.server.clients.ClientStallWatch;
 import io.sluice.server.clients.ClientsEndpoint;
 import io.sluice.server.config.ConfigException;
 import io.sluice.server.config.ConfigLoader;
+import io.sluice.server.config.EarlierDataDir;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.ServerMode;
 import io.sluice.server.config.zookeeper.ZkConfigStore;
 import io.sluice.server.console.ClusterEndpoint;
+import io.sluice.server.console.ConsoleAssets;
 import io.sluice.server.console.ConfigEndpoint;
 import io.sluice.server.console.DestinationEndpoint;
 import io.sluice.server.console.ServerCard;
 import io.sluice.server.ha.ServerDirectory;
+import io.sluice.server.files.OwnerOnly;
 import io.sluice.server.ha.HaCoordinator;
 import io.sluice.server.ha.HaSettings;
+import io.sluice.server.ha.ServerZooKeeper;
 import io.sluice.server.ha.ZkAccess;
-import io.sluice.server.ha.ZkPaths;
 import io.sluice.server.instance.DestinationInstance;
 import io.sluice.server.instance.DestinationRegistry;
+import io.sluice.server.instance.DestinationWiring;
 import io.sluice.server.metrics.AdminCredentials;
-import io.sluice.server.metrics.DestinationStats;
+import io.sluice.server.metrics.DestinationStatsCollector;
 import io.sluice.server.metrics.SluiceMetrics;
-import io.sluice.server.meta.EarlierDataDir;
 import io.sluice.server.metrics.StatusServer;
 import io.sluice.server.net.FailedLogins;
 import io.sluice.server.net.NetServer;
-import io.sluice.server.parser.ParserWarmup;
 import io.sluice.server.net.NetServerSettings;
-import io.sluice.server.parser.ParserStatus;
+import io.sluice.server.parser.ParserWarmup;
 import io.sluice.server.snapshot.SnapshotService;
-import io.sluice.server.store.RingBufferStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -69,7 +68,8 @@ public final class SluiceServer implements AutoCloseable {
 
     private CuratorFramework zk;
     private HaCoordinator ha;
-    private BinlogSourceFactory sources;
+    private DestinationWiring wiring;
+    private DestinationStatsCollector stats;
     private DestinationRegistry registry;
     private NetServer net;
     private io.sluice.server.mq.MqPublishers publishers;
@@ -79,7 +79,6 @@ public final class SluiceServer implements AutoCloseable {
     private boolean closed;
     private Path adminTokenFile;
     private ServerDirectory directory;
-    private final io.sluice.server.metrics.ErrorHistory errors = new io.sluice.server.metrics.ErrorHistory();
     /** How the console names this server without ZooKeeper (with it: the HA address). */
     private String cardAddress = "local";
 
@@ -128,30 +127,17 @@ public final class SluiceServer implements AutoCloseable {
         }
         warnAboutReadableSecrets();
         EarlierDataDir.adopt(config.earlierFileDataDir(), config.fileDataDir());
-        sources = new BinlogSourceFactory(config.fileDataDir(), () -> zk);
         if (config.hasZooKeeper()) {
-            zk = ZkAccess.builder(config.zkServers(), config.security())
-                    .sessionTimeoutMs(config.ha().sessionTimeoutMs())
-                    .connectionTimeoutMs(Math.min(15_000, config.ha().sessionTimeoutMs()))
-                    .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000)).build();
-            zk.start();
-            if (!zk.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                throw new IOException("cannot reach ZooKeeper at " + config.zkServers() + " (canal.zkServers) within 30 s");
-            }
-            ZkAccess access = ZkAccess.of(config.security());
-            if (access.restricts()) {
-                // nodes written before ACLs were configured are world-writable: give them Sluice's ACLs
-                access.secure(zk, "/sluice");
-                access.secure(zk, ZkPaths.ROOT);
-            } else {
-                log.warn("ZooKeeper nodes are created world-readable and world-writable (canal's way): set "
-                        + "sluice.zookeeper.digest (or sluice.zookeeper.sasl.principal) to protect them");
-            }
+            zk = ServerZooKeeper.connect(config.zkServers(),
+                    ZkAccess.of(config.security().zkDigest(), config.security().zkSaslPrincipal()),
+                    config.ha().sessionTimeoutMs());
             ha = new HaCoordinator(zk, new HaSettings(advertisedAddress(),
                     Duration.ofMillis(config.ha().takeoverDelayMs()), Duration.ofSeconds(1), config.ha().rebalance(),
                     Duration.ofSeconds(10)));
         }
-        registry = new DestinationRegistry(config, loader, sources, zk, ha);
+        wiring = new DestinationWiring(config, zk);
+        registry = new DestinationRegistry(config, loader, wiring, ha);
+        stats = new DestinationStatsCollector(registry::instances, wiring::parserStatus, ha);
         registry.start();
 
         String listening;
@@ -170,14 +156,16 @@ public final class SluiceServer implements AutoCloseable {
             publishers.start();
             listening = "publishing to " + config.serverMode();
         }
-        SluiceMetrics metrics = new SluiceMetrics(this::stats, () -> net == null ? 0 : net.connectionCount());
+        SluiceMetrics metrics = new SluiceMetrics(stats, () -> net == null ? 0 : net.connectionCount());
         if (config.metricsPort() > 0) {
             String token = config.security().adminToken().isEmpty() ? generatedAdminToken() : config.security().adminToken();
             status = new StatusServer(config.security().adminIp(), config.metricsPort(),
                     new AdminCredentials(config.user(), config.passwordHash(), token),
                     new FailedLogins("admin port " + config.metricsPort(), config.security().maxFailedLogins(),
-                            Duration.ofMinutes(1)), metrics, this::serverInfo, this::stats);
-            status.addHandler("/snapshot", new SnapshotService(sources::snapshotSources).httpHandler());
+                            Duration.ofMinutes(1)), metrics, this::serverInfo, stats);
+            // the console's page and script, which hold no data: what they show comes from the gated endpoints
+            status.addOpenHandler("/console", new ConsoleAssets());
+            status.addHandler("/snapshot", new SnapshotService(wiring::snapshotSources).httpHandler());
             if (config.serverMode() == ServerMode.TCP) {
                 // MQ modes consume with the publisher's own id, which an operator must not drop
                 status.addHandler("/clients", new ClientsEndpoint(registry::instance));
@@ -189,8 +177,8 @@ public final class SluiceServer implements AutoCloseable {
                         + clientPort() : config.registerIp() + ":" + clientPort();
             }
             status.addHandler("/cluster", new ClusterEndpoint(this::card, directory, ha, zk));
-            status.addHandler("/destination", new DestinationEndpoint(registry::instance, sources::schemaHistory,
-                    this::stats, errors::of));
+            status.addHandler("/destination", new DestinationEndpoint(registry::instance, wiring::schemaHistory,
+                    stats, stats.errors()::of));
             status.addHandler("/config", new ConfigEndpoint(config, loader,
                     zk != null && config.configSource() == io.sluice.server.config.ConfigSource.ZOOKEEPER
                             ? new ZkConfigStore(zk) : null, registry::runningConfigText));
@@ -199,7 +187,7 @@ public final class SluiceServer implements AutoCloseable {
                 directory.start();
             }
         }
-        progress = new io.sluice.server.metrics.ProgressLog(this::stats, Duration.ofSeconds(5));
+        progress = new io.sluice.server.metrics.ProgressLog(stats, Duration.ofSeconds(5));
         progress.start();
         if (config.serverMode() == ServerMode.TCP) {
             clientWatch = new ClientStallWatch(registry::instances, config.clients());
@@ -307,54 +295,7 @@ public final class SluiceServer implements AutoCloseable {
 
     /** This server as the console's overview shows it (published in ZooKeeper for the other servers' consoles). */
     Map<String, Object> card() {
-        return ServerCard.of(ha == null ? cardAddress : ha.address(), statusPort(), serverInfo(), stats());
-    }
-
-    /** A snapshot of every destination this server knows, for metrics, the status view and progress lines. */
-    List<DestinationStats> stats() {
-        DestinationRegistry r = registry;
-        if (r == null) {
-            return List.of();
-        }
-        long now = System.currentTimeMillis();
-        List<DestinationStats> out = new ArrayList<>();
-        for (DestinationInstance i : r.instances()) {
-            List<ParserStatus> parsers = i.isRunning() ? sources.status(i.name()) : List.of();
-            long rows = 0;
-            long txns = 0;
-            long entries = 0;
-            long reconnects = 0;
-            long delay = 0;
-            String position = "";
-            String error = "";
-            for (ParserStatus p : parsers) {
-                rows += p.rows();
-                txns += p.transactions();
-                entries += p.entriesPut();
-                reconnects += p.reconnects();
-                delay = Math.max(delay, p.delayMillis(now));
-                if (p.position() != null) {
-                    position = position.isEmpty() ? p.position().toString() : position + ", " + p.position();
-                }
-                if (p.lastError() != null && !p.lastError().isEmpty()) {
-                    error = p.lastError();
-                }
-            }
-            errors.record(i.name(), error, now);
-            RingBufferStore store = i.store().orElse(null);
-            DestinationInstance.ClientCounters c = i.clientCounters();
-            String state = i.isRunning() ? (i.hasFailedSource() ? "FAILED" : "RUNNING")
-                    : ha != null ? "STANDBY" : "STOPPED";
-            String active = ha == null ? (i.isRunning() ? "local" : "") : ha.activeServer(i.name()).orElse("");
-            out.add(new DestinationStats(i.name(), state, active, position,
-                    i.oldestAck().map(String::valueOf).orElse(""), delay, rows, txns, entries, reconnects,
-                    store == null ? 0 : store.heldEntries(), store == null ? 0 : store.heldBytes(),
-                    store == null ? 0 : store.settings().capacity(),
-                    store == null ? 0 : store.settings().byteCapacity(),
-                    store == null ? 0 : store.putSequence(), store == null ? 0 : store.releasedSequence(),
-                    c.batchesServed(), c.batchesAcked(), c.rollbacks(), error, i.clients()));
-        }
-        return out;
+        return ServerCard.of(ha == null ? cardAddress : ha.address(), statusPort(), serverInfo(), stats.get());
     }
 
     /** With HA: each destination active here goes to a standby while the clients are still connected. */
@@ -401,7 +342,7 @@ public final class SluiceServer implements AutoCloseable {
             status.close();
         }
         if (zk != null) {
-            zk.close();
+            zk.close(); // last: every user of it (meta stores, schema histories, elections, definitions) is closed
         }
         try {
             if (readyFile != null) {

@@ -2,7 +2,7 @@ package io.sluice.server.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.server.metrics.AdminClient;
+import io.sluice.server.admin.AdminClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

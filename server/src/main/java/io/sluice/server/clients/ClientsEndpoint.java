@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.sluice.server.admin.HttpReplies;
 import io.sluice.server.instance.DestinationInstance;
-import io.sluice.server.metrics.StatusServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -61,7 +61,7 @@ public final class ClientsEndpoint implements HttpHandler {
         ObjectNode body = JSON.createObjectNode();
         body.put("destination", destination);
         body.set("clients", JSON.valueToTree(found.get().clients()));
-        StatusServer.respond(ex, 200, "application/json", JSON.writeValueAsBytes(body));
+        HttpReplies.respond(ex, 200, "application/json", JSON.writeValueAsBytes(body));
     }
 
     private void drop(HttpExchange ex) throws IOException {
@@ -111,7 +111,7 @@ public final class ClientsEndpoint implements HttpHandler {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", status);
         body.put("message", message);
-        StatusServer.respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+        HttpReplies.respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     private static String query(String raw, String key) {

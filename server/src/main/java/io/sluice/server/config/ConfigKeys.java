@@ -160,7 +160,8 @@ public final class ConfigKeys {
         key("sluice.zookeeper.sasl.principal", "\"\"", "SASL identity ZooKeeper sees for the servers (login via "
                 + "the JAAS `Client` section, [security](security.md#zookeeper))");
         key("canal.zkServers", "\"\"", "ZooKeeper connect string (`zk1:2181,zk2:2181`): enables HA "
-                + "([operations](operations.md#ha-zookeeper)) and allows ZooKeeper meta. With positions in files "
+                + "([operations](operations.md#ha-zookeeper)) and allows ZooKeeper meta; the server opens one ZooKeeper session for all of it. With positions "
+                + "in files "
                 + "(`file-instance.xml`, canal's default) one WARN says that a server taking a destination over "
                 + "resumes from its own `meta.dat`, as in canal; `default-instance.xml` keeps positions in ZooKeeper");
         key("canal.zookeeper.flush.period", "1000", "every ack is written to ZooKeeper before it is answered, "
@@ -190,7 +191,9 @@ public final class ConfigKeys {
         key("canal.instance.global.lazy", "false", "start a destination on its first subscribe");
         key("canal.instance.global.spring.xml", "`classpath:spring/file-instance.xml`", "where acked positions "
                 + "live: `file-instance.xml` = `meta.dat` files, `memory-instance.xml` = memory (lost at restart), "
-                + "`default-instance.xml` = ZooKeeper; `group-instance.xml` is refused (use "
+                + "`default-instance.xml` = ZooKeeper, which needs `canal.zkServers` (without it the destination "
+                + "does not start and the log says `canal.zkServers ... must be set`; canal would try a ZooKeeper on "
+                + "`127.0.0.1:2181`); `group-instance.xml` is refused (use "
                 + "`sluice.instance.merge.sources`)");
         key("canal.instance.<dest>.mode", "`canal.instance.global.mode`", "per-destination override");
         key("canal.instance.<dest>.lazy", "`canal.instance.global.lazy`", "per-destination override");

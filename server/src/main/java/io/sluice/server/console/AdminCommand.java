@@ -1,6 +1,6 @@
 package io.sluice.server.console;
 
-import io.sluice.server.metrics.AdminClient;
+import io.sluice.server.admin.AdminClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

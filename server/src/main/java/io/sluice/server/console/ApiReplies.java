@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.admin.HttpReplies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -27,7 +27,7 @@ final class ApiReplies {
     }
 
     static void json(HttpExchange ex, int status, Object body) throws IOException {
-        StatusServer.respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
+        HttpReplies.respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     /** The JSON object of a POST body, or null after answering 400. */

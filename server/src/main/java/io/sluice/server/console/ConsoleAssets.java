@@ -2,7 +2,7 @@ package io.sluice.server.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.admin.HttpReplies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -28,26 +28,26 @@ public final class ConsoleAssets implements HttpHandler {
         if (!ex.getRequestMethod().equals("GET")) {
             ex.getRequestBody().close();
             ex.getResponseHeaders().set("Allow", "GET");
-            StatusServer.respondText(ex, 405, "the console's files are read with GET\n");
+            HttpReplies.respondText(ex, 405, "the console's files are read with GET\n");
             return;
         }
         String path = ex.getRequestURI().getPath();
         if (path.equals("/console")) {
             ex.getResponseHeaders().set("Location", "/console/");
-            StatusServer.respondText(ex, 302, "/console/\n");
+            HttpReplies.respondText(ex, 302, "/console/\n");
             return;
         }
         String name = path.equals("/console/") ? "index.html"
                 : path.startsWith("/console/") ? path.substring("/console/".length()) : "";
         String type = FILES.get(name);
         if (type == null) {
-            StatusServer.respondText(ex, 404, "no such file\n");
+            HttpReplies.respondText(ex, 404, "no such file\n");
             return;
         }
         byte[] body;
         try (InputStream in = ConsoleAssets.class.getResourceAsStream("/console/" + name)) {
             if (in == null) {
-                StatusServer.respondText(ex, 404, "no such file\n");
+                HttpReplies.respondText(ex, 404, "no such file\n");
                 return;
             }
             body = in.readAllBytes();
@@ -57,6 +57,6 @@ public final class ConsoleAssets implements HttpHandler {
         ex.getResponseHeaders().set("X-Frame-Options", "DENY");
         ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        StatusServer.respond(ex, 200, type, body);
+        HttpReplies.respond(ex, 200, type, body);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.server.ha;
 
+import io.sluice.server.meta.Fence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.sluice.server.ha;
 
+import io.sluice.server.meta.Fence;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

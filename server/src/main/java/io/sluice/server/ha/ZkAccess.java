@@ -1,6 +1,6 @@
 package io.sluice.server.ha;
 
-import io.sluice.server.config.SecuritySettings;
+import io.sluice.server.meta.NodeAccess;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who Sluice is to ZooKeeper and who may touch the nodes it creates (docs/security.md, "ZooKeeper"). Every
- * ZooKeeper client of the server and of {@code bin/config.sh} is built by {@link #builder}: with
+ * Who Sluice is to ZooKeeper and who may touch the nodes it creates (docs/security.md, "ZooKeeper"). The
+ * ZooKeeper client of the server and that of {@code bin/config.sh} are built by {@link #builder}: with
  * {@code sluice.zookeeper.digest} it authenticates with that digest identity, with
  * {@code sluice.zookeeper.sasl.principal} through SASL (the JAAS {@code Client} section), and every node it
  * creates carries {@link #aclFor(String) these ACLs}:
@@ -35,37 +35,42 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Without either key, nodes are created world-open as before (canal's behaviour).
  */
-public final class ZkAccess implements ACLProvider {
+public final class ZkAccess implements ACLProvider, NodeAccess {
 
     private static final Logger log = LoggerFactory.getLogger(ZkAccess.class);
 
     private static final Id ANYONE = ZooDefs.Ids.ANYONE_ID_UNSAFE;
 
     private final List<Id> identities;
+    /** {@code user:password} of the digest identity, "" for none. */
+    private final String digest;
 
-    private ZkAccess(List<Id> identities) {
+    private ZkAccess(List<Id> identities, String digest) {
         this.identities = List.copyOf(identities);
+        this.digest = digest;
     }
 
-    /** The access of these settings; world-open when they name no identity. */
-    public static ZkAccess of(SecuritySettings security) {
+    /**
+     * The access of {@code sluice.zookeeper.digest} and {@code sluice.zookeeper.sasl.principal}; world-open when both
+     * are empty.
+     */
+    public static ZkAccess of(String digest, String saslPrincipal) {
         List<Id> ids = new ArrayList<>();
-        if (!security.zkDigest().isEmpty()) {
-            ids.add(new Id("digest", digest(security.zkDigest())));
+        if (!digest.isEmpty()) {
+            ids.add(new Id("digest", digest(digest)));
         }
-        if (!security.zkSaslPrincipal().isEmpty()) {
-            ids.add(new Id("sasl", security.zkSaslPrincipal()));
+        if (!saslPrincipal.isEmpty()) {
+            ids.add(new Id("sasl", saslPrincipal));
         }
-        return new ZkAccess(ids);
+        return new ZkAccess(ids, digest);
     }
 
-    /** A client builder with Sluice's identity and ACLs; the caller sets timeouts and the retry policy. */
-    public static CuratorFrameworkFactory.Builder builder(String connect, SecuritySettings security) {
-        ZkAccess access = of(security);
+    /** A client builder with this identity and these ACLs; the caller sets timeouts and the retry policy. */
+    public CuratorFrameworkFactory.Builder builder(String connect) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder().connectString(connect)
-                .aclProvider(access);
-        if (!security.zkDigest().isEmpty()) {
-            builder.authorization("digest", security.zkDigest().getBytes(StandardCharsets.UTF_8));
+                .aclProvider(this);
+        if (!digest.isEmpty()) {
+            builder.authorization("digest", digest.getBytes(StandardCharsets.UTF_8));
         }
         return builder;
     }
@@ -129,6 +134,7 @@ public final class ZkAccess implements ACLProvider {
      *
      * @return how many nodes were changed
      */
+    @Override
     public int secure(CuratorFramework zk, String path) throws Exception {
         if (identities.isEmpty()) {
             return 0;

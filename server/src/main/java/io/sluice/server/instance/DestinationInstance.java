@@ -7,20 +7,15 @@ import io.sluice.server.meta.ClientIdentity;
 import io.sluice.server.meta.LogPosition;
 import io.sluice.server.meta.MetaStore;
 import io.sluice.server.meta.Subscription;
-import io.sluice.server.meta.Subscription;
 import io.sluice.server.parser.ChangeSource;
-import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.SourcePositions;
 import io.sluice.server.sink.MergingSink;
 import io.sluice.server.sink.SinkStages;
 import io.sluice.server.sink.StoreSink;
-import io.sluice.server.sink.TransformLoader;
-import io.sluice.server.sink.lookup.LookupSettings;
 import io.sluice.server.sink.lookup.LookupTransform;
 import io.sluice.server.store.RingBufferStore;
 import io.sluice.server.store.Slice;
-import io.sluice.server.tls.MasterTls;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One destination: the wiring of its source(s), sink, store and meta, and canal's embedded-server
- * operations on them. {@link #start()} builds a fresh store and sink, reloads the subscriptions and cursors
- * from meta, and starts the source(s) from the earliest client cursor; {@link #stop()} stops the sources
- * first (nothing new comes in), persists the cursors and drops the store. Batches in flight do not survive
- * a stop: after a restart ids begin at 1 and everything after each client's last ack comes again — but
- * nothing a client acked, not even part of a transaction (entries already acked are skipped per client).
+ * One destination: the lifecycle of its source(s), sink, store and meta (put together by
+ * {@link DestinationWiring}), and canal's embedded-server operations on them. {@link #start()} has a fresh store
+ * and sink built, reloads the subscriptions and cursors from meta, and starts the source(s) from the earliest
+ * client cursor; {@link #stop()} stops the sources first (nothing new comes in), persists the cursors and drops
+ * the store. Batches in flight do not survive a stop: after a restart ids begin at 1 and everything after each
+ * client's last ack comes again — but nothing a client acked, not even part of a transaction (entries already
+ * acked are skipped per client).
  */
 public final class DestinationInstance implements Destination {
 
@@ -126,27 +122,20 @@ public final class DestinationInstance implements Destination {
         metaStarted = true;
         draining = false;
         frozen = false;
-        RingBufferStore store = new RingBufferStore(config.store());
-        StoreSink sink;
-        List<LookupTransform> lookups = new ArrayList<>();
+        DestinationWiring.Pipeline pipeline;
         try {
-            for (LookupSettings l : config.lookups()) {
-                SourceConfig master = config.sources().get(0);
-                lookups.add(new LookupTransform(l, MasterTls.of(config.ssl(), master.host(), master.port())));
-            }
-            sink = new StoreSink(config.filters(), SinkStages.of(config.filters(), config.rowFilter(), lookups,
-                    TransformLoader.load(config.transforms(), config.asProperties(), getClass().getClassLoader())), store);
+            pipeline = DestinationWiring.pipeline(config);
         } catch (RuntimeException e) {
-            lookups.forEach(LookupTransform::close);
             meta.stop();
             metaStarted = false;
             throw e;
         }
+        StoreSink sink = pipeline.sink();
         MergingSink merge = config.isMerged()
                 ? new MergingSink(name(), List.copyOf(sourcesByName.keySet()), config.mergeMaxWaitMillis(),
                 config.store().capacity(), sink::put)
                 : null;
-        Running r = new Running(store, sink, merge, List.copyOf(lookups));
+        Running r = new Running(pipeline.store(), sink, merge, pipeline.lookups());
         for (Subscription s : meta.subscriptions()) {
             r.sessions.put(s.client().clientId(), newSession(r, s.client(), s.filter()));
         }

@@ -5,12 +5,9 @@ import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.ConfigSource;
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.ServerConfig;
-import io.sluice.server.ha.Fence;
 import io.sluice.server.ha.HaCoordinator;
-import io.sluice.server.meta.FileMetaStore;
-import io.sluice.server.meta.MemoryMetaStore;
+import io.sluice.server.meta.Fence;
 import io.sluice.server.meta.MetaStore;
-import io.sluice.server.meta.ZooKeeperMetaStore;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,15 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import io.sluice.server.ha.ZkAccess;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The destinations one server runs (canal's CanalController): builds a {@link DestinationInstance} per
- * configured destination with the meta store its mode asks for, starts them (lazy ones on their first
+ * configured destination, put together by {@link DestinationWiring}, starts them (lazy ones on their first
  * subscribe), and with {@code canal.auto.scan} watches the conf dir every {@code canal.auto.scan.interval}
  * seconds: a new destination directory starts an instance, a removed one stops it, a changed
  * instance.properties restarts it with the new settings (from its last ack). A change that does not load
@@ -52,34 +46,30 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
 
     private final ServerConfig server;
     private final ConfigLoader loader;
-    private final ChangeSourceFactory sources;
+    private final DestinationWiring wiring;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<String, RouteGroup> groups = new HashMap<>();
     private final Map<String, Long> reportedBad = new HashMap<>();
     private ScheduledExecutorService scanner;
-    private CuratorFramework zk;
-    private final boolean ownsZk;
     /** Null without HA: every destination runs here. */
     private final HaCoordinator ha;
     /** The fence of each destination this server is currently the elected active server of. */
     private final Map<String, Fence> activeFences = new ConcurrentHashMap<>();
     private DestinationDefinitions definitions;
 
+    /** Without ZooKeeper and HA, every destination reading through {@code sources} (tests). */
     public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources) {
-        this(server, loader, sources, null, null);
+        this(server, loader, new DestinationWiring(server, null, sources), null);
     }
 
     /**
-     * @param zk a ZooKeeper client to share (ZooKeeper meta, HA), or null to create one when a destination needs it
-     * @param ha with HA, a destination runs here only while this server is its elected active server
+     * @param wiring builds each destination's parts (with the server's ZooKeeper client, if any)
+     * @param ha     with HA, a destination runs here only while this server is its elected active server
      */
-    public DestinationRegistry(ServerConfig server, ConfigLoader loader, ChangeSourceFactory sources,
-                               CuratorFramework zk, HaCoordinator ha) {
+    public DestinationRegistry(ServerConfig server, ConfigLoader loader, DestinationWiring wiring, HaCoordinator ha) {
         this.server = server;
         this.loader = loader;
-        this.sources = sources;
-        this.zk = zk;
-        this.ownsZk = zk == null;
+        this.wiring = wiring;
         this.ha = ha;
     }
 
@@ -90,7 +80,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
      */
     public synchronized void start() {
         definitions = server.configSource() == ConfigSource.ZOOKEEPER
-                ? new ZooKeeperDefinitions(server, loader, zooKeeper())
+                ? new ZooKeeperDefinitions(server, loader, wiring.zooKeeper())
                 : new ConfDirDefinitions(server, loader);
         Map<String, InstanceConfig> configs = new LinkedHashMap<>();
         for (String name : definitions.names()) {
@@ -263,7 +253,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     private void launch(InstanceConfig config, Set<String> leaders, Map<String, InstanceConfig> all) {
         String name = config.destination();
         InstanceConfig effective = config;
-        ChangeSourceFactory factory = sources;
+        ChangeSourceFactory factory = wiring.sources();
         if (config.isRouted()) {
             InstanceConfig leader = all.get(config.routeFrom());
             if (leader == null) {
@@ -279,7 +269,7 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
         } else if (leaders.contains(name)) {
             factory = group(config).factory();
         }
-        MetaStore meta = meta(effective);
+        MetaStore meta = wiring.meta(effective, this::stopFenced);
         DestinationInstance instance = new DestinationInstance(effective, meta, factory);
         Running previous = running.put(name, new Running(instance, meta, definitions.fingerprint(name), leaders.contains(name)));
         if (ha == null) {
@@ -346,46 +336,28 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
     }
 
     private static void startFenced(Running r, Fence fence) {
-        if (r.meta() instanceof ZooKeeperMetaStore zkMeta) {
-            zkMeta.useFence(fence);
-        }
+        r.meta().useFence(fence);
         r.instance().start();
     }
 
     private RouteGroup group(InstanceConfig leader) {
-        RouteGroup g = groups.computeIfAbsent(leader.destination(), n -> new RouteGroup(n, leader, sources));
+        RouteGroup g = groups.computeIfAbsent(leader.destination(), n -> new RouteGroup(n, leader, wiring.sources()));
         g.leaderConfig(leader);
         return g;
     }
 
-    private MetaStore meta(InstanceConfig config) {
-        String name = config.destination();
-        return switch (config.metaMode()) {
-            case MEMORY -> new MemoryMetaStore(name);
-            case FILE -> new FileMetaStore(name, server.fileDataDir(), server.fileFlushPeriodMs());
-            case ZOOKEEPER -> new ZooKeeperMetaStore(name, zooKeeper(), server.zkFlushPeriodMs(), stale -> {
-                LOG.error("destination {} stops: another server owns its positions now", name);
-                Thread t = new Thread(() -> instance(name).ifPresent(DestinationInstance::stop), "fenced-" + name);
-                t.setDaemon(true);
-                t.start();
-            }).withAccess(ZkAccess.of(server.security()));
-        };
+    /** Another server owns the destination's ZooKeeper positions now: it stops here, off the meta store's thread. */
+    private void stopFenced(String name) {
+        LOG.error("destination {} stops: another server owns its positions now", name);
+        Thread t = new Thread(() -> instance(name).ifPresent(DestinationInstance::stop), "fenced-" + name);
+        t.setDaemon(true);
+        t.start();
     }
 
-    private synchronized CuratorFramework zooKeeper() {
-        if (zk != null) {
-            return zk;
-        }
-        if (zk == null) {
-            // canal's default-instance.xml falls back to a local ZooKeeper when canal.zkServers is empty
-            String connect = server.hasZooKeeper() ? server.zkServers() : "127.0.0.1:2181";
-            zk = ZkAccess.builder(connect, server.security()).retryPolicy(new ExponentialBackoffRetry(1000, 3)).build();
-            zk.start();
-        }
-        return zk;
-    }
-
-    /** Stops the scanner and every instance (positions are flushed by each instance's meta). */
+    /**
+     * Stops the scanner and every instance (positions are flushed by each instance's meta). The server's ZooKeeper
+     * client is not closed here: the server closes it after every user of it.
+     */
     @Override
     public synchronized void close() {
         if (scanner != null) {
@@ -411,9 +383,5 @@ public final class DestinationRegistry implements Destinations, AutoCloseable {
             }
         }
         running.clear();
-        if (zk != null && ownsZk) {
-            zk.close();
-            zk = null;
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.sluice.server.meta;
 
-import io.sluice.server.OwnerOnly;
+import io.sluice.server.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

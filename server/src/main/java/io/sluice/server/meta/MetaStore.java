@@ -68,4 +68,12 @@ public interface MetaStore {
         }
         return min == null ? SourcePositions.NONE : min;
     }
+
+    /**
+     * Under HA: makes the following position writes conditional on this server still being the destination's
+     * active server. Only a store that servers share (ZooKeeper) can be overwritten by another server; the others
+     * have nothing to fence. Call before {@link #start()}.
+     */
+    default void useFence(Fence fence) {
+    }
 }

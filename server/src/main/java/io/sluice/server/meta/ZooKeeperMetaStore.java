@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.CuratorEventType;
@@ -20,7 +19,6 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.KeeperException;
-import io.sluice.server.ha.Fence;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +75,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     private volatile boolean fenced;
     /** The HA election's proof of ownership; when set, every cursor write is conditional on it too. */
     private volatile Fence epoch;
-    private ZkAccess access = ZkAccess.of(new io.sluice.server.config.SecuritySettings("", "", 0, "", ""));
+    private NodeAccess access = NodeAccess.OPEN;
 
     public ZooKeeperMetaStore(String destination, CuratorFramework zk, long flushPeriodMs,
                               Consumer<StaleCursorException> onFenced) {
@@ -88,7 +86,7 @@ public final class ZooKeeperMetaStore implements MetaStore {
     }
 
     /** The ACLs of the nodes this store creates and adopts (docs/security.md); world-open by default. */
-    public ZooKeeperMetaStore withAccess(ZkAccess zkAccess) {
+    public ZooKeeperMetaStore withAccess(NodeAccess zkAccess) {
         this.access = zkAccess;
         return this;
     }
@@ -112,10 +110,11 @@ public final class ZooKeeperMetaStore implements MetaStore {
 
     /**
      * Makes every following cursor write conditional on the destination's epoch node still having the version
-     * this server set when it became active ({@link io.sluice.server.ha.DestinationElection}). Per-cursor
+     * this server set when it became active ({@code ha/DestinationElection}). Per-cursor
      * versions alone leave a window in which a server that lost its session, writing before the new active's
      * first write, would make the new active look stale; the epoch check closes it. Call before {@link #start()}.
      */
+    @Override
     public void useFence(Fence fence) {
         this.epoch = fence;
     }

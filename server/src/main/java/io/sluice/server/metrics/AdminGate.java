@@ -2,6 +2,7 @@ package io.sluice.server.metrics;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import io.sluice.server.admin.HttpReplies;
 import io.sluice.server.net.FailedLogins;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -106,7 +107,7 @@ final class AdminGate extends Filter {
 
     private static void refuse(HttpExchange ex, int code, String reason) throws IOException {
         ex.getRequestBody().close();
-        StatusServer.respondText(ex, code, reason + "\n");
+        HttpReplies.respondText(ex, code, reason + "\n");
     }
 
     @Override

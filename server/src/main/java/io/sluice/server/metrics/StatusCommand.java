@@ -2,6 +2,7 @@ package io.sluice.server.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.server.admin.AdminClient;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,14 +2,12 @@ package io.sluice.server.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.server.admin.HttpReplies;
 import io.sluice.server.net.FailedLogins;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +48,14 @@ public final class StatusServer implements AutoCloseable {
             return t;
         }));
         this.gate = new AdminGate(admin, failures);
-        http.createContext("/metrics", ex -> respond(ex, 200, metrics.contentType(), metrics.scrape()));
-        // the console's page and script, which hold no data: what they show comes from the gated endpoints
-        http.createContext("/console", new io.sluice.server.console.ConsoleAssets());
+        http.createContext("/metrics", ex -> HttpReplies.respond(ex, 200, metrics.contentType(), metrics.scrape()));
         addHandler("/status", ex -> {
             Map<String, Object> body = new LinkedHashMap<>(serverInfo.get());
             body.put("destinations", destinations.get());
-            respond(ex, 200, "application/json", json.writeValueAsBytes(body));
+            HttpReplies.respond(ex, 200, "application/json", json.writeValueAsBytes(body));
         });
         // any other path: behind the gate too, so that an unauthenticated caller learns nothing about what exists
-        addHandler("/", ex -> respondText(ex, 404, "no such endpoint\n"));
+        addHandler("/", ex -> HttpReplies.respondText(ex, 404, "no such endpoint\n"));
     }
 
     /**
@@ -70,6 +66,11 @@ public final class StatusServer implements AutoCloseable {
         http.createContext(path, handler).getFilters().add(gate);
     }
 
+    /** A path served without credentials: only for what holds no data (the console's page and script). */
+    public void addOpenHandler(String path, HttpHandler handler) {
+        http.createContext(path, handler);
+    }
+
     public void start() {
         http.start();
         log.info("metrics on http://{}:{}/metrics (open), admin endpoints (/status, /snapshot, ...) with credentials",
@@ -78,20 +79,6 @@ public final class StatusServer implements AutoCloseable {
 
     public int port() {
         return http.getAddress().getPort();
-    }
-
-    public static void respond(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
-        try (ex) {
-            ex.getResponseHeaders().set("Content-Type", contentType);
-            ex.sendResponseHeaders(code, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    public static void respondText(HttpExchange ex, int code, String text) throws IOException {
-        respond(ex, code, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.sluice.server.metrics.StatusServer;
+import io.sluice.server.admin.HttpReplies;
 import io.sluice.server.position.SnapshotProgress;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -106,11 +106,11 @@ public final class SnapshotService {
             ObjectNode body = JSON.createObjectNode();
             body.put("status", a.httpStatus());
             body.put("message", a.message());
-            StatusServer.respond(ex, a.httpStatus(), "application/json", JSON.writeValueAsBytes(body));
+            HttpReplies.respond(ex, a.httpStatus(), "application/json", JSON.writeValueAsBytes(body));
         } else if (method.equals("GET")) {
             String destination = q.get("destination");
             if (destination == null || sources.apply(destination).isEmpty()) {
-                StatusServer.respondText(ex, 404, "no destination " + destination + " on this server\n");
+                HttpReplies.respondText(ex, 404, "no destination " + destination + " on this server\n");
                 return;
             }
             ArrayNode list = JSON.createArrayNode();
@@ -130,10 +130,10 @@ public final class SnapshotService {
                     n.put("lastError", s.lastError());
                 }
             }
-            StatusServer.respond(ex, 200, "application/json", JSON.writeValueAsBytes(list));
+            HttpReplies.respond(ex, 200, "application/json", JSON.writeValueAsBytes(list));
         } else {
             ex.getResponseHeaders().set("Allow", "GET, POST");
-            StatusServer.respondText(ex, 405, "use POST /snapshot with {\"destination\": \"<name>\", \"table\": \"<schema.table>\"}\n");
+            HttpReplies.respondText(ex, 405, "use POST /snapshot with {\"destination\": \"<name>\", \"table\": \"<schema.table>\"}\n");
         }
     }
 

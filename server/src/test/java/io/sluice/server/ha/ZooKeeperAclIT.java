@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.server.config.ConfigLoader;
 import io.sluice.server.config.InstanceConfig;
-import io.sluice.server.config.SecuritySettings;
 import io.sluice.server.config.ServerConfig;
 import io.sluice.server.config.zookeeper.ZkConfigStore;
 import io.sluice.server.meta.ClientCursor;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ZooKeeperAclIT {
 
-    private static final SecuritySettings SLUICE = new SecuritySettings("", "", 0, "sluice:zk-s3cret", "");
+    private static final ZkAccess SLUICE = ZkAccess.of("sluice:zk-s3cret", "");
     private static final ClientIdentity CLIENT = new ClientIdentity("example", (short) 1001);
 
     @TempDir
@@ -59,8 +58,8 @@ class ZooKeeperAclIT {
         server.close();
     }
 
-    private CuratorFramework connect(SecuritySettings identity) {
-        CuratorFramework zk = ZkAccess.builder(server.getConnectString(), identity).retryPolicy(new RetryOneTime(100))
+    private CuratorFramework connect(ZkAccess identity) {
+        CuratorFramework zk = identity.builder(server.getConnectString()).retryPolicy(new RetryOneTime(100))
                 .build();
         zk.start();
         clients.add(zk);
@@ -90,7 +89,7 @@ class ZooKeeperAclIT {
         assertThatThrownBy(() -> stranger.getChildren().forPath("/sluice/config/destinations"))
                 .isInstanceOf(KeeperException.NoAuthException.class);
 
-        CuratorFramework wrongDigest = connect(new SecuritySettings("", "", 0, "sluice:guess", ""));
+        CuratorFramework wrongDigest = connect(ZkAccess.of("sluice:guess", ""));
         assertThatThrownBy(() -> wrongDigest.getData().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
 
         // another Sluice server (or bin/config.sh) with the digest reads it
@@ -100,7 +99,7 @@ class ZooKeeperAclIT {
     @Test
     void aClientWithoutTheDigestCanReadButNotWriteACursor() throws Exception {
         ZooKeeperMetaStore meta = new ZooKeeperMetaStore("example", connect(SLUICE), 0, null)
-                .withAccess(ZkAccess.of(SLUICE));
+                .withAccess(SLUICE);
         meta.start();
         meta.subscribe(CLIENT, "shop\\..*");
         BinlogPosition p = new BinlogPosition("mysql-bin.000003", 4567, "", 1, 1700000000000L);
@@ -131,8 +130,8 @@ class ZooKeeperAclIT {
         open.create().creatingParentsIfNeeded().forPath("/otter/canal/destinations/old/1001/cursor", "{}".getBytes());
 
         CuratorFramework sluice = connect(SLUICE);
-        assertThat(ZkAccess.of(SLUICE).secure(sluice, "/sluice")).isPositive();
-        assertThat(ZkAccess.of(SLUICE).secure(sluice, ZkPaths.ROOT)).isPositive();
+        assertThat(SLUICE.secure(sluice, "/sluice")).isPositive();
+        assertThat(SLUICE.secure(sluice, ZkPaths.ROOT)).isPositive();
 
         assertThatThrownBy(() -> open.getData().forPath(ZkConfigStore.path("old")))
                 .isInstanceOf(KeeperException.NoAuthException.class);

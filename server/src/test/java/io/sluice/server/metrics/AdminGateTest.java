@@ -2,6 +2,7 @@ package io.sluice.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.server.admin.HttpReplies;
 import io.sluice.server.net.FailedLogins;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ class AdminGateTest {
         // stands for any endpoint added later (snapshot requests, client drops): the gate covers it unasked
         server.addHandler("/later", ex -> {
             posted.add(ex.getRequestMethod() + " " + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            StatusServer.respondText(ex, 202, "done\n");
+            HttpReplies.respondText(ex, 202, "done\n");
         });
         server.start();
     }

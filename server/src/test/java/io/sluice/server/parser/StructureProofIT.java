@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
+import io.sluice.server.ha.ZkPaths;
 import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.testkit.TestDatabase;
@@ -31,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(TestDatabaseExtension.class)
 @Timeout(180)
 class StructureProofIT {
+
+    /** Where the server keeps the history of destination "example" (DestinationWiring). */
+    private static final String NODE = ZkPaths.destination("example") + "/sluice-schema/example";
 
     /** What each row is, column by column in the table's order when it was written. */
     private static final List<String> EXPECTED = List.of(
@@ -100,7 +104,7 @@ class StructureProofIT {
             TestDatabase.BinlogCoordinates created = db.masterStatus();
             ResumePoint acked;
             try (LiveParser active = new LiveParser(db, schema, b -> b.journal(created.file(), created.position()),
-                    new ZooKeeperSchemaHistoryStore(zk, "example", "example")).start(null)) {
+                    new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example"))).start(null)) {
                 // seeded before the DDL: a parser that reads the master's tables while they change cannot prove them
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> active.parser.status().state() == ParserStatus.State.STREAMING);
@@ -115,7 +119,7 @@ class StructureProofIT {
             }
             db.execute("INSERT INTO " + schema + ".t (id, c, b, d) VALUES (5, 'c5', 'b5', 55)");
             try (LiveParser standby = new LiveParser(db, schema, b -> { },
-                    new ZooKeeperSchemaHistoryStore(zk, "example", "example")).start(acked)) {
+                    new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example"))).start(acked)) {
                 standby.awaitRows(4);
                 assertThat(delivered(standby)).as("rows 2 to 5, each under its own names, none flagged")
                         .containsExactlyElementsOf(EXPECTED.subList(1, 5).stream().map(r -> "null|" + r).toList());

@@ -13,9 +13,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import io.sluice.server.OwnerOnly;
+import io.sluice.server.files.OwnerOnly;
 import io.sluice.server.config.Secrets;
-import io.sluice.server.config.SecuritySettings;
 import io.sluice.server.ha.ZkAccess;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -69,7 +68,7 @@ public final class ConfigCommand {
                     + confDir.resolve("canal.properties") + ")" : ""));
             System.exit(2);
         }
-        try (CuratorFramework zk = ZkAccess.builder(zkServers, zkIdentity(confDir)).sessionTimeoutMs(10_000)
+        try (CuratorFramework zk = zkIdentity(confDir).builder(zkServers).sessionTimeoutMs(10_000)
                 .connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 3)).build()) {
             zk.start();
             if (!zk.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -226,7 +225,7 @@ public final class ConfigCommand {
      * of canal.properties; {@code SLUICE_ZK_DIGEST} overrides the digest), so that pushed nodes get the servers' ACLs
      * and protected nodes can be read.
      */
-    private static SecuritySettings zkIdentity(Path confDir) {
+    private static ZkAccess zkIdentity(Path confDir) {
         Properties p = new Properties();
         Path file = confDir.resolve("canal.properties");
         if (Files.isRegularFile(file)) {
@@ -238,7 +237,7 @@ public final class ConfigCommand {
         }
         String env = System.getenv("SLUICE_ZK_DIGEST");
         String digest = env != null && !env.isBlank() ? env.trim() : p.getProperty("sluice.zookeeper.digest", "").trim();
-        return new SecuritySettings("", "", 0, digest, p.getProperty("sluice.zookeeper.sasl.principal", "").trim());
+        return ZkAccess.of(digest, p.getProperty("sluice.zookeeper.sasl.principal", "").trim());
     }
 
     private static String zkServersOf(Path confDir) {

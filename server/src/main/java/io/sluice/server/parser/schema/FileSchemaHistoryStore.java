@@ -2,7 +2,7 @@ package io.sluice.server.parser.schema;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.server.OwnerOnly;
+import io.sluice.server.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

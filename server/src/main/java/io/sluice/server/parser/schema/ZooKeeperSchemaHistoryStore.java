@@ -2,7 +2,6 @@ package io.sluice.server.parser.schema;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.server.ha.ZkPaths;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * a reader sees either the old or the new history, never a torn one. Old generations are deleted afterwards.
  *
  * <p>The switch is conditional on the node's version as this store last saw it and, under HA, on the
- * destination's epoch node ({@link ZkPaths#epoch}) as it was when this store loaded (which is after its server
+ * destination's epoch node (canal's layout, {@code ha/ZkPaths}) as it was when this store loaded (which is after its server
  * became active): a server that lost the destination cannot overwrite the history of the new active.
  */
 public final class ZooKeeperSchemaHistoryStore implements SchemaHistoryStore {
@@ -53,22 +52,19 @@ public final class ZooKeeperSchemaHistoryStore implements SchemaHistoryStore {
     record Header(String generation, int chunks, long bytes) {
     }
 
-    public ZooKeeperSchemaHistoryStore(CuratorFramework zk, String destination, String source) {
-        this(zk, destination, source, CHUNK_BYTES);
+    /**
+     * @param path      the history's node, {@code /otter/canal/destinations/<dest>/sluice-schema/<source>}
+     * @param epochPath the destination's epoch node, which HA bumps at every new active server
+     */
+    public ZooKeeperSchemaHistoryStore(CuratorFramework zk, String path, String epochPath) {
+        this(zk, path, epochPath, CHUNK_BYTES);
     }
 
-    ZooKeeperSchemaHistoryStore(CuratorFramework zk, String destination, String source, int chunkBytes) {
-        if (source == null || source.isBlank() || source.contains("/")) {
-            throw new IllegalArgumentException("invalid source name for a schema history node: " + source);
-        }
+    ZooKeeperSchemaHistoryStore(CuratorFramework zk, String path, String epochPath, int chunkBytes) {
         this.zk = zk;
-        this.path = path(destination, source);
-        this.epochPath = ZkPaths.epoch(destination);
+        this.path = path;
+        this.epochPath = epochPath;
         this.chunkBytes = chunkBytes;
-    }
-
-    public static String path(String destination, String source) {
-        return ZkPaths.destination(destination) + "/sluice-schema/" + source;
     }
 
     public String path() {

@@ -6,8 +6,6 @@ import io.sluice.protocol.entry.CanalEntry.EventType;
 import io.sluice.protocol.entry.CanalEntry.RowChange;
 import io.sluice.protocol.entry.CanalEntry.RowData;
 import io.sluice.server.entry.ParsedEntry;
-import io.sluice.server.tls.MasterTls;
-import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,7 +38,7 @@ public final class LookupTransform implements AutoCloseable {
     static final String FAILED_PROP = "sluice.lookup.failed";
 
     private final LookupSettings settings;
-    private final MasterTls masterTls;
+    private final MasterConnector master;
     private final LookupCache cache;
     private final String query;
     private Connection connection;
@@ -51,12 +49,13 @@ public final class LookupTransform implements AutoCloseable {
     }
 
     /**
-     * @param masterTls the destination's TLS towards its master, used when the lookup reads the master (no
-     *                  {@code jdbc.url} of its own); a lookup's own URL carries its own driver options
+     * @param master opens connections to the destination's master with its TLS settings, used when the lookup
+     *               reads the master (no {@code jdbc.url} of its own); a lookup's own URL carries its own driver
+     *               options
      */
-    public LookupTransform(LookupSettings settings, MasterTls masterTls) {
+    public LookupTransform(LookupSettings settings, MasterConnector master) {
         this.settings = settings;
-        this.masterTls = masterTls;
+        this.master = master;
         this.cache = new LookupCache(settings.cacheSize(), settings.cacheTtl());
         StringBuilder sql = new StringBuilder("SELECT ").append(quote(settings.fromKeyColumn()));
         for (String c : settings.columns()) {
@@ -242,17 +241,13 @@ public final class LookupTransform implements AutoCloseable {
     }
 
     private Connection open() throws SQLException {
-        if (!settings.readsMaster() || masterTls == null) {
+        if (!settings.readsMaster() || master == null) {
             return DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
         }
         java.util.Properties p = new java.util.Properties();
         p.setProperty("user", settings.user());
         p.setProperty("password", settings.password());
-        try {
-            return masterTls.connect(settings.jdbcUrl(), p);
-        } catch (MasterTlsException e) {
-            throw new SQLException(e.getMessage(), "08000", e);
-        }
+        return master.connect(settings.jdbcUrl(), p);
     }
 
     private void closeConnection() {

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ZooKeeperSchemaHistoryStoreTest {
 
+    /** Where the server keeps the history of destination "example" (DestinationWiring). */
+    private static final String NODE = ZkPaths.destination("example") + "/sluice-schema/example";
+
     private TestingServer server;
     private CuratorFramework zk;
 
@@ -40,11 +43,11 @@ class ZooKeeperSchemaHistoryStoreTest {
 
     @Test
     void aServerThatNeverRanTheDestinationReadsTheHistoryAnotherWrote() {
-        SchemaHistory a = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example"));
+        SchemaHistory a = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example")));
         a.apply(at(100), "shop", "CREATE TABLE t (id INT, a INT, b VARCHAR(10))");
         a.apply(at(200), "shop", "ALTER TABLE t DROP COLUMN a");
 
-        SchemaHistory b = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example"));
+        SchemaHistory b = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example")));
         b.rewindTo(at(150));
         assertThat(b.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a", "b");
         assertThat(b.provenAt("shop", "t", at(150))).isTrue();
@@ -52,7 +55,7 @@ class ZooKeeperSchemaHistoryStoreTest {
 
     @Test
     void aHistoryLargerThanANodeIsCutIntoChunksAndOldOnesAreDeleted() throws Exception {
-        ZooKeeperSchemaHistoryStore store = new ZooKeeperSchemaHistoryStore(zk, "example", "example", 64);
+        ZooKeeperSchemaHistoryStore store = new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example"), 64);
         SchemaHistory history = new SchemaHistory(store);
         for (int i = 0; i < 20; i++) {
             history.apply(at(100 + i), "shop", "CREATE TABLE t" + i + " (id INT, name VARCHAR(" + (10 + i) + "))");
@@ -60,7 +63,7 @@ class ZooKeeperSchemaHistoryStoreTest {
         java.util.List<String> chunks = zk.getChildren().forPath(store.path());
         assertThat(chunks).hasSizeGreaterThan(1);
         assertThat(chunks.stream().map(c -> c.replaceAll("-\\d+$", "")).distinct()).as("one generation").hasSize(1);
-        SchemaHistory reread = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example", 64));
+        SchemaHistory reread = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example"), 64));
         assertThat(reread.tables()).hasSize(20);
         assertThat(reread.find("shop", "t19").columns()).extracting(ColumnDef::name).containsExactly("id", "name");
     }
@@ -68,15 +71,15 @@ class ZooKeeperSchemaHistoryStoreTest {
     @Test
     void aServerThatLostTheDestinationCannotOverwriteTheNewActivesHistory() throws Exception {
         zk.create().creatingParentsIfNeeded().forPath(ZkPaths.epoch("example"), new byte[0]);
-        SchemaHistory stale = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example"));
+        SchemaHistory stale = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example")));
         stale.apply(at(100), "shop", "CREATE TABLE t (id INT)");
         zk.setData().forPath(ZkPaths.epoch("example"), new byte[0]); // another server became active
-        SchemaHistory active = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example"));
+        SchemaHistory active = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example")));
         active.apply(at(200), "shop", "ALTER TABLE t ADD COLUMN a INT");
 
         assertThatThrownBy(() -> stale.apply(at(300), "shop", "ALTER TABLE t ADD COLUMN b INT"))
                 .isInstanceOf(ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException.class);
-        SchemaHistory after = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, "example", "example"));
+        SchemaHistory after = new SchemaHistory(new ZooKeeperSchemaHistoryStore(zk, NODE, ZkPaths.epoch("example")));
         assertThat(after.find("shop", "t").columns()).extracting(ColumnDef::name).containsExactly("id", "a");
     }
 }

@@ -1,4 +1,4 @@
-package io.sluice.server.metrics;
+package io.sluice.server.admin;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.sluice.server;
+package io.sluice.server.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,8 @@
-package io.sluice.server.meta;
+package io.sluice.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.server.config.ConfigException;
-import io.sluice.server.config.ConfigLoader;
-import io.sluice.server.config.ConfigNotices;
-import io.sluice.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,45 +1,38 @@
-package io.sluice.server;
+package io.sluice.server.instance;
 
 import io.sluice.server.config.InstanceConfig;
 import io.sluice.server.config.NetworkSettings;
 import io.sluice.server.config.SourceConfig;
 import io.sluice.server.config.StartPosition;
-import io.sluice.server.instance.ChangeSourceFactory;
-import io.sluice.server.meta.MetaMode;
 import io.sluice.server.parser.BinlogParser;
 import io.sluice.server.parser.ChangeSource;
 import io.sluice.server.parser.ParserSettings;
 import io.sluice.server.parser.ParserStatus;
-import io.sluice.server.parser.schema.FileSchemaHistoryStore;
-import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.parser.schema.SchemaHistoryState;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
-import io.sluice.server.parser.schema.ZooKeeperSchemaHistoryStore;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
 import io.sluice.server.snapshot.SnapshotMode;
 import io.sluice.server.snapshot.SnapshotSettings;
 import io.sluice.server.snapshot.SnapshotSource;
 import io.sluice.server.tls.MasterTls;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import org.apache.curator.framework.CuratorFramework;
+import java.util.function.BiFunction;
 
 /**
  * Builds a destination's binlog parser from its configuration: canal's instance keys mapped to
- * {@link ParserSettings}, and a schema history kept beside the destination's meta so that a restart at an old
- * position decodes with the table structures of that time: in ZooKeeper with ZooKeeper meta (every server of an
- * HA group reads the one the previous active wrote), else in {@code <canal.file.data.dir>/<destination>/}. Keeps the latest parser of each destination and source for status and metrics.
+ * {@link ParserSettings}, with the schema history store {@link DestinationWiring} chose for the destination. Keeps
+ * the latest parser of each destination and source for status and metrics.
  */
 final class BinlogSourceFactory implements ChangeSourceFactory {
 
-    private final Path dataDir;
-    /** The server's ZooKeeper client (null without canal.zkServers), asked when a destination starts. */
-    private final Supplier<CuratorFramework> zooKeeper;
+    /** (destination, parser name) → where its schema history is kept. */
+    private final BiFunction<InstanceConfig, String, SchemaHistoryStore> historyStores;
     /** destination → source name → its latest parser. */
     private final Map<String, Map<String, BinlogParser>> live = new ConcurrentHashMap<>();
     /** destination → source name → its latest snapshot source. */
@@ -47,13 +40,8 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     /** destination → source name → its schema history store. */
     private final Map<String, Map<String, SchemaHistoryStore>> histories = new ConcurrentHashMap<>();
 
-    BinlogSourceFactory(Path dataDir) {
-        this(dataDir, () -> null);
-    }
-
-    BinlogSourceFactory(Path dataDir, Supplier<CuratorFramework> zooKeeper) {
-        this.dataDir = dataDir;
-        this.zooKeeper = zooKeeper;
+    BinlogSourceFactory(BiFunction<InstanceConfig, String, SchemaHistoryStore> historyStores) {
+        this.historyStores = historyStores;
     }
 
     /**
@@ -63,7 +51,7 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     @Override
     public ChangeSource create(InstanceConfig instance, SourceConfig source, EntrySink sink, TableFilter filter) {
         ParserSettings settings = settingsFor(instance, source);
-        SchemaHistoryStore history = historyStore(instance, settings.destination());
+        SchemaHistoryStore history = historyStores.apply(instance, settings.destination());
         histories.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), history);
         SnapshotSource snapshots = SnapshotSource.create(instance, settings, new SchemaHistory(history), filter, sink);
         live.computeIfAbsent(instance.destination(), d -> new ConcurrentHashMap<>()).put(source.name(), snapshots.parser());
@@ -72,12 +60,12 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
     }
 
     /** The table versions (with the DDL that made each) of a destination's schema histories, for the console. */
-    List<io.sluice.server.parser.schema.SchemaHistoryState.TableVersion> schemaHistory(String destination) {
+    List<SchemaHistoryState.TableVersion> schemaHistory(String destination) {
         Map<String, SchemaHistoryStore> h = histories.get(destination);
         if (h == null) {
             return List.of();
         }
-        List<io.sluice.server.parser.schema.SchemaHistoryState.TableVersion> out = new java.util.ArrayList<>();
+        List<SchemaHistoryState.TableVersion> out = new ArrayList<>();
         for (SchemaHistoryStore store : h.values()) {
             try {
                 out.addAll(store.load().tables());
@@ -140,17 +128,6 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
      */
     static int socketBuffer(int configured) {
         return configured == NetworkSettings.CANAL_DEFAULT_BUFFER ? 0 : configured;
-    }
-
-    private SchemaHistoryStore historyStore(InstanceConfig instance, String name) {
-        if (!instance.tsdbEnable() || instance.metaMode() == MetaMode.MEMORY) {
-            return new MemorySchemaHistoryStore();
-        }
-        CuratorFramework zk = zooKeeper.get();
-        if (instance.metaMode() == MetaMode.ZOOKEEPER && zk != null) {
-            return new ZooKeeperSchemaHistoryStore(zk, instance.destination(), name);
-        }
-        return new FileSchemaHistoryStore(dataDir.resolve(instance.destination()), name);
     }
 
     /** Status of every parser of a destination (one, or one per merged source). */

@@ -1,6 +1,5 @@
-package io.sluice.server.meta;
+package io.sluice.server.config;
 
-import io.sluice.server.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sluice.server;
+package io.sluice.server.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
