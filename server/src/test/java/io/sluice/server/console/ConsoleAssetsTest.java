@@ -32,6 +32,7 @@ class ConsoleAssetsTest {
         server = new StatusServer("127.0.0.1", 0, new AdminCredentials("ops", AdminCredentials.doubleSha1Hex("pw"), "t0ken"),
                 new FailedLogins("admin port", 10, Duration.ofMinutes(1)), new SluiceMetrics(() -> none, () -> 0),
                 () -> Map.of("version", "test"), () -> none);
+        server.addOpenHandler("/console", new ConsoleAssets());
         server.addHandler("/cluster", new ClusterEndpoint(() -> Map.of("address", "local", "destinations", List.of()),
                 null, null, null));
         server.start();
