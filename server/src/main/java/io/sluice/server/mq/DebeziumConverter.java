@@ -149,7 +149,8 @@ final class DebeziumConverter {
     }
 
     private DebeziumColumnType type(Column c) {
-        return DebeziumColumnType.of(c.getMysqlType(), settings.decimalHandling(), settings.timeZone());
+        return DebeziumColumnType.of(c.getMysqlType(), settings.decimalHandling(), settings.bigintUnsigned(),
+                settings.timeZone());
     }
 
     private ObjectNode envelope(CanalEntry.Header h, int row, String op, ObjectNode before, ObjectNode after, long now) {

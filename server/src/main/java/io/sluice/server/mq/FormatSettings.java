@@ -18,6 +18,7 @@ import java.time.ZoneId;
  *                          {@code <prefix>.<db>.<table>} (Debezium's naming) instead of canal's routing; also the
  *                          {@code source.name}
  * @param decimalHandling   {@code sluice.mq.debezium.decimal.handling.mode}
+ * @param bigintUnsigned    {@code sluice.mq.debezium.bigint.unsigned.handling.mode}
  * @param emitTruncate      {@code sluice.mq.debezium.truncate}: TRUNCATE as an {@code op = "t"} event; Debezium's MySQL
  *                          connector skips them by default ({@code skipped.operations = t}), and so does Sluice
  * @param timeZone          {@code sluice.values.time-zone}: the zone TIMESTAMP values were rendered in, to give
@@ -25,5 +26,6 @@ import java.time.ZoneId;
  */
 public record FormatSettings(MqFormat format, DdlRoute ddl, String ddlTopic, BinaryEncoding binary,
                              boolean debeziumSchemas, boolean tombstones, String topicPrefix,
-                             DecimalHandling decimalHandling, boolean emitTruncate, ZoneId timeZone) {
+                             DecimalHandling decimalHandling, BigintUnsignedHandling bigintUnsigned,
+                             boolean emitTruncate, ZoneId timeZone) {
 }

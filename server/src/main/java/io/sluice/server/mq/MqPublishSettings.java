@@ -143,6 +143,8 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 r.string("sluice.mq.debezium.topic.prefix", ""),
                 DecimalHandling.parse("sluice.mq.debezium.decimal.handling.mode",
                         r.string("sluice.mq.debezium.decimal.handling.mode", "precise")),
+                BigintUnsignedHandling.parse("sluice.mq.debezium.bigint.unsigned.handling.mode",
+                        r.string("sluice.mq.debezium.bigint.unsigned.handling.mode", "long")),
                 r.bool("sluice.mq.debezium.truncate", false), timeZone);
     }
 

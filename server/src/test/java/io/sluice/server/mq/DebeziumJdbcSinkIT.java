@@ -46,7 +46,7 @@ class DebeziumJdbcSinkIT {
      * The source table with every value as text in one normal form, the same one {@link #TARGET_TYPED} gives for
      * PostgreSQL's column types (what the sink created from the Connect schemas):
      * <ul>
-     *   <li>integers, DECIMAL, strings, ENUM, SET, JSON, INET6, UUID: as each server prints them, unchanged (DECIMAL
+     *   <li>integers (BIGINT UNSIGNED up to 2^64-1), DECIMAL, strings, ENUM, SET, JSON, INET6, UUID: as each server prints them, unchanged (DECIMAL
      *       keeps its scale in numeric(p,s); YEAR as a number);</li>
      *   <li>FLOAT / DOUBLE: the binary value (source read as DOUBLE, both printed by Java's Float / Double);</li>
      *   <li>BIT(1): 0 / 1 (PostgreSQL boolean); BIT(6): its bits as text (PostgreSQL bit(6));</li>
@@ -91,6 +91,8 @@ class DebeziumJdbcSinkIT {
             p.setProperty("sluice.mq.debezium.topic.prefix", "sluice");
             p.setProperty("sluice.mq.debezium.schemas.enable", "true");
             p.setProperty("sluice.mq.debezium.truncate", "true");
+            // BIGINT UNSIGNED as Decimal(20, 0): the sink creates numeric(20,0) and keeps values above 2^63-1
+            p.setProperty("sluice.mq.debezium.bigint.unsigned.handling.mode", "precise");
             p.setProperty("sluice.values.time-zone", "UTC");
             publish(workload.entries(), p);
 

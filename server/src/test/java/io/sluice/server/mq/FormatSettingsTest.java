@@ -19,6 +19,7 @@ class FormatSettingsTest {
         assertThat(f.tombstones()).isTrue();
         assertThat(f.debeziumSchemas()).isFalse();
         assertThat(f.decimalHandling()).isEqualTo(DecimalHandling.PRECISE);
+        assertThat(f.bigintUnsigned()).isEqualTo(BigintUnsignedHandling.LONG);
         assertThat(f.emitTruncate()).isFalse();
     }
 
@@ -27,7 +28,8 @@ class FormatSettingsTest {
         FormatSettings f = MqPublishSettings.fromProperties(props("sluice.mq.format", "debezium",
                 "sluice.mq.ddl", "ddl-topic", "sluice.mq.ddl.topic", "ddl", "sluice.mq.binary.encoding", "base64",
                 "sluice.mq.debezium.schemas.enable", "true", "sluice.mq.debezium.tombstones.on.delete", "false",
-                "sluice.mq.debezium.decimal.handling.mode", "string", "sluice.values.time-zone", "Asia/Shanghai"))
+                "sluice.mq.debezium.decimal.handling.mode", "string", "sluice.values.time-zone", "Asia/Shanghai",
+                "sluice.mq.debezium.bigint.unsigned.handling.mode", "precise"))
                 .format();
         assertThat(f.format()).isEqualTo(MqFormat.DEBEZIUM);
         assertThat(f.ddlTopic()).isEqualTo("ddl");
@@ -35,6 +37,7 @@ class FormatSettingsTest {
         assertThat(f.debeziumSchemas()).isTrue();
         assertThat(f.tombstones()).isFalse();
         assertThat(f.decimalHandling()).isEqualTo(DecimalHandling.STRING);
+        assertThat(f.bigintUnsigned()).isEqualTo(BigintUnsignedHandling.PRECISE);
         assertThat(f.timeZone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
     }
 

@@ -15,9 +15,12 @@ import java.util.Random;
  * TRUNCATE and inserts after it. The binlog is decoded by Sluice's parser into the entries the publisher reads.
  *
  * <p>Left out, because no Debezium-format sink can carry them into PostgreSQL: TIME values below 00:00:00 or from
- * 24:00:00 on (Debezium's {@code MicroTime} becomes a PostgreSQL {@code time}, range 00:00–24:00), BIGINT UNSIGNED
- * above 2^63-1 (Debezium's {@code bigint.unsigned.handling.mode = long} wraps it, as Sluice does). Zero dates are in
- * the workload: Debezium (and Sluice) send them as null.
+ * 24:00:00 (Debezium's {@code MicroTime} becomes a PostgreSQL {@code time}, range 00:00–24:00); BIT(n) for n &ge; 8
+ * (the sink reads Debezium's little-endian {@code Bits} bytes as a big-endian signed number: wrong bits, and a
+ * failed insert when the top bit is set); DECIMAL with a precision above 38 (the sink creates numeric(38, s), and
+ * the insert of a wider value fails). BIGINT UNSIGNED up to its maximum is carried with
+ * {@code sluice.mq.debezium.bigint.unsigned.handling.mode = precise}. Zero dates are in the workload: Debezium (and
+ * Sluice) send them as null.
  */
 record TypesWorkload(List<StoredEntry> entries) {
 
@@ -49,7 +52,7 @@ record TypesWorkload(List<StoredEntry> entries) {
             // the edges of the matrix first, then ordinary rows
             s.execute("INSERT INTO cdc.typed (id, ti, tu, si, su, mi, iu, bi, bu, f, d, dc, dbig, dneg, b1, b6,"
                     + " dt, dtm, dt3, dt6, ts6, tm, tm6, yr, c, vc, tx, l1, bn, vb, bl, en, st, js, i6, uu, g) VALUES"
-                    + " (1, -128, 255, -32768, 65535, -8388608, 4294967295, -9223372036854775808, 9223372036854775807,"
+                    + " (1, -128, 255, -32768, 65535, -8388608, 4294967295, -9223372036854775808, 18446744073709551615,"
                     + " 3.40282e38, -1.7976931348623157e308, -99999999.99,"
                     + " 99999999.999999999999999999999999999999, -0.0001, b'1', b'111111',"
                     + " '0000-00-00', '1000-01-01 00:00:00', '2024-02-29 12:34:56.789', '9999-12-31 23:59:59.999999',"
@@ -116,7 +119,7 @@ record TypesWorkload(List<StoredEntry> entries) {
         p.setInt(i++, r.nextInt(1 << 24) - (1 << 23));
         p.setLong(i++, r.nextLong(1L << 32));
         p.setLong(i++, r.nextLong());
-        p.setLong(i++, r.nextLong(Long.MAX_VALUE));
+        p.setBigDecimal(i++, new java.math.BigDecimal(new java.math.BigInteger(64, r))); // the whole unsigned range
         p.setFloat(i++, r.nextFloat() * 1000 - 500);
         p.setDouble(i++, r.nextGaussian() * 1e6);
         p.setBigDecimal(i++, java.math.BigDecimal.valueOf(r.nextLong(10_000_000_000L) - 5_000_000_000L, 2));
