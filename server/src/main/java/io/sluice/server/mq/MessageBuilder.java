@@ -1,5 +1,6 @@
 package io.sluice.server.mq;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -59,6 +60,10 @@ final class MessageBuilder {
     private final FlatMessageCodec codec = new FlatMessageCodec();
     private final DebeziumConverter debezium;
     private final LongSupplier clock;
+    /** Debezium transaction metadata, null unless {@code sluice.mq.debezium.provide.transaction.metadata}. */
+    private final DebeziumTransactions transactions;
+    private long lastHeartbeat;
+    private boolean heartbeatSent;
     private long skippedRows;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
@@ -70,6 +75,7 @@ final class MessageBuilder {
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
                 settings.partitionsNum());
         this.clock = clock;
+        this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
     }
 
     /** Rows left out under {@link OversizePolicy#SKIP} so far. */
@@ -256,24 +262,44 @@ final class MessageBuilder {
     private List<MqMessage> debezium(List<Parsed> entries) {
         List<MqMessage> out = new ArrayList<>();
         long now = clock.getAsLong();
+        if (transactions != null && !entries.isEmpty()) {
+            transactions.startBatch(entries.get(0).stored().position());
+        }
         for (Parsed p : entries) {
             CanalEntry.RowChange rc = p.rowChange();
+            CanalEntry.Header h = p.entry().getHeader();
+            if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONBEGIN) {
+                add(out, format.transactionTopic(), 0, debezium.transactionRecord(transactions.begin(h, now)));
+                continue;
+            }
+            if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONEND) {
+                ObjectNode end = transactions.end(now);
+                if (end != null) {
+                    add(out, format.transactionTopic(), 0, debezium.transactionRecord(end));
+                }
+                continue;
+            }
             if (rc == null) {
                 continue;
             }
-            CanalEntry.Header h = p.entry().getHeader();
             EventType type = rc.getEventType();
             boolean rows = !rc.getIsDdl() && (type == EventType.INSERT || type == EventType.UPDATE || type == EventType.DELETE);
             if (!rows && format.ddl() == DdlRoute.DDL_TOPIC) {
                 // Debezium's data topics never carry DDL: only the schema change topic does
                 add(out, format.ddlTopic(), 0, debezium.schemaChange(p.entry(), rc, now));
             }
-            for (DebeziumConverter.Event e : debezium.convert(p.entry(), rc, now)) {
+            for (DebeziumConverter.Event e : debezium.convert(p.entry(), rc, now, transactions)) {
                 String topic = format.topicPrefix().isEmpty() ? topics.topicFor(h.getSchemaName(), h.getTableName())
                         : format.topicPrefix() + "." + h.getSchemaName() + "." + h.getTableName();
                 add(out, topic, partitionOfRow(e.database(), e.table(), topic, e.image(), e.pkNames(), e.value() == null
                         && e.image().isEmpty()), e);
             }
+        }
+        // as Debezium's: driven by the stream (a batch), at most one per interval; an idle stream sends none
+        if (format.heartbeatIntervalMs() > 0 && (!heartbeatSent || now - lastHeartbeat >= format.heartbeatIntervalMs())) {
+            add(out, format.heartbeatTopic(), 0, debezium.heartbeat(now));
+            lastHeartbeat = now;
+            heartbeatSent = true;
         }
         return out;
     }
