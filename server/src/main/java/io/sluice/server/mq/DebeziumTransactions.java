@@ -49,12 +49,15 @@ final class DebeziumTransactions {
         }
     }
 
-    /** A transaction begins: its BEGIN value (key {@code {"id": …}}). Id: the GTID, else the BEGIN's file:pos. */
-    ObjectNode begin(CanalEntry.Header h, long now) {
+    /**
+     * A transaction begins: its BEGIN value (key {@code {"id": …}}). Id: the GTID, else the BEGIN's file:pos;
+     * {@code ts_ms}: the event's time on the master, as Debezium's.
+     */
+    ObjectNode begin(CanalEntry.Header h) {
         String id = h.getGtid().isEmpty() ? h.getLogfileName() + ":" + h.getLogfileOffset() : h.getGtid();
         open = new Open(id, 0, Map.of());
         ObjectNode v = JSON.objectNode();
-        v.put("status", "BEGIN").put("id", id).put("ts_ms", now).putNull("event_count").putNull("data_collections");
+        v.put("status", "BEGIN").put("id", id).put("ts_ms", h.getExecuteTime()).putNull("event_count").putNull("data_collections");
         return v;
     }
 
@@ -70,20 +73,15 @@ final class DebeziumTransactions {
     }
 
     /** The transaction ends: its END value, or null when its BEGIN was not seen (resumed in the middle of it). */
-    ObjectNode end(long now) {
+    ObjectNode end(CanalEntry.Header h) {
         if (open == null) {
             return null;
         }
         ObjectNode v = JSON.objectNode();
-        v.put("status", "END").put("id", open.id()).put("ts_ms", now).put("event_count", open.events());
+        v.put("status", "END").put("id", open.id()).put("ts_ms", h.getExecuteTime()).put("event_count", open.events());
         var collections = v.putArray("data_collections");
         open.perTable().forEach((table, n) -> collections.addObject().put("data_collection", table).put("event_count", n));
         open = null;
         return v;
-    }
-
-    /** The id of the transaction in progress, or null. */
-    String currentId() {
-        return open == null ? null : open.id();
     }
 }

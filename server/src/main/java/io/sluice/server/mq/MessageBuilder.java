@@ -269,11 +269,11 @@ final class MessageBuilder {
             CanalEntry.RowChange rc = p.rowChange();
             CanalEntry.Header h = p.entry().getHeader();
             if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONBEGIN) {
-                add(out, format.transactionTopic(), 0, debezium.transactionRecord(transactions.begin(h, now)));
+                add(out, format.transactionTopic(), 0, debezium.transactionRecord(transactions.begin(h)));
                 continue;
             }
             if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONEND) {
-                ObjectNode end = transactions.end(now);
+                ObjectNode end = transactions.end(h);
                 if (end != null) {
                     add(out, format.transactionTopic(), 0, debezium.transactionRecord(end));
                 }

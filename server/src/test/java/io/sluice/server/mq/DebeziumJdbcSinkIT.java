@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.server.entry.StoredEntry;
 import io.sluice.testkit.KafkaBroker;
@@ -93,6 +94,9 @@ class DebeziumJdbcSinkIT {
             p.setProperty("sluice.mq.debezium.truncate", "true");
             // BIGINT UNSIGNED as Decimal(20, 0): the sink creates numeric(20,0) and keeps values above 2^63-1
             p.setProperty("sluice.mq.debezium.bigint.unsigned.handling.mode", "precise");
+            // Debezium's transaction metadata and heartbeats on: the sink reads data events with a transaction block
+            p.setProperty("sluice.mq.debezium.provide.transaction.metadata", "true");
+            p.setProperty("sluice.mq.debezium.heartbeat.interval.ms", "1000");
             p.setProperty("sluice.values.time-zone", "UTC");
             publish(workload.entries(), p);
 
@@ -101,6 +105,7 @@ class DebeziumJdbcSinkIT {
                 examples.offer(rec.value() == null ? "tombstone"
                         : "op " + JSON.readTree(rec.value()).get("payload").get("op").asText(), rec.key(), rec.value());
             }
+            assertTransactionsMatchTheDataEvents(broker, examples);
             examples.write("debezium-jdbc-sink");
 
             try (ConnectStandaloneWorker worker = ConnectStandaloneWorker.start(broker.bootstrap(), connectorConfig(pg),
@@ -131,6 +136,38 @@ class DebeziumJdbcSinkIT {
                                 || l.contains("isn't a Debezium record") || l.contains("No resolvable table name"));
             }
         }
+    }
+
+    /** Every BEGIN has its END, and the END counts add up to the data events that carry a transaction block. */
+    private static void assertTransactionsMatchTheDataEvents(KafkaBroker broker, FormatExamples examples)
+            throws Exception {
+        Map<String, Long> inTransaction = new TreeMap<>();
+        for (String topic : List.of("sluice.cdc.typed", "sluice.cdc.wiped")) {
+            for (ConsumerRecord<byte[], byte[]> rec : KafkaFromBinlogIT.consumeAll(broker, topic, 1)) {
+                if (rec.value() != null && !JSON.readTree(rec.value()).get("payload").get("transaction").isNull()) {
+                    inTransaction.merge(topic.substring("sluice.".length()), 1L, Long::sum);
+                }
+            }
+        }
+        Map<String, Long> ended = new TreeMap<>();
+        int begins = 0;
+        int ends = 0;
+        for (ConsumerRecord<byte[], byte[]> rec : KafkaFromBinlogIT.consumeAll(broker, "sluice.transaction", 1)) {
+            JsonNode value = JSON.readTree(rec.value()).get("payload");
+            examples.offer("transaction " + value.get("status").asText(), rec.key(), rec.value());
+            if (value.get("status").asText().equals("BEGIN")) {
+                begins++;
+                continue;
+            }
+            ends++;
+            value.get("data_collections").forEach(c -> ended.merge(c.get("data_collection").asText(),
+                    c.get("event_count").asLong(), Long::sum));
+        }
+        assertThat(begins).isEqualTo(ends).isGreaterThan(10);
+        assertThat(ended).isEqualTo(inTransaction);
+        List<ConsumerRecord<byte[], byte[]>> heartbeats = KafkaFromBinlogIT.consumeAll(broker, "__debezium-heartbeat.sluice", 1);
+        assertThat(heartbeats).isNotEmpty();
+        examples.offer("heartbeat", heartbeats.get(0).key(), heartbeats.get(0).value());
     }
 
     private static void publish(List<StoredEntry> entries, Properties p) {

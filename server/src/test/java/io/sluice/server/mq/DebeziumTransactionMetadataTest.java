@@ -41,6 +41,7 @@ class DebeziumTransactionMetadataTest {
     @Test
     void aTransactionSpanningBatchesHasBeginEndAndOrderedBlocksEvenWhenABatchIsBuiltAgain() throws Exception {
         MessageBuilder b = builder("sluice.mq.debezium.provide.transaction.metadata", "true");
+        long beginTime = e.executeTimeMillis();
         StoredEntry begin = e.begin();
         StoredEntry insert = e.insert(user, List.of(row("id", 1, "name", "a"), row("id", 2, "name", "b")));
         StoredEntry keyChange = e.update(user, List.of(row("id", 2, "name", "b")), List.of(row("id", 3, "name", "b")));
@@ -58,6 +59,7 @@ class DebeziumTransactionMetadataTest {
         assertThat(beginValue.get("status").asText()).isEqualTo("BEGIN");
         assertThat(beginValue.get("id").asText()).isEqualTo(id);
         assertThat(beginValue.get("event_count").isNull()).isTrue();
+        assertThat(beginValue.get("ts_ms").asLong()).isEqualTo(beginTime); // the master's time
         assertThat(json(onTopic(first, "dbz.transaction").get(0).key()).get("id").asText()).isEqualTo(id);
 
         List<JsonNode> blocks = new ArrayList<>();

@@ -59,4 +59,26 @@ class FormatSettingsTest {
         assertThatThrownBy(() -> MqPublishSettings.fromProperties(props("sluice.mq.debezium.decimal.handling.mode", "exact")))
                 .isInstanceOf(MqSettingsException.class).hasMessageContaining("sluice.mq.debezium.decimal.handling.mode");
     }
+
+    @Test
+    void transactionAndHeartbeatTopicsAreNamedAfterTheTopicPrefixAsDebeziumsAre() {
+        FormatSettings off = MqPublishSettings.fromProperties(props("sluice.mq.format", "debezium")).format();
+        assertThat(off.transactionMetadata()).isFalse();
+        assertThat(off.heartbeatIntervalMs()).isZero();
+        FormatSettings on = MqPublishSettings.fromProperties(props("sluice.mq.format", "debezium",
+                "sluice.mq.debezium.topic.prefix", "dbz", "sluice.mq.debezium.provide.transaction.metadata", "true",
+                "sluice.mq.debezium.heartbeat.interval.ms", "10000")).format();
+        assertThat(on.transactionTopic()).isEqualTo("dbz.transaction");
+        assertThat(on.heartbeatTopic()).isEqualTo("__debezium-heartbeat.dbz");
+        assertThat(on.heartbeatIntervalMs()).isEqualTo(10_000);
+        FormatSettings named = MqPublishSettings.fromProperties(props("sluice.mq.format", "debezium",
+                "sluice.mq.debezium.provide.transaction.metadata", "true", "sluice.mq.debezium.transaction.topic", "tx",
+                "sluice.mq.debezium.heartbeat.topic", "hb")).format();
+        assertThat(named.transactionTopic()).isEqualTo("tx");
+        assertThat(named.heartbeatTopic()).isEqualTo("hb");
+        assertThat(MqPublishSettings.fromProperties(props("sluice.mq.format", "debezium")).format().transactionTopic())
+                .isEmpty();
+        assertThatThrownBy(() -> MqPublishSettings.fromProperties(props("sluice.mq.debezium.heartbeat.interval.ms", "-1")))
+                .isInstanceOf(MqSettingsException.class).hasMessageContaining("sluice.mq.debezium.heartbeat.interval.ms");
+    }
 }
