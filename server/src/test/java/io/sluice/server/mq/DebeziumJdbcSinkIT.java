@@ -129,6 +129,10 @@ class DebeziumJdbcSinkIT {
                         wipedTarget.size(), typed.size(), wiped.size());
                 assertThat(typedTarget).as("cdc.typed in PostgreSQL").isEqualTo(typed);
                 assertThat(wipedTarget).as("cdc.wiped in PostgreSQL").isEqualTo(wiped);
+                log.info("columns the sink created: {}", columnTypes(pg, "typed"));
+                assertThat(columnTypes(pg, "typed")).containsAllEntriesOf(Map.of("bu", "numeric(20,0)",
+                        "dbig", "numeric(38,30)", "b1", "boolean", "b6", "bit(6)", "ts6", "timestamp(6) with time zone",
+                        "tm6", "time(6) without time zone", "bl", "bytea", "added", "text"));
                 // the sink rejected nothing: its only warnings are the ENUM fallback to text and, with
                 // ${source.table} naming, one skipped tombstone per delete (the d event before it deleted the row)
                 assertThat(worker.log().lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")))
@@ -199,6 +203,19 @@ class DebeziumJdbcSinkIT {
         c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         c.put("value.converter.schemas.enable", "true");
         return c;
+    }
+
+    /** Column name to type ({@code format_type}) of a table the sink created. */
+    private static Map<String, String> columnTypes(LocalPostgres pg, String table) throws SQLException {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                     + " WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return types;
     }
 
     /** The source rows by id, every value as text in the normal form documented on {@link #SOURCE_TYPED}. */
