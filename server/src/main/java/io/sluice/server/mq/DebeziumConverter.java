@@ -34,24 +34,24 @@ final class DebeziumConverter {
 
     private final FormatSettings settings;
     private final String logicalName;
-    private DebeziumTransactions transactions;
+    /** Transaction metadata in progress; null unless {@code sluice.mq.debezium.provide.transaction.metadata}. */
+    private final DebeziumTransactions transactions;
 
     DebeziumConverter(FormatSettings settings) {
+        this(settings, null);
+    }
+
+    DebeziumConverter(FormatSettings settings, DebeziumTransactions transactions) {
         this.settings = settings;
+        this.transactions = transactions;
         this.logicalName = settings.topicPrefix().isEmpty() ? "sluice" : settings.topicPrefix();
     }
 
-    /** The events of a row entry (or of a TRUNCATE when emitted); empty for anything else. */
-    List<Event> convert(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
-        return convert(entry, rc, now, null);
-    }
-
     /**
-     * The same, each data event with its {@code transaction} block from {@code transactions} when
-     * {@code sluice.mq.debezium.provide.transaction.metadata} is on ({@code transactions} is then not null).
+     * The events of a row entry (or of a TRUNCATE when emitted), each with its {@code transaction} block when
+     * transaction metadata is on; empty for anything else.
      */
-    List<Event> convert(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now, DebeziumTransactions transactions) {
-        this.transactions = transactions;
+    List<Event> convert(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
         CanalEntry.Header h = entry.getHeader();
         EventType type = rc.getEventType();
         List<Event> out = new ArrayList<>();

@@ -69,13 +69,13 @@ final class MessageBuilder {
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.format = settings.format();
-        this.debezium = new DebeziumConverter(format);
+        this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
+        this.debezium = new DebeziumConverter(format, transactions);
         this.topics = TopicRouter.parse(settings.topic(), settings.dynamicTopic());
         this.partitionRules = PartitionRules.parse(settings.partitionHash());
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
                 settings.partitionsNum());
         this.clock = clock;
-        this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
     }
 
     /** Rows left out under {@link OversizePolicy#SKIP} so far. */
@@ -288,7 +288,7 @@ final class MessageBuilder {
                 // Debezium's data topics never carry DDL: only the schema change topic does
                 add(out, format.ddlTopic(), 0, debezium.schemaChange(p.entry(), rc, now));
             }
-            for (DebeziumConverter.Event e : debezium.convert(p.entry(), rc, now, transactions)) {
+            for (DebeziumConverter.Event e : debezium.convert(p.entry(), rc, now)) {
                 String topic = format.topicPrefix().isEmpty() ? topics.topicFor(h.getSchemaName(), h.getTableName())
                         : format.topicPrefix() + "." + h.getSchemaName() + "." + h.getTableName();
                 add(out, topic, partitionOfRow(e.database(), e.table(), topic, e.image(), e.pkNames(), e.value() == null
