@@ -278,8 +278,8 @@ public final class ConfigKeys {
                 + "(`kafka.max.request.size` − 1024, RabbitMQ 16 MiB; messages are split between rows below it), "
                 + "`sluice.mq.oversize.policy` (`stop` or `skip` a single row above it), "
                 + "`sluice.mq.retry.backoff.ms` / `.max.ms` (1000 / 30000), and the message format "
-                + "(`sluice.mq.format`, `.ddl`, `.ddl.topic`, `.binary.encoding`, `.debezium.*`, "
-                + "see [formats](formats.md))");
+                + "(`sluice.mq.format`, `.ddl`, `.ddl.topic`, `.binary.encoding`, `.debezium.*` including "
+                + "Debezium transaction metadata and heartbeats, see [formats](formats.md))");
 
         registering = Section.INSTANCE;
         key("canal.instance.master.address", "`127.0.0.1:3306`", "the master (`host:port`)");

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * A MySQL column type as Debezium's MySQL connector maps it (its documented defaults:
- * {@code time.precision.mode = adaptive_time_microseconds}, {@code bigint.unsigned.handling.mode = long},
- * {@code binary.handling.mode = bytes}, and the configured {@code decimal.handling.mode}), from canal's
+ * {@code time.precision.mode = adaptive_time_microseconds}, {@code binary.handling.mode = bytes}, and the
+ * configured {@code decimal.handling.mode} and {@code bigint.unsigned.handling.mode}), from canal's
  * {@code mysqlType} text: the Kafka Connect schema of the field, and the JSON value of a canal value string.
  */
 final class DebeziumColumnType {
@@ -33,8 +33,8 @@ final class DebeziumColumnType {
             .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart()
             .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd().toFormatter(Locale.ROOT);
 
-    private enum Kind { INT16, INT32, INT64, UINT64, FLOAT32, FLOAT64, DECIMAL, DATE, TIMESTAMP_MS, TIMESTAMP_US,
-        ZONED, TIME_US, YEAR, STRING, ENUM, SET, JSON_TEXT, BYTES, BOOLEAN, BITS }
+    private enum Kind { INT16, INT32, INT64, UINT64, UINT64_PRECISE, FLOAT32, FLOAT64, DECIMAL, DATE, TIMESTAMP_MS,
+        TIMESTAMP_US,        ZONED, TIME_US, YEAR, STRING, ENUM, SET, JSON_TEXT, BYTES, BOOLEAN, BITS }
 
     private final Kind kind;
     private final String args;
@@ -49,6 +49,11 @@ final class DebeziumColumnType {
     }
 
     static DebeziumColumnType of(String mysqlType, DecimalHandling decimals, ZoneId zone) {
+        return of(mysqlType, decimals, BigintUnsignedHandling.LONG, zone);
+    }
+
+    static DebeziumColumnType of(String mysqlType, DecimalHandling decimals, BigintUnsignedHandling unsignedBigints,
+                                 ZoneId zone) {
         Matcher m = TYPE.matcher(mysqlType.toLowerCase(Locale.ROOT).trim());
         String base = m.matches() ? m.group(1).trim() : mysqlType.toLowerCase(Locale.ROOT);
         String args = m.matches() ? m.group(2) : null;
@@ -58,7 +63,8 @@ final class DebeziumColumnType {
             case "smallint" -> unsigned ? Kind.INT32 : Kind.INT16;
             case "mediumint" -> Kind.INT32;
             case "int", "integer" -> unsigned ? Kind.INT64 : Kind.INT32;
-            case "bigint" -> unsigned ? Kind.UINT64 : Kind.INT64;
+            case "bigint" -> !unsigned ? Kind.INT64
+                    : unsignedBigints == BigintUnsignedHandling.PRECISE ? Kind.UINT64_PRECISE : Kind.UINT64;
             case "float" -> Kind.FLOAT32;
             case "double", "real", "double precision" -> Kind.FLOAT64;
             case "decimal", "numeric", "dec", "fixed" -> Kind.DECIMAL;
@@ -86,6 +92,10 @@ final class DebeziumColumnType {
             case INT16 -> s.put("type", "int16");
             case INT32 -> s.put("type", "int32");
             case INT64, UINT64 -> s.put("type", "int64");
+            case UINT64_PRECISE -> {
+                s.put("type", "bytes").put("name", "org.apache.kafka.connect.data.Decimal").put("version", 1);
+                s.putObject("parameters").put("scale", "0").put("connect.decimal.precision", "20");
+            }
             case FLOAT32 -> s.put("type", "float");
             case FLOAT64 -> s.put("type", "double");
             case DECIMAL -> {
@@ -129,6 +139,7 @@ final class DebeziumColumnType {
             case INT16, INT32 -> JSON.numberNode(Integer.parseInt(text));
             case INT64 -> JSON.numberNode(Long.parseLong(text));
             case UINT64 -> JSON.numberNode(new BigInteger(text).longValue()); // Debezium's "long" mode wraps above 2^63-1
+            case UINT64_PRECISE -> JSON.binaryNode(new BigInteger(text).toByteArray()); // Decimal, scale 0
             case FLOAT32 -> JSON.numberNode(Float.parseFloat(text));
             case FLOAT64 -> JSON.numberNode(Double.parseDouble(text));
             case DECIMAL -> switch (decimals) {

@@ -34,20 +34,30 @@ final class DebeziumConverter {
 
     private final FormatSettings settings;
     private final String logicalName;
+    /** Transaction metadata in progress; null unless {@code sluice.mq.debezium.provide.transaction.metadata}. */
+    private final DebeziumTransactions transactions;
 
     DebeziumConverter(FormatSettings settings) {
+        this(settings, null);
+    }
+
+    DebeziumConverter(FormatSettings settings, DebeziumTransactions transactions) {
         this.settings = settings;
+        this.transactions = transactions;
         this.logicalName = settings.topicPrefix().isEmpty() ? "sluice" : settings.topicPrefix();
     }
 
-    /** The events of a row entry (or of a TRUNCATE when emitted); empty for anything else. */
+    /**
+     * The events of a row entry (or of a TRUNCATE when emitted), each with its {@code transaction} block when
+     * transaction metadata is on; empty for anything else.
+     */
     List<Event> convert(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
         CanalEntry.Header h = entry.getHeader();
         EventType type = rc.getEventType();
         List<Event> out = new ArrayList<>();
         if (rc.getIsDdl()) {
             if (type == EventType.TRUNCATE && settings.emitTruncate()) {
-                ObjectNode value = envelope(h, 0, "t", null, null, now);
+                ObjectNode value = envelope(h, 0, "t", null, null, now, block(h));
                 out.add(new Event(h.getSchemaName(), h.getTableName(), null,
                         bytes(settings.debeziumSchemas() ? wrap(envelopeSchema(h, List.of()), value) : value),
                         Map.of(), List.of(), "TRUNCATE"));
@@ -87,13 +97,62 @@ final class DebeziumConverter {
     Event schemaChange(CanalEntry.Entry entry, CanalEntry.RowChange rc, long now) {
         CanalEntry.Header h = entry.getHeader();
         ObjectNode key = MAPPER.createObjectNode().put("databaseName", h.getSchemaName());
-        ObjectNode value = envelope(h, 0, "ddl", null, null, now);
+        ObjectNode value = envelope(h, 0, "ddl", null, null, now, null);
         value.remove("before");
         value.remove("after");
+        value.remove("transaction");
         value.remove("op");
         value.put("databaseName", h.getSchemaName()).putNull("schemaName").put("ddl", rc.getSql());
         value.putArray("tableChanges");
         return new Event(h.getSchemaName(), h.getTableName(), bytes(key), bytes(value), Map.of(), List.of(), "DDL statement");
+    }
+
+    /**
+     * A BEGIN or END value of {@link DebeziumTransactions} as a record of the transaction topic: key
+     * {@code {"id": …}}, Debezium's {@code TransactionMetadataKey} / {@code TransactionMetadataValue} schemas.
+     */
+    Event transactionRecord(ObjectNode value) {
+        ObjectNode key = MAPPER.createObjectNode().put("id", value.get("id").asText());
+        if (!settings.debeziumSchemas()) {
+            return new Event("", "", bytes(key), bytes(value), Map.of(), List.of(), "transaction " + value.get("id").asText());
+        }
+        ObjectNode keySchema = MAPPER.createObjectNode().put("type", "struct");
+        field(keySchema.putArray("fields"), "id", "string", false);
+        keySchema.put("optional", false).put("name", "io.debezium.connector.common.TransactionMetadataKey");
+        ObjectNode valueSchema = MAPPER.createObjectNode().put("type", "struct");
+        ArrayNode vf = valueSchema.putArray("fields");
+        field(vf, "status", "string", false);
+        field(vf, "id", "string", false);
+        field(vf, "event_count", "int64", true);
+        ObjectNode collection = MAPPER.createObjectNode().put("type", "struct");
+        ArrayNode cf = collection.putArray("fields");
+        field(cf, "data_collection", "string", false);
+        field(cf, "event_count", "int64", false);
+        collection.put("optional", false);
+        vf.addObject().put("type", "array").<ObjectNode>set("items", collection).put("optional", true)
+                .put("field", "data_collections");
+        field(vf, "ts_ms", "int64", false);
+        valueSchema.put("optional", false).put("name", "io.debezium.connector.common.TransactionMetadataValue")
+                .put("version", 1);
+        return new Event("", "", bytes(wrap(keySchema, key)), bytes(wrap(valueSchema, value)), Map.of(), List.of(),
+                "transaction " + value.get("id").asText());
+    }
+
+    /** A heartbeat record as Debezium's: key {@code {"serverName": <name>}}, value {@code {"ts_ms": now}}. */
+    Event heartbeat(long now) {
+        ObjectNode key = MAPPER.createObjectNode().put("serverName", logicalName);
+        ObjectNode value = MAPPER.createObjectNode().put("ts_ms", now);
+        if (!settings.debeziumSchemas()) {
+            return new Event("", "", bytes(key), bytes(value), Map.of(), List.of(), "heartbeat");
+        }
+        ObjectNode keySchema = MAPPER.createObjectNode().put("type", "struct");
+        field(keySchema.putArray("fields"), "serverName", "string", false);
+        keySchema.put("optional", false).put("name", "io.debezium.connector.common.ServerNameKey");
+        ObjectNode valueSchema = MAPPER.createObjectNode().put("type", "struct");
+        field(valueSchema.putArray("fields"), "ts_ms", "int64", false);
+        valueSchema.put("optional", false).put("name", "io.debezium.connector.common.Heartbeat");
+        return new Event("", "", bytes(wrap(keySchema, key)), bytes(wrap(valueSchema, value)), Map.of(), List.of(),
+                "heartbeat");
     }
 
     private void addDelete(List<Event> out, CanalEntry.Header h, int row, List<Column> before, long now) {
@@ -122,7 +181,8 @@ final class DebeziumConverter {
 
     private Event event(CanalEntry.Header h, int row, String op, List<Column> before, List<Column> after, long now) {
         List<Column> image = after != null ? after : before;
-        ObjectNode value = envelope(h, row, op, before == null ? null : struct(before), after == null ? null : struct(after), now);
+        ObjectNode value = envelope(h, row, op, before == null ? null : struct(before), after == null ? null : struct(after), now,
+                block(h));
         List<Column> keyColumns = image.stream().filter(Column::getIsKey).toList();
         byte[] key = null;
         if (!keyColumns.isEmpty()) {
@@ -149,10 +209,17 @@ final class DebeziumConverter {
     }
 
     private DebeziumColumnType type(Column c) {
-        return DebeziumColumnType.of(c.getMysqlType(), settings.decimalHandling(), settings.timeZone());
+        return DebeziumColumnType.of(c.getMysqlType(), settings.decimalHandling(), settings.bigintUnsigned(),
+                settings.timeZone());
     }
 
-    private ObjectNode envelope(CanalEntry.Header h, int row, String op, ObjectNode before, ObjectNode after, long now) {
+    /** The {@code transaction} block of the next data event of the header's table (null: none). */
+    private ObjectNode block(CanalEntry.Header h) {
+        return transactions == null ? null : transactions.nextEvent(h.getSchemaName() + "." + h.getTableName());
+    }
+
+    private ObjectNode envelope(CanalEntry.Header h, int row, String op, ObjectNode before, ObjectNode after, long now,
+                                ObjectNode transaction) {
         ObjectNode v = MAPPER.createObjectNode();
         v.set("before", before);
         v.set("after", after);
@@ -169,6 +236,9 @@ final class DebeziumConverter {
         }
         source.put("file", h.getLogfileName()).put("pos", h.getLogfileOffset()).put("row", row)
                 .putNull("thread").putNull("query");
+        if (settings.transactionMetadata()) {
+            v.set("transaction", transaction == null ? v.nullNode() : transaction);
+        }
         v.put("op", op);
         v.put("ts_ms", now);
         return v;
@@ -200,6 +270,14 @@ final class DebeziumConverter {
         field(sf, "thread", "int64", true);
         field(sf, "query", "string", true);
         source.put("optional", false).put("name", "io.debezium.connector.mysql.Source").put("field", "source");
+        if (settings.transactionMetadata()) {
+            ObjectNode block = fields.addObject().put("type", "struct");
+            ArrayNode bf = block.putArray("fields");
+            field(bf, "id", "string", false);
+            field(bf, "total_order", "int64", false);
+            field(bf, "data_collection_order", "int64", false);
+            block.put("optional", true).put("name", "event.block").put("version", 1).put("field", "transaction");
+        }
         field(fields, "op", "string", false);
         field(fields, "ts_ms", "int64", true);
         s.put("optional", false);

@@ -18,12 +18,26 @@ import java.time.ZoneId;
  *                          {@code <prefix>.<db>.<table>} (Debezium's naming) instead of canal's routing; also the
  *                          {@code source.name}
  * @param decimalHandling   {@code sluice.mq.debezium.decimal.handling.mode}
+ * @param bigintUnsigned    {@code sluice.mq.debezium.bigint.unsigned.handling.mode}
  * @param emitTruncate      {@code sluice.mq.debezium.truncate}: TRUNCATE as an {@code op = "t"} event; Debezium's MySQL
  *                          connector skips them by default ({@code skipped.operations = t}), and so does Sluice
+ * @param transactionTopic  {@code sluice.mq.debezium.provide.transaction.metadata}: the topic of the transaction
+ *                          BEGIN / END records ({@code sluice.mq.debezium.transaction.topic}, default
+ *                          {@code <prefix>.transaction}), and a {@code transaction} block in each data event; ""
+ *                          when off (the default)
+ * @param heartbeatIntervalMs {@code sluice.mq.debezium.heartbeat.interval.ms}: at most one heartbeat record per
+ *                          interval while batches are published; 0 (the default) for none
+ * @param heartbeatTopic    {@code sluice.mq.debezium.heartbeat.topic}, default {@code __debezium-heartbeat.<prefix>}
  * @param timeZone          {@code sluice.values.time-zone}: the zone TIMESTAMP values were rendered in, to give
  *                          Debezium's UTC {@code ZonedTimestamp}
  */
 public record FormatSettings(MqFormat format, DdlRoute ddl, String ddlTopic, BinaryEncoding binary,
                              boolean debeziumSchemas, boolean tombstones, String topicPrefix,
-                             DecimalHandling decimalHandling, boolean emitTruncate, ZoneId timeZone) {
+                             DecimalHandling decimalHandling, BigintUnsignedHandling bigintUnsigned,
+                             boolean emitTruncate, String transactionTopic, long heartbeatIntervalMs,
+                             String heartbeatTopic, ZoneId timeZone) {
+
+    boolean transactionMetadata() {
+        return !transactionTopic.isEmpty();
+    }
 }

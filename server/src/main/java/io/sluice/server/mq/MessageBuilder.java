@@ -1,5 +1,6 @@
 package io.sluice.server.mq;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -59,12 +60,17 @@ final class MessageBuilder {
     private final FlatMessageCodec codec = new FlatMessageCodec();
     private final DebeziumConverter debezium;
     private final LongSupplier clock;
+    /** Debezium transaction metadata, null unless {@code sluice.mq.debezium.provide.transaction.metadata}. */
+    private final DebeziumTransactions transactions;
+    private long lastHeartbeat;
+    private boolean heartbeatSent;
     private long skippedRows;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.format = settings.format();
-        this.debezium = new DebeziumConverter(format);
+        this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
+        this.debezium = new DebeziumConverter(format, transactions);
         this.topics = TopicRouter.parse(settings.topic(), settings.dynamicTopic());
         this.partitionRules = PartitionRules.parse(settings.partitionHash());
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
@@ -256,12 +262,26 @@ final class MessageBuilder {
     private List<MqMessage> debezium(List<Parsed> entries) {
         List<MqMessage> out = new ArrayList<>();
         long now = clock.getAsLong();
+        if (transactions != null && !entries.isEmpty()) {
+            transactions.startBatch(entries.get(0).stored().position());
+        }
         for (Parsed p : entries) {
             CanalEntry.RowChange rc = p.rowChange();
+            CanalEntry.Header h = p.entry().getHeader();
+            if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONBEGIN) {
+                add(out, format.transactionTopic(), 0, debezium.transactionRecord(transactions.begin(h)));
+                continue;
+            }
+            if (transactions != null && p.entry().getEntryType() == EntryType.TRANSACTIONEND) {
+                ObjectNode end = transactions.end(h);
+                if (end != null) {
+                    add(out, format.transactionTopic(), 0, debezium.transactionRecord(end));
+                }
+                continue;
+            }
             if (rc == null) {
                 continue;
             }
-            CanalEntry.Header h = p.entry().getHeader();
             EventType type = rc.getEventType();
             boolean rows = !rc.getIsDdl() && (type == EventType.INSERT || type == EventType.UPDATE || type == EventType.DELETE);
             if (!rows && format.ddl() == DdlRoute.DDL_TOPIC) {
@@ -274,6 +294,12 @@ final class MessageBuilder {
                 add(out, topic, partitionOfRow(e.database(), e.table(), topic, e.image(), e.pkNames(), e.value() == null
                         && e.image().isEmpty()), e);
             }
+        }
+        // as Debezium's: driven by the stream (a batch), at most one per interval; an idle stream sends none
+        if (format.heartbeatIntervalMs() > 0 && (!heartbeatSent || now - lastHeartbeat >= format.heartbeatIntervalMs())) {
+            add(out, format.heartbeatTopic(), 0, debezium.heartbeat(now));
+            lastHeartbeat = now;
+            heartbeatSent = true;
         }
         return out;
     }

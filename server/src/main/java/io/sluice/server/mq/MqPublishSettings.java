@@ -136,6 +136,10 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
         } catch (DateTimeException e) {
             throw new MqSettingsException("sluice.values.time-zone", zone, "is not a time zone id");
         }
+        // Debezium's logical server name: its topic prefix, which also names the transaction and heartbeat topics
+        String prefix = r.string("sluice.mq.debezium.topic.prefix", "");
+        String logicalName = prefix.isEmpty() ? "sluice" : prefix;
+        long heartbeatMs = r.integer("sluice.mq.debezium.heartbeat.interval.ms", 0, 0);
         return new FormatSettings(format, ddl, ddl == DdlRoute.DDL_TOPIC ? ddlTopic : "",
                 BinaryEncoding.parse("sluice.mq.binary.encoding", r.string("sluice.mq.binary.encoding", "iso-8859-1")),
                 r.bool("sluice.mq.debezium.schemas.enable", false),
@@ -143,7 +147,13 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 r.string("sluice.mq.debezium.topic.prefix", ""),
                 DecimalHandling.parse("sluice.mq.debezium.decimal.handling.mode",
                         r.string("sluice.mq.debezium.decimal.handling.mode", "precise")),
-                r.bool("sluice.mq.debezium.truncate", false), timeZone);
+                BigintUnsignedHandling.parse("sluice.mq.debezium.bigint.unsigned.handling.mode",
+                        r.string("sluice.mq.debezium.bigint.unsigned.handling.mode", "long")),
+                r.bool("sluice.mq.debezium.truncate", false),
+                r.bool("sluice.mq.debezium.provide.transaction.metadata", false)
+                        ? r.string("sluice.mq.debezium.transaction.topic", logicalName + ".transaction") : "",
+                heartbeatMs, r.string("sluice.mq.debezium.heartbeat.topic", "__debezium-heartbeat." + logicalName),
+                timeZone);
     }
 
     private static RabbitMqSettings rabbitMq(Reader r) {

@@ -62,6 +62,18 @@ class DebeziumColumnTypeTest {
     }
 
     @Test
+    void preciseUnsignedBigintIsADecimalOfScaleZeroOverTheWholeRange() throws Exception {
+        DebeziumColumnType precise = DebeziumColumnType.of("bigint(20) unsigned", DecimalHandling.PRECISE,
+                BigintUnsignedHandling.PRECISE, ZoneOffset.UTC);
+        assertThat(new java.math.BigInteger(precise.value("18446744073709551615").binaryValue()))
+                .isEqualTo(new java.math.BigInteger("18446744073709551615"));
+        assertThat(precise.schema("u", true).get("name").asText()).isEqualTo("org.apache.kafka.connect.data.Decimal");
+        assertThat(precise.schema("u", true).get("parameters").get("scale").asText()).isEqualTo("0");
+        assertThat(DebeziumColumnType.of("bigint(20)", DecimalHandling.PRECISE, BigintUnsignedHandling.PRECISE,
+                ZoneOffset.UTC).schema("s", true).get("type").asText()).isEqualTo("int64");
+    }
+
+    @Test
     void bitsBinaryAndEnums() throws Exception {
         assertThat(type("bit(1)").value("1").asBoolean()).isTrue();
         assertThat(type("bit(10)").value("513").binaryValue()).containsExactly(0x01, 0x02);
