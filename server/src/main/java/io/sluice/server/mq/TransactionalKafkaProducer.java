@@ -32,6 +32,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -187,8 +188,24 @@ final class TransactionalKafkaProducer implements TransactionalProducer {
             // flushes, and fails when any send of the transaction failed
             producer.commitTransaction();
         } catch (RuntimeException e) {
-            throw translate(e, "committing the batch");
+            InvalidProducerEpochException bumped = cause(e, InvalidProducerEpochException.class);
+            throw bumped != null && producer != null ? abortAfterEpochBump(bumped) : translate(e, "committing the batch");
         }
+    }
+
+    /**
+     * The coordinator bumped this producer's epoch: either a successor with the same id took over, or the coordinator
+     * aborted a transaction that outlived {@code transaction.timeout.ms}. Kafka lets the producer abort and go on in
+     * the second case and fences it in the first, so the producer aborts and is kept: a new producer would fence the
+     * successor. The batch is published again after the committed position was read again.
+     */
+    private RuntimeException abortAfterEpochBump(InvalidProducerEpochException e) throws InterruptedException {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException abortFailed) {
+            return translate(abortFailed, "aborting after " + e.getMessage());
+        }
+        return new PublishException("Kafka aborted the transaction (producer epoch bumped): " + e.getMessage(), e);
     }
 
     @Override
