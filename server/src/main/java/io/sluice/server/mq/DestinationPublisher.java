@@ -262,14 +262,8 @@ public final class DestinationPublisher implements AutoCloseable {
                 log.error("destination {}: publishing stopped, nothing after the row is acked: {}",
                         destination.name(), e.getMessage());
                 return;
-            } catch (PublisherFencedException e) {
-                destination.rollback(client, 0);
-                state = State.STOPPED_FENCED;
-                log.error("destination {}: publishing stopped, nothing more is acked here: {}", destination.name(),
-                        e.getMessage());
-                return;
-            } catch (MqSettingsException e) {
-                throw e;
+            } catch (MqSettingsException | PublisherFencedException e) {
+                throw e; // stops publishing, see run()
             } catch (RuntimeException e) {
                 // a commit whose answer was lost may have succeeded: the position is read again before going on
                 committed = null;

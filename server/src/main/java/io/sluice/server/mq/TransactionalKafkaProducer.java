@@ -141,7 +141,7 @@ final class TransactionalKafkaProducer implements TransactionalProducer {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (Arrays.equals(key, r.key())) {
-                        last = r.value();
+                        last = r.value(); // null: a tombstone an operator wrote to forget the position
                     }
                 }
             }

@@ -144,6 +144,24 @@ class TransactionalKafkaProducerIT {
     }
 
     @Test
+    void aTombstoneForgetsThePosition() throws Exception {
+        String positions = "pos_tombstone";
+        try (TransactionalKafkaProducer mine = producer("d4", positions)) {
+            mine.committedPositions();
+            mine.commit(List.of(), at(300, 0));
+        }
+        try (KafkaProducer<byte[], byte[]> operator = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            operator.send(new ProducerRecord<>(positions, PositionRecord.key("d4"), null)).get();
+        }
+        try (TransactionalKafkaProducer successor = producer("d4", positions)) {
+            assertThat(successor.committedPositions()).isEqualTo(SourcePositions.NONE);
+        }
+    }
+
+    @Test
     void anotherDestinationsOpenTransactionDoesNotHideTheLatestPosition() throws Exception {
         String positions = "pos_shared";
         try (TransactionalKafkaProducer mine = producer("d3", positions)) {
