@@ -277,7 +277,10 @@ public final class ConfigKeys {
         key("sluice.mq.*", "canal's behaviour", "Sluice's MQ settings: `sluice.mq.max.message.bytes` "
                 + "(`kafka.max.request.size` − 1024, RabbitMQ 16 MiB; messages are split between rows below it), "
                 + "`sluice.mq.oversize.policy` (`stop` or `skip` a single row above it), "
-                + "`sluice.mq.retry.backoff.ms` / `.max.ms` (1000 / 30000), and the message format "
+                + "`sluice.mq.retry.backoff.ms` / `.max.ms` (1000 / 30000), exactly once into Kafka "
+                + "(`sluice.mq.exactly.once`, `.exactly.once.transactional.id` = `sluice-<destination>`, "
+                + "`.exactly.once.position.topic` = `__sluice_positions`, see "
+                + "[MQ mode](mq-and-redis-sync.md#exactly-once-into-kafka-sluicemqexactlyonce--true)), and the message format "
                 + "(`sluice.mq.format`, `.ddl`, `.ddl.topic`, `.binary.encoding`, `.debezium.*` including "
                 + "Debezium transaction metadata and heartbeats, see [formats](formats.md))");
 

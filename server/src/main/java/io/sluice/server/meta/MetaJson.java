@@ -155,7 +155,7 @@ final class MetaJson {
         return n;
     }
 
-    private static ArrayNode resume(SourcePositions positions) {
+    static ArrayNode resume(SourcePositions positions) {
         ArrayNode list = MAPPER.createArrayNode();
         for (Map.Entry<String, ResumePoint> e : positions.bySource().entrySet()) {
             BinlogPosition p = e.getValue().position();
@@ -224,20 +224,24 @@ final class MetaJson {
         int port = address == null || address.get("port") == null ? 0 : address.get("port").asInt();
         BinlogPosition ackPosition = position(pos);
         LogPosition ackPoint = new LogPosition(host, port, ackPosition);
-        Map<String, ResumePoint> bySource = new LinkedHashMap<>();
         if (resume != null && resume.isArray()) {
-            for (JsonNode r : resume) {
-                JsonNode source = r.get("source");
-                JsonNode skip = r.get("skipEntries");
-                bySource.put(source == null ? "" : source.asText(),
-                        new ResumePoint(position(r), skip == null ? 0 : skip.asInt(), snapshot(r.get("snapshot"))));
-            }
-        } else {
-            // written by canal: its cursor is an ack point (a transaction end, a DDL, or a begin), so
-            // restarting there re-reads at most that one event, which the parser treats as a boundary
-            bySource.put("", ResumePoint.at(ackPosition));
+            return new ClientCursor(ackPoint, readResume(resume));
         }
-        return new ClientCursor(ackPoint, new SourcePositions(bySource));
+        // written by canal: its cursor is an ack point (a transaction end, a DDL, or a begin), so
+        // restarting there re-reads at most that one event, which the parser treats as a boundary
+        return new ClientCursor(ackPoint, SourcePositions.of("", ResumePoint.at(ackPosition)));
+    }
+
+    /** The {@code sluiceResume} list as written by {@link #resume}. */
+    static SourcePositions readResume(JsonNode resume) throws IOException {
+        Map<String, ResumePoint> bySource = new LinkedHashMap<>();
+        for (JsonNode r : resume) {
+            JsonNode source = r.get("source");
+            JsonNode skip = r.get("skipEntries");
+            bySource.put(source == null ? "" : source.asText(),
+                    new ResumePoint(position(r), skip == null ? 0 : skip.asInt(), snapshot(r.get("snapshot"))));
+        }
+        return new SourcePositions(bySource);
     }
 
     private static BinlogPosition position(JsonNode n) throws IOException {

@@ -1,10 +1,13 @@
 package io.sluice.server.mq;
 
+import io.sluice.server.entry.StoredEntry;
 import io.sluice.server.instance.Batch;
 import io.sluice.server.instance.Destination;
 import io.sluice.server.meta.ClientIdentity;
+import io.sluice.server.position.SourcePositions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * from the first unconfirmed one, after a doubling backoff; later batches never overtake it. After a crash, the
  * destination resumes from the last ack: at-least-once, never loss.
  *
+ * <p>With a {@link TransactionalProducer} (exactly-once mode) each batch is instead one transaction together with
+ * the position it reaches, committed before the next batch is fetched (no pipelining: Kafka allows one open
+ * transaction per producer). The committed position, read back from Kafka at start and after every failure,
+ * wins over the acked position in meta, which can only lag it (meta is written after the commit): entries it
+ * covers are acked without being published again.
+ *
  * <p>One thread per destination; {@link #close()} stops it and the producer.
  */
 public final class DestinationPublisher implements AutoCloseable {
@@ -30,7 +39,7 @@ public final class DestinationPublisher implements AutoCloseable {
 
     /** Where the publisher is, for status pages and tests. */
     public enum State {
-        STARTING, RUNNING, RETRYING, STOPPED_ON_OVERSIZE_ROW, STOPPED_ON_SETTINGS, CLOSED
+        STARTING, RUNNING, RETRYING, STOPPED_ON_OVERSIZE_ROW, STOPPED_ON_SETTINGS, STOPPED_FENCED, CLOSED
     }
 
     private final Destination destination;
@@ -43,6 +52,7 @@ public final class DestinationPublisher implements AutoCloseable {
     private final AtomicLong publishedMessages = new AtomicLong();
     private final AtomicLong publishedEntries = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final AtomicLong alreadyCommittedEntries = new AtomicLong();
     private volatile State state = State.STARTING;
     private volatile boolean running = true;
 
@@ -86,6 +96,11 @@ public final class DestinationPublisher implements AutoCloseable {
         return failedAttempts.get();
     }
 
+    /** Exactly-once mode: entries fetched again after a restart that Kafka already had, acked unpublished. */
+    public long alreadyCommittedEntries() {
+        return alreadyCommittedEntries.get();
+    }
+
     public long skippedRows() {
         return builder.skippedRows();
     }
@@ -113,6 +128,10 @@ public final class DestinationPublisher implements AutoCloseable {
                 }
             }
             state = State.RUNNING;
+            if (producer instanceof TransactionalProducer transactional) {
+                publishInTransactions(transactional);
+                return;
+            }
             int window = Math.max(1, producer.maxUnconfirmedSends());
             Deque<Unconfirmed> unconfirmed = new ArrayDeque<>();
             while (running) {
@@ -165,14 +184,90 @@ public final class DestinationPublisher implements AutoCloseable {
             state = State.STOPPED_ON_SETTINGS;
             log.error("destination {}: publishing stopped, nothing is acked until the setting is fixed: {}",
                     destination.name(), e.getMessage());
+        } catch (PublisherFencedException e) {
+            destination.rollback(client, 0);
+            state = State.STOPPED_FENCED;
+            log.error("destination {}: publishing stopped, nothing more is acked here: {}", destination.name(),
+                    e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // the destination itself failed (stopped underneath us); the instance's owner restarts it
             log.error("destination {}: publisher stopped", destination.name(), e);
         } finally {
-            if (state != State.STOPPED_ON_OVERSIZE_ROW && state != State.STOPPED_ON_SETTINGS) {
+            if (!stopped(state)) {
                 state = State.CLOSED;
+            }
+        }
+    }
+
+    private static boolean stopped(State s) {
+        return s == State.STOPPED_ON_OVERSIZE_ROW || s == State.STOPPED_ON_SETTINGS || s == State.STOPPED_FENCED;
+    }
+
+    /**
+     * Exactly-once mode: one batch at a time, each committed with the position it reaches. Entries the committed
+     * position already covers (published before a crash, acked in meta or not) are acked without publishing.
+     */
+    private void publishInTransactions(TransactionalProducer transactional) throws InterruptedException {
+        Duration backoff = settings.retryBackoff();
+        SourcePositions committed = null; // null: read it from Kafka (at start, and after any failure)
+        long coveredInARow = 0;
+        while (running) {
+            Batch batch = null;
+            try {
+                if (committed == null) {
+                    committed = transactional.committedPositions();
+                    log.info("destination {}: exactly-once, resuming after the position committed in Kafka: {}",
+                            destination.name(), committed.isEmpty() ? "none yet (starting from meta)" : committed);
+                }
+                batch = destination.getWithoutAck(client, settings.batchSize(), settings.getTimeoutMillis(),
+                        TimeUnit.MILLISECONDS);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                List<StoredEntry> fresh = new ArrayList<>(batch.entries().size());
+                SourcePositions reached = committed;
+                for (StoredEntry e : batch.entries()) {
+                    if (!committed.covers(e.source(), e.resume())) {
+                        fresh.add(e);
+                        reached = reached.max(SourcePositions.of(e.source(), e.resume()));
+                    }
+                }
+                int known = batch.entries().size() - fresh.size();
+                coveredInARow += known;
+                if (!fresh.isEmpty() && coveredInARow > 0) {
+                    // meta.dat is written after the commit, so after a crash it can lag Kafka by the last batches
+                    log.info("destination {}: {} entries were already committed to Kafka (the stored ack lagged);"
+                            + " acked without publishing them again", destination.name(), coveredInARow);
+                    coveredInARow = 0;
+                }
+                if (!fresh.isEmpty()) {
+                    List<MqMessage> messages = builder.build(new Batch(batch.id(), fresh));
+                    transactional.commit(messages, reached);
+                    committed = reached;
+                    publishedMessages.addAndGet(messages.size());
+                }
+                destination.ack(client, batch.id());
+                ackedBatches.incrementAndGet();
+                publishedEntries.addAndGet(fresh.size());
+                alreadyCommittedEntries.addAndGet(known);
+                if (state != State.RUNNING) {
+                    publishingAgain();
+                }
+                backoff = settings.retryBackoff();
+            } catch (OversizeRowException e) {
+                destination.rollback(client, 0);
+                state = State.STOPPED_ON_OVERSIZE_ROW;
+                log.error("destination {}: publishing stopped, nothing after the row is acked: {}",
+                        destination.name(), e.getMessage());
+                return;
+            } catch (MqSettingsException | PublisherFencedException e) {
+                throw e; // stops publishing, see run()
+            } catch (RuntimeException e) {
+                // a commit whose answer was lost may have succeeded: the position is read again before going on
+                committed = null;
+                backoff = retry(new ArrayDeque<>(), batch, e, backoff);
             }
         }
     }
@@ -270,6 +365,6 @@ public final class DestinationPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close();
-        state = state == State.STOPPED_ON_OVERSIZE_ROW || state == State.STOPPED_ON_SETTINGS ? state : State.CLOSED;
+        state = stopped(state) ? state : State.CLOSED;
     }
 }

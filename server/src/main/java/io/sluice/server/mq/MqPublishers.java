@@ -73,7 +73,10 @@ public final class MqPublishers implements AutoCloseable {
         MqProducer producer;
         try {
             settings = MqPublishSettings.fromProperties(instance.config().asProperties());
-            producer = MqProducer.create(settings);
+            ExactlyOnceSettings exactlyOnce = ExactlyOnceSettings.fromProperties(instance.config().asProperties(), name);
+            producer = exactlyOnce.enabled()
+                    ? new TransactionalKafkaProducer(name, settings.kafka(), exactlyOnce)
+                    : MqProducer.create(settings);
         } catch (MqSettingsException e) {
             // one line per refusal, not one per reconcile tick; a restarted (fixed) instance is tried again
             if (!e.getMessage().equals(refused.put(name, e.getMessage()))) {
@@ -83,7 +86,8 @@ public final class MqPublishers implements AutoCloseable {
         }
         refused.remove(name);
         running.put(name, new Running(new DestinationPublisher(destination, settings, producer).start(), instance));
-        log.info("{}: publishing with {}", name, settings);
+        log.info("{}: publishing with {}{}", name, settings, producer instanceof TransactionalProducer
+                ? " exactly once (one Kafka transaction per batch)" : "");
     }
 
     /** The publisher of a destination, stopped (settings refused, oversize row) or not, and what it publishes. */

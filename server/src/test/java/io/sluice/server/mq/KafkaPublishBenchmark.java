@@ -66,6 +66,19 @@ public final class KafkaPublishBenchmark {
         return entries;
     }
 
+    /** OLTP-shaped: one single-row INSERT per transaction (BEGIN, row, END). */
+    static List<StoredEntry> oneRowTransactions(int n) {
+        TestEntries e = new TestEntries();
+        TestEntries.Table t = TestEntries.table("bench", "t");
+        List<StoredEntry> entries = new ArrayList<>(3 * n);
+        for (int id = 0; id < n; id++) {
+            entries.add(e.begin());
+            entries.add(e.insert(t, List.of(row("id", id, "name", "name-" + id, "score", "1.25", "note", "x"))));
+            entries.add(e.end());
+        }
+        return entries;
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         long rows = n + n / 2 + n / 10;
@@ -73,7 +86,9 @@ public final class KafkaPublishBenchmark {
         try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
             broker.createTopic("bench", 4);
             // the first mode also warms the JIT and the producer; its figure is printed but not the one to quote
-            for (String mode : List.of("warmup", "flat-single-partition", "flat-pk-hash-4", "protobuf-single-partition")) {
+            for (String mode : List.of("warmup", "flat-single-partition", "flat-pk-hash-4", "protobuf-single-partition",
+                    "flat-single-partition-exactly-once", "flat-pk-hash-4-exactly-once", "flat-one-row-tx",
+                    "flat-one-row-tx-exactly-once", "flat-one-row-tx-exactly-once-batch-500")) {
                 String topic = "bench_" + mode.replace('-', '_');
                 broker.createTopic(topic, 4);
                 Properties p = new Properties();
@@ -82,23 +97,32 @@ public final class KafkaPublishBenchmark {
                 p.setProperty("kafka.acks", "all");
                 p.setProperty("canal.mq.topic", topic);
                 p.setProperty("canal.mq.flatMessage", String.valueOf(!mode.startsWith("protobuf")));
-                p.setProperty("canal.mq.canalBatchSize", "50");
+                p.setProperty("canal.mq.canalBatchSize", mode.endsWith("batch-500") ? "500" : "50");
                 if (mode.contains("pk-hash")) {
                     p.setProperty("canal.mq.partitionsNum", "4");
                     p.setProperty("canal.mq.partitionHash", "bench\\.t:$pk$");
                 }
                 InMemoryDestination d = new InMemoryDestination(mode);
-                d.append(entries);
+                List<StoredEntry> workload = mode.contains("one-row-tx") ? oneRowTransactions(n / 10) : entries;
+                long modeRows = mode.contains("one-row-tx") ? n / 10 : rows;
+                d.append(workload);
                 MqPublishSettings s = MqPublishSettings.fromProperties(p);
                 long start = System.nanoTime();
-                try (DestinationPublisher publisher = new DestinationPublisher(d, s, MqProducer.create(s)).start()) {
+                // exactly-once: one transaction per batch with its position record, one batch at a time
+                MqProducer producer = mode.contains("exactly-once")
+                        ? new TransactionalKafkaProducer(mode, s.kafka(), new ExactlyOnceSettings(true, "bench-" + mode,
+                                ExactlyOnceSettings.DEFAULT_POSITION_TOPIC))
+                        : MqProducer.create(s);
+                try (DestinationPublisher publisher = new DestinationPublisher(d, s, producer).start()) {
                     while (d.ackedEntries() < d.size()) {
                         Thread.sleep(20);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf("RESULT kafka %s: %d rows (%d entries, %d messages) in %.2f s = %.0f rows/s, acks=all,"
-                                    + " idempotent, failed attempts %d%n", mode, rows, entries.size(),
-                            publisher.publishedMessages(), seconds, rows / seconds, publisher.failedAttempts());
+                    System.out.printf("RESULT kafka %s: %d rows (%d entries, %d messages, %d batches) in %.2f s = %.0f"
+                                    + " rows/s, acks=all, idempotent, failed attempts %d%n", mode, modeRows,
+                            workload.size(), publisher.publishedMessages(), publisher.ackedBatches(), seconds,
+                            modeRows / seconds,
+                            publisher.failedAttempts());
                 }
             }
         }
