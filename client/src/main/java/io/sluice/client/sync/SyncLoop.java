@@ -182,6 +182,9 @@ public final class SyncLoop<C> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            if (!running) {
+                return; // closed while the target was answering: its client reports the interrupt its own way
+            }
             failure = e.toString();
             log.error("stopping on an unexpected error; nothing unconfirmed was acked", e);
         } finally {
