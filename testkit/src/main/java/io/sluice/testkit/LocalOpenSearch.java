@@ -28,19 +28,29 @@ public final class LocalOpenSearch implements AutoCloseable {
     private final int httpPort;
     private final int transportPort;
     private final String classpath;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private LocalOpenSearch(Path home, int httpPort, int transportPort, String classpath) {
+    private LocalOpenSearch(Path home, int httpPort, int transportPort, String classpath, List<String> jvmOptions) {
         this.home = home;
         this.httpPort = httpPort;
         this.transportPort = transportPort;
         this.classpath = classpath;
+        this.jvmOptions = jvmOptions;
     }
 
-    /** Starts a node; returns when its cluster is green (or yellow) over HTTP. */
+    /**
+     * Starts a node sized for tests (a small heap, serial GC, C1 only: quick to start, slow to index); returns when
+     * its cluster is green (or yellow) over HTTP.
+     */
     public static LocalOpenSearch start() throws Exception {
+        return start(List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The same with these JVM options instead (a benchmark's heap and JIT). */
+    public static LocalOpenSearch start(List<String> jvmOptions) throws Exception {
         LocalOpenSearch node = new LocalOpenSearch(Files.createTempDirectory("sluice-opensearch-"), FreePort.find(),
-                FreePort.find(), classpath());
+                FreePort.find(), classpath(), List.copyOf(jvmOptions));
         node.startProcess();
         return node;
     }
@@ -59,10 +69,7 @@ public final class LocalOpenSearch implements AutoCloseable {
     private void startProcess() throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xms256m");
-        cmd.add("-Xmx512m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.addAll(jvmOptions);
         cmd.add("-Dlog4j2.level=WARN");
         cmd.add("-Dopensearch.set.netty.runtime.available.processors=false");
         cmd.add("-cp");
