@@ -13,10 +13,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
@@ -95,7 +94,7 @@ final class BulkWriter implements AutoCloseable {
             if (body.size() > settings.bulkMaxBytes() && i > from) {
                 // this change goes to the next request: send the ones before it
                 byte[] all = body.toByteArray();
-                send(changes.subList(from, i), java.util.Arrays.copyOf(all, before));
+                send(changes.subList(from, i), Arrays.copyOf(all, before));
                 body.reset();
                 body.write(all, before, all.length - before);
                 from = i;

@@ -1,5 +1,7 @@
 package io.sluice.client.sync;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -55,9 +57,9 @@ public final class SyncProperties {
     }
 
     /** {@code key}'s comma-separated {@code schema.table} names, each as {schema, table}; required. */
-    public java.util.List<String[]> tables(String key) {
+    public List<String[]> tables(String key) {
         String list = required(key);
-        java.util.List<String[]> tables = new java.util.ArrayList<>();
+        List<String[]> tables = new ArrayList<>();
         for (String name : list.split(",")) {
             String full = name.trim();
             int dot = full.indexOf('.');

@@ -162,11 +162,13 @@ class SearchSyncIT {
             assertThat(documents("items", ITEM_FIELDS, 10)).isEqualTo(items);
             assertThat(documents("ssync_pair", PAIR_FIELDS, -1)).isEqualTo(pairs);
 
-            // idempotent on replay: the whole stream again over the finished indexes changes nothing in the end
+            // idempotent on replay: the whole stream again over the finished indexes changes nothing in the end, also
+            // when each batch goes as several bulk requests
             destinations.get("replay").append(entries);
             ClientIdentity replayClient = new ClientIdentity("replay", (short) 1001);
-            try (SearchSync replay = new SearchSync(SearchSyncSettings.fromProperties(properties(port, "replay")))
-                    .start()) {
+            Properties replayProperties = properties(port, "replay");
+            replayProperties.setProperty("search.bulk.max.bytes", "4096"); // each batch as several small bulk requests
+            try (SearchSync replay = new SearchSync(SearchSyncSettings.fromProperties(replayProperties)).start()) {
                 await().atMost(Duration.ofSeconds(180)).until(() -> acked(destinations.get("replay"), replayClient)
                         == entries.size());
             }
