@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
@@ -25,6 +28,7 @@ import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
+import org.opensearch.client.ResponseListener;
 import org.opensearch.client.RestClient;
 
 /**
@@ -33,7 +37,8 @@ import org.opensearch.client.RestClient;
  * {@code _refresh} + {@code _delete_by_query} match_all on the table's index, in the batch's order. Returns only
  * when every item of every bulk response succeeded. An item the cluster could take later (429, 5xx) or a node
  * that does not answer: {@link RetryableWriteException}, the whole batch is applied again (every change is
- * idempotent). An item it will never take (a 4xx: a value the mapping refuses, a bad index name):
+ * idempotent; 409 too: a concurrent write to the same document). An item it will never take (another 4xx: a
+ * value the mapping refuses, a bad index name):
  * {@link SyncStoppedException} naming the index, the document id and the reason.
  */
 final class BulkWriter implements AutoCloseable {
@@ -110,12 +115,12 @@ final class BulkWriter implements AutoCloseable {
         try {
             if (change instanceof DocumentChange.Delete d) {
                 try (JsonGenerator g = generator(out)) {
-                    action(g, "delete", d.table().index(), d.id());
+                    action(g, "delete", d.table().index(), d.id(), false);
                 }
                 out.write('\n');
             } else if (change instanceof DocumentChange.Write w) {
                 try (JsonGenerator g = generator(out)) {
-                    action(g, w.partial() ? "update" : "index", w.table().index(), w.id());
+                    action(g, w.partial() ? "update" : "index", w.table().index(), w.id(), w.partial());
                 }
                 out.write('\n');
                 try (JsonGenerator g = generator(out)) {
@@ -142,11 +147,16 @@ final class BulkWriter implements AutoCloseable {
         return g;
     }
 
-    private static void action(JsonGenerator g, String op, String index, String id) throws IOException {
+    private static void action(JsonGenerator g, String op, String index, String id, boolean update)
+            throws IOException {
         g.writeStartObject();
         g.writeObjectFieldStart(op);
         g.writeStringField("_index", index);
         g.writeStringField("_id", id);
+        if (update) {
+            // an update reads the document and writes it back; a concurrent write in between is retried in place
+            g.writeNumberField("retry_on_conflict", 3);
+        }
         g.writeEndObject();
         g.writeEndObject();
     }
@@ -190,7 +200,9 @@ final class BulkWriter implements AutoCloseable {
             }
             String what = describe(changes.get(i)) + ": " + status + " " + error.path("type").asText() + ": "
                     + error.path("reason").asText();
-            if (status == 429 || status >= 500) {
+            // 409: another writer changed the document between an update's read and write (a previous run's bulk
+            // request still executing after a restart or a handover); the retry reads it again
+            if (status == 429 || status == 409 || status >= 500) {
                 if (retry == null) {
                     retry = new RetryableWriteException(what, null);
                 }
@@ -226,7 +238,7 @@ final class BulkWriter implements AutoCloseable {
 
     private JsonNode perform(Request request, DocumentChange first) throws RetryableWriteException {
         try {
-            Response response = client.performRequest(request);
+            Response response = execute(request);
             return JSON.readTree(response.getEntity().getContent());
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();
@@ -234,7 +246,7 @@ final class BulkWriter implements AutoCloseable {
             if (status == 404 && first instanceof DocumentChange.Truncate) {
                 return JSON.createObjectNode(); // no such index: nothing to delete
             }
-            if (status == 429 || status == 408 || status >= 500) {
+            if (status == 429 || status == 408 || status == 409 || status >= 500) {
                 throw new RetryableWriteException(request.getEndpoint() + " answered " + status + " " + reason
                         + " (at " + describe(first) + ")", e);
             }
@@ -243,6 +255,52 @@ final class BulkWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new RetryableWriteException(request.getEndpoint() + ": " + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + " (at " + describe(first) + ")", e);
+        }
+    }
+
+    /**
+     * Sends the request and waits for its answer even when the thread is interrupted (the sync being closed): a
+     * request the cluster goes on executing after its sender gave up could land between the writes of the next run
+     * and undo one of them. The wait is bounded by {@code search.timeout.ms}. A closed sync sends nothing new.
+     */
+    private Response execute(Request request) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("search sync closed before " + request.getEndpoint());
+        }
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        client.performRequestAsync(request, new ResponseListener() {
+            @Override
+            public void onSuccess(Response response) {
+                answer.complete(response);
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return answer.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -272,7 +330,7 @@ final class BulkWriter implements AutoCloseable {
     /** The cluster's name and version, for the start line; null when it does not answer. */
     String version() {
         try {
-            JsonNode info = JSON.readTree(client.performRequest(new Request("GET", "/")).getEntity().getContent());
+            JsonNode info = JSON.readTree(execute(new Request("GET", "/")).getEntity().getContent());
             return info.path("version").path("distribution").asText("elasticsearch") + " "
                     + info.path("version").path("number").asText();
         } catch (IOException | RuntimeException e) {

@@ -217,6 +217,51 @@ class SearchSyncIT {
         }
     }
 
+    @Test
+    void withZooKeeperOneCopyIndexesAndAnotherTakesOverWhenItStops(TestDatabase db) throws Exception {
+        db.execute("FLUSH BINARY LOGS");
+        String firstFile = db.masterStatus().file();
+        db.execute("DROP DATABASE IF EXISTS sha", "CREATE DATABASE sha", "CREATE TABLE sha.t (id INT PRIMARY KEY, v INT)");
+        for (int i = 1; i <= 300; i++) {
+            db.execute("INSERT INTO sha.t VALUES (" + i + "," + i + ")");
+        }
+        db.execute("UPDATE sha.t SET v = v * 2 WHERE id % 3 = 0", "DELETE FROM sha.t WHERE id % 5 = 0");
+        db.execute("FLUSH BINARY LOGS");
+        List<StoredEntry> entries = decode(db, firstFile);
+        ListDestination destination = new ListDestination("ha", List.of());
+        ClientIdentity client = new ClientIdentity("ha", (short) 1001);
+        try (org.apache.curator.test.TestingServer zookeeper = new org.apache.curator.test.TestingServer(true);
+             NetServer server = new NetServer(NetServerSettings.open("127.0.0.1", 0), n -> Optional.of(destination))) {
+            server.start();
+            Properties p = properties(server.localAddress().getPort(), "ha");
+            p.setProperty("sync.tables", "sha.t");
+            p.setProperty("sluice.batch.size", "20");
+            p.setProperty("sluice.zkServers", zookeeper.getConnectString());
+            SearchSyncSettings settings = SearchSyncSettings.fromProperties(p);
+            SearchSync one = new SearchSync(settings).start();
+            SearchSync two = new SearchSync(settings).start();
+            try {
+                destination.append(entries.subList(0, entries.size() / 2));
+                await().atMost(Duration.ofSeconds(30)).until(() -> one.isActive() || two.isActive());
+                SearchSync active = one.isActive() ? one : two;
+                SearchSync standby = active == one ? two : one;
+                await().atMost(Duration.ofSeconds(60)).until(() -> acked(destination, client) >= entries.size() / 4);
+                assertThat(standby.isActive()).isFalse();
+                assertThat(standby.ackedBatches()).as("the standby indexed nothing").isZero();
+                destination.append(entries.subList(entries.size() / 2, entries.size()));
+                active.close(); // mid-stream: the standby takes over after the last ack
+                await().atMost(Duration.ofSeconds(30)).until(standby::isActive);
+                await().atMost(Duration.ofSeconds(60)).until(() -> acked(destination, client) == entries.size());
+                assertThat(standby.ackedBatches()).isPositive();
+            } finally {
+                one.close();
+                two.close();
+            }
+            assertThat(documents("sha_t", List.of("id", "v"), -1)).isEqualTo(sourceRows(db, "SELECT id, v FROM sha.t", 1))
+                    .hasSize(240);
+        }
+    }
+
     private static Properties properties(int serverPort, String destination) {
         Properties p = new Properties();
         p.setProperty("sluice.address", "127.0.0.1:" + serverPort);
