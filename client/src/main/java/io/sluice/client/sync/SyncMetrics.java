@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -32,6 +33,7 @@ public final class SyncMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private HttpServer http;
+    private ExecutorService executor;
 
     SyncMetrics(String kind, String destination, LongSupplier active) {
         counter("sluice_sync_rows_applied", "Row changes the target confirmed and that were acked", kind, destination,
@@ -59,13 +61,14 @@ public final class SyncMetrics implements AutoCloseable {
     }
 
     /** Serves {@code /metrics} on host:port; port 0 picks a free one (see {@link #port()}). */
-    void serve(String host, int port) throws IOException {
+    synchronized void serve(String host, int port) throws IOException {
         http = HttpServer.create(new InetSocketAddress(host, port), 8);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sync-metrics");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        http.setExecutor(executor);
         http.createContext("/metrics", ex -> {
             byte[] body = scrape();
             ex.getResponseHeaders().set("Content-Type", writer.getContentType());
@@ -78,7 +81,7 @@ public final class SyncMetrics implements AutoCloseable {
     }
 
     /** The port /metrics is served on, or 0. */
-    public int port() {
+    public synchronized int port() {
         return http == null ? 0 : http.getAddress().getPort();
     }
 
@@ -94,10 +97,11 @@ public final class SyncMetrics implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (http != null) {
             http.stop(0);
             http = null;
+            executor.shutdownNow();
         }
     }
 }
