@@ -101,7 +101,7 @@ final class BinlogSourceFactory implements ChangeSourceFactory {
                 .timeZone(instance.timeZone())
                 .canalCompatibleValues(instance.canalCompatibleValues())
                 .transactionSize(instance.transactionSize())
-                .tls(MasterTls.of(instance.ssl(), source.host(), source.port()));
+                .transport(MasterTls.of(instance.ssl(), source.host(), source.port()));
         if (!start.journalName().isEmpty()) {
             b.journal(start.journalName(), start.position() == null ? -1 : start.position());
         }

@@ -10,7 +10,6 @@ import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
 import io.sluice.server.sink.EntrySink;
 import io.sluice.server.sink.TableFilter;
-import io.sluice.server.tls.MasterTlsException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -254,7 +253,7 @@ public final class BinlogParser implements ChangeSource {
                 public void onConnect(BinaryLogClient connected) {
                     state = ParserStatus.State.STREAMING;
                     log.info("{}: replicating from {} ({}) as server id {} at {} over {}", settings.destination(),
-                            address(), master.version(), serverId, from, settings.tls().replicationTransport());
+                            address(), master.version(), serverId, from, settings.transport().replicationTransport());
                 }
 
                 @Override
@@ -276,9 +275,9 @@ public final class BinlogParser implements ChangeSource {
                 }
                 c.connect();
             } catch (IOException | RuntimeException e) {
-                MasterTlsException tls = settings.tls().explain(e);
-                if (tls != null) {
-                    throw new ParserException(tls.getMessage(), tls);
+                MasterTransportException refused = settings.transport().explain(e);
+                if (refused != null) {
+                    throw new ParserException(refused.getMessage(), refused);
                 }
                 throw e;
             } finally {
@@ -306,9 +305,9 @@ public final class BinlogParser implements ChangeSource {
         if (t instanceof ParserException p) {
             return p;
         }
-        MasterTlsException tls = settings.tls().explain(t);
-        if (tls != null) {
-            return new ParserException(tls.getMessage(), tls);
+        MasterTransportException refused = settings.transport().explain(t);
+        if (refused != null) {
+            return new ParserException(refused.getMessage(), refused);
         }
         if (t instanceof ZooKeeperSchemaHistoryStore.SchemaHistoryFencedException fenced) {
             return fenced(fenced);
@@ -418,7 +417,7 @@ public final class BinlogParser implements ChangeSource {
         c.setConnectTimeout(settings.connectTimeout().toMillis());
         c.setEventDeserializer(new BinlogEventDeserializer(settings.connectionCharset()));
         c.setUseSendAnnotateRowsEvent(true);
-        settings.tls().applyTo(c);
+        settings.transport().applyTo(c);
         if (!settings.heartbeatPeriod().isZero()) {
             c.setHeartbeatInterval(settings.heartbeatPeriod().toMillis());
         }

@@ -231,7 +231,7 @@ final class BinlogScanner {
         client.setEventDeserializer(new BinlogEventDeserializer(settings.connectionCharset()));
         client.setBinlogFilename(file);
         client.setBinlogPosition(4);
-        settings.tls().applyTo(client);
+        settings.transport().applyTo(client);
         return client;
     }
 

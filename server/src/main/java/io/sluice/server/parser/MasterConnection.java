@@ -2,7 +2,6 @@ package io.sluice.server.parser;
 
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.TableFilter;
-import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,8 +38,8 @@ final class MasterConnection implements AutoCloseable {
         String url = "jdbc:mariadb://" + settings.host() + ":" + settings.port() + "/";
         Connection c;
         try {
-            c = settings.tls().connect(url, p);
-        } catch (MasterTlsException e) {
+            c = settings.transport().connect(url, p);
+        } catch (MasterTransportException e) {
             throw new ParserException(e.getMessage(), e);
         } catch (SQLException e) {
             if (e.getErrorCode() == MasterSql.ER_ACCESS_DENIED) {

@@ -1,7 +1,6 @@
 package io.sluice.server.parser;
 
 import io.sluice.server.parser.value.ValueOptions;
-import io.sluice.server.tls.MasterTls;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,8 +44,8 @@ import java.util.Set;
  * @param reconnectMax         reconnect delays double up to this
  * @param transactionSize      {@code canal.instance.transaction.size}: entries per sink hand-off of a large
  *                             transaction
- * @param tls                  {@code canal.instance.master.sslMode} and friends, for the replication stream and
- *                             every SQL connection to this master
+ * @param transport            how the replication stream and every SQL connection to this master are carried:
+ *                             {@code canal.instance.master.sslMode} and friends, as the wiring built them
  */
 public record ParserSettings(String destination, String host, int port, String username, String password,
                              Set<String> binlogImages, int receiveBufferSize, int sendBufferSize,
@@ -55,7 +54,8 @@ public record ParserSettings(String destination, String host, int port, String u
                              long journalPosition, long journalTimestamp, String journalGtid,
                              Charset connectionCharset, ZoneId timeZone, boolean canalCompatibleValues,
                              Duration heartbeatPeriod, Duration connectTimeout, Duration readTimeout,
-                             Duration reconnectMin, Duration reconnectMax, int transactionSize, MasterTls tls) {
+                             Duration reconnectMin, Duration reconnectMax, int transactionSize,
+                             MasterTransport transport) {
 
     public ParserSettings {
         Objects.requireNonNull(destination, "destination");
@@ -79,7 +79,8 @@ public record ParserSettings(String destination, String host, int port, String u
         if (transactionSize <= 0) {
             transactionSize = TransactionBuffer.DEFAULT_CHUNK;
         }
-        tls = tls == null ? MasterTls.disabled(host, port) : tls;
+        // no silent default: a plain connection must be one the wiring chose (it carries canal's DISABLED rules)
+        Objects.requireNonNull(transport, "transport (MasterTls of the instance's sslMode, or MasterTls.disabled)");
     }
 
     /** Every {@code binlog_row_image}: canal's default for {@code canal.instance.binlog.image}. */
@@ -97,7 +98,7 @@ public record ParserSettings(String destination, String host, int port, String u
     @Override
     public String toString() {
         return "ParserSettings[" + destination + " " + username + "@" + host + ":" + port + ", slaveId=" + slaveId
-                + ", gtid=" + gtidMode + ", " + tls + "]";
+                + ", gtid=" + gtidMode + ", " + transport + "]";
     }
 
     /** Builds settings; only the master and account are required. */
@@ -127,7 +128,7 @@ public record ParserSettings(String destination, String host, int port, String u
         private Duration reconnectMin;
         private Duration reconnectMax;
         private int transactionSize = TransactionBuffer.DEFAULT_CHUNK;
-        private MasterTls tls;
+        private MasterTransport transport;
 
         private Builder(String destination, String host, int port, String username, String password) {
             this.destination = destination;
@@ -154,14 +155,14 @@ public record ParserSettings(String destination, String host, int port, String u
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
         public Builder reconnect(Duration min, Duration max) { reconnectMin = min; reconnectMax = max; return this; }
         public Builder transactionSize(int v) { transactionSize = v; return this; }
-        public Builder tls(MasterTls v) { tls = v; return this; }
+        public Builder transport(MasterTransport v) { transport = v; return this; }
 
         public ParserSettings build() {
             return new ParserSettings(destination, host, port, username, password, binlogImages, receiveBufferSize,
                     sendBufferSize, autoResetToLatest, defaultDatabase, slaveId, gtidMode,
                     journalName, journalPosition, journalTimestamp, journalGtid, connectionCharset, timeZone,
                     canalCompatibleValues, heartbeatPeriod, connectTimeout, readTimeout, reconnectMin, reconnectMax,
-                    transactionSize, tls);
+                    transactionSize, transport);
         }
     }
 }

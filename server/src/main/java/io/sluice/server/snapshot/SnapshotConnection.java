@@ -1,14 +1,14 @@
 package io.sluice.server.snapshot;
 
 import io.sluice.server.parser.MasterSql;
+import io.sluice.server.parser.MasterTransport;
+import io.sluice.server.parser.MasterTransportException;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.TableStructure;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.SnapshotProgress;
 import io.sluice.server.sink.TableFilter;
-import io.sluice.server.tls.MasterTls;
-import io.sluice.server.tls.MasterTlsException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,13 +37,9 @@ final class SnapshotConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotConnection.class);
 
-    /** Where the master is, as whom to read it and over which TLS. */
-    record Target(String host, int port, String user, String password, Duration connectTimeout, MasterTls tls) {
-
-        /** Without TLS. */
-        Target(String host, int port, String user, String password, Duration connectTimeout) {
-            this(host, port, user, password, connectTimeout, MasterTls.disabled(host, port));
-        }
+    /** Where the master is, as whom to read it and over which transport (the parser's: the same TLS). */
+    record Target(String host, int port, String user, String password, Duration connectTimeout,
+                  MasterTransport transport) {
 
         String address() {
             return host + ":" + port;
@@ -70,7 +66,7 @@ final class SnapshotConnection implements AutoCloseable {
         // TINYINT(1) is an integer to the binlog; the driver would read it as a boolean
         p.setProperty("tinyInt1isBit", "false");
         try {
-            Connection c = target.tls().connect("jdbc:mariadb://" + target.address() + "/", p);
+            Connection c = target.transport().connect("jdbc:mariadb://" + target.address() + "/", p);
             try (Statement s = c.createStatement()) {
                 // a streamed full scan may wait for the store to drain longer than the default 60 s
                 s.execute("SET SESSION net_write_timeout = 3600, time_zone = '+00:00'");
@@ -80,7 +76,7 @@ final class SnapshotConnection implements AutoCloseable {
                 c.close();
                 throw e;
             }
-        } catch (SQLException | MasterTlsException e) {
+        } catch (SQLException | MasterTransportException e) {
             throw new SnapshotException("cannot connect to " + target.address() + " as '" + target.user() + "' for a"
                     + " snapshot: " + e.getMessage(), e);
         }

@@ -111,7 +111,7 @@ public final class SnapshotSource implements ChangeSource {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = new SnapshotConnection.Target(parserSettings.host(), parserSettings.port(),
                 parserSettings.username(), parserSettings.password(), parserSettings.connectTimeout(),
-                parserSettings.tls());
+                parserSettings.transport());
         this.options = new ValueOptions(parserSettings.canalCompatibleValues(), parserSettings.timeZone(),
                 parserSettings.connectionCharset());
         this.destinationFilter = filter;

@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.network.IdentityVerificationException;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import io.sluice.server.config.SslSettings;
+import io.sluice.server.parser.MasterTransport;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>The key stores are read once, by Sluice, before the first connection, so that a wrong path or password is
  * one message naming the key, whichever connection comes first.
  */
-public final class MasterTls {
+public final class MasterTls implements MasterTransport {
 
     /** Connector/J's {@code sslMode} values. */
     public enum Mode {
@@ -143,6 +144,7 @@ public final class MasterTls {
      * account and the caller's other driver options. A failure that TLS explains is a
      * {@link MasterTlsException}; a refused login under DISABLED carries a hint about accounts that require TLS.
      */
+    @Override
     public Connection connect(String url, Properties base) throws SQLException {
         if (mode == Mode.DISABLED) {
             try {
@@ -265,6 +267,7 @@ public final class MasterTls {
     // ---------------------------------------------------------------- replication
 
     /** Sets the replication client's TLS to {@link #mode()}, with Sluice's key stores and checks. */
+    @Override
     public void applyTo(BinaryLogClient client) {
         lastReplicationSocket = null;
         switch (mode) {
@@ -299,6 +302,7 @@ public final class MasterTls {
     }
 
     /** How the last replication connection is carried, for the log line that announces it. */
+    @Override
     public String replicationTransport() {
         SSLSocket socket = lastReplicationSocket;
         if (socket == null || socket.isClosed()) {
@@ -346,6 +350,7 @@ public final class MasterTls {
      * refused login): an untrusted or misnamed certificate, a master without TLS under a mode that needs it, no
      * common TLS version.
      */
+    @Override
     public MasterTlsException explain(Throwable failure) {
         if (failure instanceof MasterTlsException m) {
             return m;

@@ -70,7 +70,7 @@ class BinlogSourceFactoryTest {
         assertThat(p.timeZone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
         assertThat(p.readTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(p.heartbeatPeriod()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(p.tls().mode()).isEqualTo(MasterTls.Mode.VERIFY_IDENTITY);
+        assertThat(((MasterTls) p.transport()).mode()).isEqualTo(MasterTls.Mode.VERIFY_IDENTITY);
     }
 
     @Test
@@ -85,7 +85,7 @@ class BinlogSourceFactoryTest {
         assertThat(p.canalCompatibleValues()).isFalse();
         assertThat(p.username()).isEqualTo("canal");
         assertThat(p.slaveId()).isLessThanOrEqualTo(0);
-        assertThat(p.tls().mode()).as("canal's default").isEqualTo(MasterTls.Mode.DISABLED);
+        assertThat(((MasterTls) p.transport()).mode()).as("canal's default").isEqualTo(MasterTls.Mode.DISABLED);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.value.ValueOptions;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.server.tls.MasterTls;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,7 +185,7 @@ public final class BinlogDecodeBenchmark {
     private static double liveSluice(String host, int port, String user, String password, String file, long position,
                                      long expected) throws Exception {
         ParserSettings settings = ParserSettings.builder("bench", host, port, user, password)
-                .journal(file, position).build();
+                .journal(file, position).transport(MasterTls.disabled(host, port)).build();
         long[] rows = {0};
         long[] end = {0};
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);

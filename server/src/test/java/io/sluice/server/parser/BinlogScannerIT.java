@@ -3,6 +3,7 @@ package io.sluice.server.parser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.server.position.BinlogPosition;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class BinlogScannerIT {
 
         ParserSettings settings = ParserSettings.builder("it-scan", db.host(), db.port(),
                 TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .connectTimeout(Duration.ofSeconds(10)).transport(MasterTls.disabled(db.host(), db.port())).build();
         BinlogScanner scanner = new BinlogScanner(settings);
         BinlogPosition found;
         int files;

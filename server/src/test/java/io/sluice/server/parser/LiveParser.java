@@ -8,6 +8,7 @@ import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.schema.SchemaHistoryStore;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.TestDatabase;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -28,6 +29,7 @@ final class LiveParser implements AutoCloseable {
     LiveParser(TestDatabase db, String schema, Consumer<ParserSettings.Builder> configure, SchemaHistoryStore store) {
         ParserSettings.Builder b = ParserSettings.builder("it-" + schema, db.host(), db.port(),
                         TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD)
+                .transport(MasterTls.disabled(db.host(), db.port()))
                 .timeZone(ZoneOffset.UTC)
                 .heartbeatPeriod(Duration.ofSeconds(1))
                 .reconnect(Duration.ofMillis(200), Duration.ofSeconds(2));

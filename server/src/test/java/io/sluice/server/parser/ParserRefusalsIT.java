@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.position.ResumePoint;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.LocalMariaDb;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
@@ -40,7 +41,8 @@ class ParserRefusalsIT {
     void aUserWithoutReplicationSlaveIsRefusedNamingTheGrant(TestDatabase db) {
         db.execute("DROP USER IF EXISTS 'noslave'@'%'", "CREATE USER 'noslave'@'%' IDENTIFIED BY 'pw'",
                 "GRANT SELECT, REPLICATION CLIENT ON *.* TO 'noslave'@'%'");
-        ParserSettings settings = ParserSettings.builder("it-grant", db.host(), db.port(), "noslave", "pw").build();
+        ParserSettings settings = ParserSettings.builder("it-grant", db.host(), db.port(), "noslave", "pw")
+                .transport(MasterTls.disabled(db.host(), db.port())).build();
         CollectingSink sink = new CollectingSink();
         BinlogParser parser = new BinlogParser(settings,
                 new io.sluice.server.parser.schema.SchemaHistory(new io.sluice.server.parser.schema.MemorySchemaHistoryStore()),

@@ -6,6 +6,7 @@ import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.server.parser.schema.EveryColumnType;
 import io.sluice.server.parser.value.ValueOptions;
 import io.sluice.server.position.SnapshotProgress;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,8 @@ class SnapshotColumnTypeIT {
         for (boolean canal : new boolean[] {false, true}) {
             List<List<CanalEntry.Column>> rows = new ArrayList<>();
             try (SnapshotConnection c = SnapshotConnection.open(new SnapshotConnection.Target(db.host(), db.port(),
-                    TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD, Duration.ofSeconds(10)))) {
+                    TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD, Duration.ofSeconds(10),
+                    MasterTls.disabled(db.host(), db.port())))) {
                 c.beginConsistentSnapshot();
                 SnapshotTable table = c.describe(new SnapshotProgress.Table("snapcoltypes", "t"));
                 TableReader reader = new TableReader(table, new ValueOptions(canal, ZoneOffset.UTC, StandardCharsets.UTF_8), 10);

@@ -11,6 +11,7 @@ import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.value.ValueOptions;
 import io.sluice.server.position.SnapshotProgress;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,8 @@ class SnapshotRenderingIT {
         List<ParsedEntry> streamed = Collections.synchronizedList(new ArrayList<>());
         ParserSettings settings = ParserSettings.builder("render", db.host(), db.port(), TestDatabase.REPLICATION_USER,
                         TestDatabase.REPLICATION_PASSWORD).journal(before.file(), before.position())
-                .canalCompatibleValues(canal).timeZone(zone).heartbeatPeriod(Duration.ofSeconds(1)).build();
+                .canalCompatibleValues(canal).timeZone(zone).heartbeatPeriod(Duration.ofSeconds(1))
+                .transport(MasterTls.disabled(db.host(), db.port())).build();
         BinlogParser parser = new BinlogParser(settings, new SchemaHistory(new MemorySchemaHistoryStore()),
                 (s, t) -> s.equals("snaprender"), streamed::addAll);
         parser.start(null);
@@ -99,7 +101,8 @@ class SnapshotRenderingIT {
 
         Map<String, List<CanalEntry.Column>> fromSnapshot = new LinkedHashMap<>();
         try (SnapshotConnection c = SnapshotConnection.open(new SnapshotConnection.Target(db.host(), db.port(),
-                TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD, Duration.ofSeconds(10)))) {
+                TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD, Duration.ofSeconds(10),
+                MasterTls.disabled(db.host(), db.port())))) {
             c.beginConsistentSnapshot();
             SnapshotTable table = c.describe(new SnapshotProgress.Table("snaprender", "everything"));
             TableReader reader = new TableReader(table, new ValueOptions(canal, zone, StandardCharsets.UTF_8), 2);

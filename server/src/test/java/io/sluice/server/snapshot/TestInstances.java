@@ -8,6 +8,7 @@ import io.sluice.server.instance.ChangeSourceFactory;
 import io.sluice.server.parser.ParserSettings;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
+import io.sluice.server.tls.MasterTls;
 import io.sluice.testkit.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ final class TestInstances {
                 ParserSettings.builder(cfg.destination(), db.host(), db.port(), TestDatabase.REPLICATION_USER,
                                 TestDatabase.REPLICATION_PASSWORD)
                         .timeZone(ZoneOffset.UTC).heartbeatPeriod(Duration.ofSeconds(1))
-                        .reconnect(Duration.ofMillis(200), Duration.ofSeconds(2)).build(),
+                        .reconnect(Duration.ofMillis(200), Duration.ofSeconds(2))
+                        .transport(MasterTls.disabled(db.host(), db.port())).build(),
                 new SchemaHistory(new MemorySchemaHistoryStore()), filter, sink);
     }
 }

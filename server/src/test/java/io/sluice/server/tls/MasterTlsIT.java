@@ -316,7 +316,7 @@ class MasterTlsIT {
         ParserSettings settings = ParserSettings.builder("tls-it-" + user, db.host(), db.port(), user, password)
                 .heartbeatPeriod(Duration.ofSeconds(1))
                 .reconnect(Duration.ofMillis(200), Duration.ofSeconds(1))
-                .tls(MasterTls.of(ssl, db.host(), db.port()))
+                .transport(MasterTls.of(ssl, db.host(), db.port()))
                 .build();
         return new BinlogParser(settings, new SchemaHistory(new MemorySchemaHistoryStore()),
                 (schema, t) -> schema.equals("shop"), into::addAll);

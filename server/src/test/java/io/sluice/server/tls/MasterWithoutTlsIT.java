@@ -33,7 +33,7 @@ class MasterWithoutTlsIT {
                         TestDatabase.REPLICATION_USER, TestDatabase.REPLICATION_PASSWORD)
                 .heartbeatPeriod(Duration.ofSeconds(1))
                 .reconnect(Duration.ofMillis(200), Duration.ofSeconds(1))
-                .tls(tls)
+                .transport(tls)
                 .build();
         return new BinlogParser(settings, new SchemaHistory(new MemorySchemaHistoryStore()),
                 (schema, t) -> schema.equals("notls"), into::addAll);
