@@ -223,6 +223,9 @@ class ClientIdsIT {
             insert(db, 1, 3);
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     client(JSON.readTree(sluice.get("/clients?destination=" + DEST)).path("clients"), 1002) == null);
+            // the line follows the removal on the watch's thread: wait for it rather than race it
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    !logLines("client " + DEST + "/1002 dropped (no request for").isEmpty());
             assertThat(logLines("client " + DEST + "/1002 dropped (no request for")).hasSize(1);
             Thread.sleep(2500);
             assertThat(client(JSON.readTree(sluice.get("/clients?destination=" + DEST)).path("clients"), 1001))
