@@ -61,6 +61,41 @@ public final class EntryEncoder {
     }
 
     /**
+     * Like {@link #toBytes(CanalEntry.Header, CanalEntry.EntryType, byte[], int)} for a payload written at
+     * {@code buf[payloadStart, payloadEnd)} after room left for the entry's prefix (header, entryType, storeValue's
+     * tag and length): the prefix is written into that room and the entry is copied out in one
+     * {@code Arrays.copyOfRange}, which the JIT does without first zeroing the new array. Falls back to writing a
+     * new array when the prefix does not fit the room.
+     *
+     * @return the entry bytes; the payload sits in their last {@code payloadEnd - payloadStart} bytes
+     */
+    public static byte[] toBytesInPlace(CanalEntry.Header header, CanalEntry.EntryType entryType, byte[] buf,
+                                        int payloadStart, int payloadEnd) {
+        int payloadLength = payloadEnd - payloadStart;
+        int headerSize = header.getSerializedSize();
+        int prefix = CodedOutputStream.computeTagSize(HEADER_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(headerSize)
+                + headerSize
+                + CodedOutputStream.computeEnumSize(ENTRY_TYPE_FIELD, entryType.getNumber())
+                + CodedOutputStream.computeTagSize(STORE_VALUE_FIELD) + CodedOutputStream.computeUInt32SizeNoTag(payloadLength);
+        if (prefix > payloadStart) {
+            byte[] payload = java.util.Arrays.copyOfRange(buf, payloadStart, payloadEnd);
+            return toBytes(header, entryType, payload, payloadLength);
+        }
+        int start = payloadStart - prefix;
+        CodedOutputStream cos = CodedOutputStream.newInstance(buf, start, prefix);
+        try {
+            cos.writeMessage(HEADER_FIELD, header);
+            cos.writeEnum(ENTRY_TYPE_FIELD, entryType.getNumber());
+            cos.writeTag(STORE_VALUE_FIELD, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            cos.writeUInt32NoTag(payloadLength);
+            cos.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("entry prefix serialization into its room failed", e);
+        }
+        return java.util.Arrays.copyOfRange(buf, start, payloadEnd);
+    }
+
+    /**
      * Writes {@code Entry{header, entryType, storeValue = payload[0, payloadLength)}} for a payload the parser
      * wrote straight into wire form; {@link ParsedEntry#encoded} takes the result.
      *

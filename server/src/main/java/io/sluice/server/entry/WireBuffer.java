@@ -26,6 +26,12 @@ public final class WireBuffer {
         pos = 0;
     }
 
+    /** Leaves the next {@code n} bytes unwritten (room for a prefix written later, in place). */
+    public void skip(int n) {
+        ensure(n);
+        pos += n;
+    }
+
     public int position() {
         return pos;
     }

@@ -43,15 +43,18 @@ final class EntryBuilder {
      * One ROWDATA entry of a rows event whose {@code RowChange} is already in wire form: the entry's bytes are
      * written here, once, around it.
      *
+     * @param rowsStart     where the {@code RowChange} starts in {@code encodedRows}: the bytes before it are room
+     *                      for the entry's header, written there in place
      * @param structureFlag {@link StructureCheck#PROPERTY} of rows whose structure is not proven; null otherwise
      */
     void addRows(BinlogEventHeader h, EventType eventType, String schema, String table, WireBuffer encodedRows,
-                 int rowsCount, String structureFlag) throws InterruptedException {
+                 int rowsStart, int rowsCount, String structureFlag) throws InterruptedException {
         int ordinal = units.nextOrdinal();
         String gtidSet = gtidMode ? units.executedGtidSet() : "";
         CanalEntry.Header header = header(h, eventType, schema, table, gtidSet, rowsCount, structureFlag);
-        int length = encodedRows.position();
-        byte[] bytes = EntryEncoder.toBytes(header, EntryType.ROWDATA, encodedRows.array(), length);
+        int length = encodedRows.position() - rowsStart;
+        byte[] bytes = EntryEncoder.toBytesInPlace(header, EntryType.ROWDATA, encodedRows.array(), rowsStart,
+                encodedRows.position());
         out.add(ParsedEntry.encoded(header, eventType, rowsCount, bytes, bytes.length - length, length,
                 units.at(h, gtidSet), units.resume(h, false), StoredEntry.Kind.ROW_DATA), ordinal);
     }

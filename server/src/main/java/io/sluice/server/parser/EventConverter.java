@@ -44,6 +44,11 @@ final class EventConverter {
     private static final int MARIADB_FL_STANDALONE = 1;
     /** A rows event is at most binlog_row_event_max_size (8 KiB by default) and encodes to about as much. */
     private static final int RETAINED_ROWS_BUFFER = 1 << 20;
+    /**
+     * Room before a RowChange for its entry's header (file name, positions, names, GTIDs, props; a few hundred
+     * bytes, more with a long GTID set), so the entry is copied out once without a zeroed array first.
+     */
+    private static final int ENTRY_PREFIX_ROOM = 1024;
 
     private final SchemaHistory history;
     private final ParserCounters counters;
@@ -299,6 +304,7 @@ final class EventConverter {
         // no Column objects, and the store gets these bytes unless a filter or transform changes the entry
         WireBuffer change = rowsBuffer;
         change.reset();
+        change.skip(ENTRY_PREFIX_ROOM);
         change.writeInt64(CanalEntry.RowChange.TABLEID_FIELD_NUMBER, rows.tableId());
         change.writeEnum(CanalEntry.RowChange.EVENTTYPE_FIELD_NUMBER, type.getNumber());
         change.writeBool(CanalEntry.RowChange.ISDDL_FIELD_NUMBER, false);
@@ -306,7 +312,7 @@ final class EventConverter {
         String structureFlag = tables.structureFlag(map, units.file(), h.startOffset());
         int count = decoder.encode(rows, change);
         counters.rows += count;
-        entries.addRows(h, type, map.schema(), map.table(), change, count, structureFlag);
+        entries.addRows(h, type, map.schema(), map.table(), change, ENTRY_PREFIX_ROOM, count, structureFlag);
         if (change.array().length > RETAINED_ROWS_BUFFER) {
             rowsBuffer = new WireBuffer(RETAINED_ROWS_BUFFER); // one huge event does not pin its buffer
         }

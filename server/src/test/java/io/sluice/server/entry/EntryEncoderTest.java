@@ -36,4 +36,24 @@ class EntryEncoderTest {
         assertThat(stored.resume().skipEntries()).isEqualTo(2);
         assertThat(CanalEntry.RowChange.parseFrom(CanalEntry.Entry.parseFrom(stored.bytes()).getStoreValue())).isEqualTo(rowChange);
     }
+
+    @Test
+    void writesTheHeaderInPlaceBeforeAPayloadWithTheSameBytes() throws Exception {
+        CanalEntry.Header header = CanalEntry.Header.newBuilder().setLogfileName("mysql-bin.000003").setLogfileOffset(4567)
+                .setServerId(1).setServerenCode("UTF-8").setExecuteTime(1_700_000_000_000L).setSchemaName("shop")
+                .setTableName("user").setEventType(CanalEntry.EventType.UPDATE).setGtid("0-1-" + "9".repeat(300))
+                .build();
+        byte[] payload = CanalEntry.RowChange.newBuilder().setTableId(42).setEventType(CanalEntry.EventType.UPDATE)
+                .setSql("x".repeat(200)).build().toByteArray();
+        byte[] expected = EntryEncoder.toBytes(header, CanalEntry.EntryType.ROWDATA, payload, payload.length);
+
+        for (int room : new int[] {1024, 400, 10, 0}) { // enough room, and too little: written into a new array
+            byte[] buf = new byte[room + payload.length + 7];
+            java.util.Arrays.fill(buf, (byte) 0x55);
+            System.arraycopy(payload, 0, buf, room, payload.length);
+            byte[] inPlace = EntryEncoder.toBytesInPlace(header, CanalEntry.EntryType.ROWDATA, buf, room,
+                    room + payload.length);
+            assertThat(inPlace).as("room %d", room).isEqualTo(expected);
+        }
+    }
 }

@@ -114,15 +114,19 @@ public final class DecimalText {
         return bytes == 4 ? x ^ mask : x ^ (mask & ((1 << (bytes * 8)) - 1));
     }
 
+    /** The low {@code digits} digits of {@code x}, written from the right (divisions by the constant 10 only). */
     private static int appendDigits(byte[] out, int n, int x, int digits, boolean skipLeadingZeros) {
-        for (int i = digits - 1; i >= 0; i--) {
-            int d = x / POW10[i] % 10;
-            if (skipLeadingZeros && d == 0) {
-                continue;
+        int count = digits;
+        if (skipLeadingZeros) {
+            count = 0;
+            while (count < digits && x >= POW10[count]) {
+                count++;
             }
-            skipLeadingZeros = false;
-            out[n++] = (byte) ('0' + d);
         }
-        return n;
+        for (int i = n + count - 1; i >= n; i--) {
+            out[i] = (byte) ('0' + x % 10);
+            x /= 10;
+        }
+        return n + count;
     }
 }

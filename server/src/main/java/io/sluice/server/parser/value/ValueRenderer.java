@@ -85,13 +85,25 @@ final class ValueRenderer {
                 }
             }
             case FLOAT -> {
-                text(Float.toString(Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
-                        | (b[p + 3] & 0xFF) << 24)));
+                float x = Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
+                        | (b[p + 3] & 0xFF) << 24);
                 p += 4;
+                int n = FloatText.ofFloat(x, scratch);
+                if (n >= 0) {
+                    ascii(n);
+                } else {
+                    text(Float.toString(x));
+                }
             }
             case DOUBLE -> {
-                text(Double.toString(Double.longBitsToDouble(le64(b, p))));
+                double x = Double.longBitsToDouble(le64(b, p));
                 p += 8;
+                int n = FloatText.ofDouble(x, scratch);
+                if (n >= 0) {
+                    ascii(n);
+                } else {
+                    text(Double.toString(x));
+                }
             }
             case DECIMAL -> {
                 ascii(DecimalText.read(b, p, s.precision, s.scale, canal, scratch));

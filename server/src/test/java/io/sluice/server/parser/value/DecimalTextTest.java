@@ -80,4 +80,22 @@ class DecimalTextTest {
         assertThat(canal("0", 18, 0)).isEqualTo("0");
         assertThat(canal("-2.000", 10, 3)).isEqualTo("-2.0");
     }
+
+    @Test
+    void exactRenderingIsBigDecimalsPlainTextForRandomValues() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(65);
+        for (int i = 0; i < 20_000; i++) {
+            int precision = random.nextInt(1, 66);
+            int scale = random.nextInt(0, Math.min(precision, 30) + 1);
+            int digits = random.nextInt(0, precision + 1);
+            StringBuilder unscaled = new StringBuilder(random.nextBoolean() ? "-" : "");
+            for (int d = 0; d < Math.max(digits, 1); d++) {
+                unscaled.append((char) ('0' + random.nextInt(10)));
+            }
+            BigDecimal value = new BigDecimal(new java.math.BigInteger(unscaled.toString()), scale);
+            String expected = value.signum() == 0 ? BigDecimal.ZERO.setScale(scale).toPlainString() : value.toPlainString();
+            assertThat(exact(value.toPlainString(), precision, scale)).as("DECIMAL(%d,%d) %s", precision, scale, value)
+                    .isEqualTo(expected);
+        }
+    }
 }
