@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class TableWriterIT {
 
-    private static final TargetTable T = new TargetTable("s", "t", "t", Map.of(), false);
+    private static final TargetTable T = new TargetTable("s", "t", "t", Map.of(), TargetTable.Alter.STOP);
 
     private static RowChange.Value v(String text) {
         return new RowChange.Value(text, false);
