@@ -89,7 +89,8 @@ final class TableChangeMapper {
             switch (mapping.alter()) {
                 case IGNORE -> log.info("source table {}; going on as sync.table.{}.alter=ignore says", where,
                         mapping.fullName());
-                case FOLLOW -> follow(changes, mapping, where, type == EventType.RENAME ? null : rc.getSql());
+                case FOLLOW -> follow(changes, mapping, where, type == EventType.RENAME ? null : rc.getSql(),
+                        h.getLogfileName() + ":" + h.getLogfileOffset());
                 default -> throw new AlterRefusedException("source table " + where + "; table sync does not alter "
                         + mapping.target() + " itself: apply the change to the target (or adjust sync.table."
                         + mapping.fullName() + ".columns), set sync.table." + mapping.fullName() + ".alter=ignore and"
@@ -100,10 +101,10 @@ final class TableChangeMapper {
     }
 
     /** ADD/DROP/RENAME COLUMN, MODIFY/CHANGE as target changes; anything else stops the sync before any of it. */
-    private void follow(List<RowChange> changes, TargetTable mapping, String where, String sql) {
+    private void follow(List<RowChange> changes, TargetTable mapping, String where, String sql, String position) {
         List<AlterStatement.Clause> clauses = sql == null ? List.of(new AlterStatement.Other("RENAME TABLE"))
                 : AlterStatement.parse(sql);
-        String statement = sql == null ? "RENAME TABLE" : oneLine(sql);
+        String statement = (sql == null ? "RENAME TABLE" : oneLine(sql)) + " at " + position;
         List<RowChange> out = new ArrayList<>();
         List<String> notAdded = new ArrayList<>();
         for (AlterStatement.Clause clause : clauses) {
