@@ -112,8 +112,9 @@ final class TableChangeMapper {
                 throw refused(mapping, where, "'" + oneLine(o.text()) + "' is not a column change it follows"
                         + " (it follows ADD, DROP and RENAME COLUMN, and a MODIFY/CHANGE that keeps the target type)");
             } else if (clause instanceof AlterStatement.Add a) {
-                if (mapping.selectsColumns()) {
-                    notAdded.add(a.column());
+                String target = mapping.targetColumn(a.column());
+                if (target == null) {
+                    notAdded.add(a.column()); // a column list that does not name it: not copied
                     continue;
                 }
                 String targetType = TargetTypes.of(dialect, a.type());
@@ -121,7 +122,7 @@ final class TableChangeMapper {
                     throw refused(mapping, where, "added column " + a.column() + " has type " + a.type()
                             + ", which has no " + dialect.name() + " mapping");
                 }
-                out.add(new RowChange.AddColumn(mapping, a.column(), targetType, a.defaultValue(), statement));
+                out.add(new RowChange.AddColumn(mapping, target, targetType, a.defaultValue(), statement));
             } else if (clause instanceof AlterStatement.Drop d) {
                 String target = mapping.targetColumn(d.column());
                 if (target != null) {
