@@ -230,7 +230,8 @@ final class AlterStatement {
         return switch (name) {
             case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "decimal", "numeric", "float", "double",
                  "bit", "year" -> "0";
-            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext" -> "''";
+            case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "set" -> "''";
+            case "enum" -> type.replaceFirst("^enum\\(('(?:[^']|'')*').*", "$1"); // the first label
             default -> null;
         };
     }
