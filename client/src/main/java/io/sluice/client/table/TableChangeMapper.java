@@ -122,7 +122,12 @@ final class TableChangeMapper {
                     throw refused(mapping, where, "added column " + a.column() + " has type " + a.type()
                             + ", which has no " + dialect.name() + " mapping");
                 }
-                out.add(new RowChange.AddColumn(mapping, target, targetType, a.defaultValue(), statement));
+                String defaultValue = a.defaultValue();
+                if (dialect == SqlDialect.POSTGRESQL && defaultValue != null && defaultValue.startsWith("'")
+                        && defaultValue.contains("\\")) {
+                    defaultValue = "E" + defaultValue; // MySQL's backslash escapes, as PostgreSQL reads them in E''
+                }
+                out.add(new RowChange.AddColumn(mapping, target, targetType, defaultValue, statement));
             } else if (clause instanceof AlterStatement.Drop d) {
                 String target = mapping.targetColumn(d.column());
                 if (target != null) {

@@ -48,6 +48,9 @@ class TableChangeMapperAlterTest {
                 new RowChange.DropColumn(t, "s", stmt), new RowChange.RenameColumn(t, "v", "amount", stmt),
                 new RowChange.CheckType(t, "q", "qty", "smallint", "smallint", stmt),
                 new RowChange.RenameColumn(t, "q", "qty", stmt));
+        assertThat(mapper("jdbc:postgresql://h/db", null).map(List.of(ddl(EventType.ALTER,
+                "ALTER TABLE t ADD COLUMN n VARCHAR(9) DEFAULT 'it\\'s'"))).get(0))
+                .isInstanceOfSatisfying(RowChange.AddColumn.class, a -> assertThat(a.defaultValue()).isEqualTo("E'it\\'s'"));
         assertThat(mapper("jdbc:mariadb://h/db", null).map(List.of(ddl(EventType.ALTER,
                 "ALTER TABLE t ADD COLUMN e ENUM('a','b') NOT NULL"))))
                 .singleElement().isEqualTo(new RowChange.AddColumn(t, "e", "enum('a','b')", "'a'",
