@@ -27,6 +27,8 @@ final class TableChangeMapper {
     private final TableSyncSettings settings;
     private final SqlDialect dialect;
     private final Set<String> warned = new HashSet<>();
+    /** The position of the entry being mapped. */
+    private SourcePosition at;
 
     TableChangeMapper(TableSyncSettings settings) {
         this.settings = settings;
@@ -44,6 +46,7 @@ final class TableChangeMapper {
             if (mapping == null) {
                 continue;
             }
+            at = h.getLogfileName().isEmpty() ? null : new SourcePosition(h.getLogfileName(), h.getLogfileOffset());
             CanalEntry.RowChange rc;
             try {
                 rc = Entries.rowChange(entry);
@@ -82,7 +85,7 @@ final class TableChangeMapper {
     private void ddl(List<RowChange> changes, TargetTable mapping, CanalEntry.Header h, CanalEntry.RowChange rc) {
         EventType type = rc.getEventType();
         if (type == EventType.TRUNCATE || type == EventType.ERASE) {
-            changes.add(new RowChange.Truncate(mapping));
+            changes.add(new RowChange.Truncate(mapping, at));
         } else if (type == EventType.ALTER || type == EventType.RENAME) {
             String where = mapping.fullName() + " changed at " + h.getLogfileName() + ":" + h.getLogfileOffset()
                     + " (" + oneLine(rc.getSql()) + ")";
@@ -127,11 +130,11 @@ final class TableChangeMapper {
                         && defaultValue.contains("\\")) {
                     defaultValue = "E" + defaultValue; // MySQL's backslash escapes, as PostgreSQL reads them in E''
                 }
-                out.add(new RowChange.AddColumn(mapping, target, targetType, defaultValue, statement));
+                out.add(new RowChange.AddColumn(mapping, target, targetType, defaultValue, statement, at));
             } else if (clause instanceof AlterStatement.Drop d) {
                 String target = mapping.targetColumn(d.column());
                 if (target != null) {
-                    out.add(new RowChange.DropColumn(mapping, target, statement));
+                    out.add(new RowChange.DropColumn(mapping, target, statement, at));
                 }
             } else if (clause instanceof AlterStatement.Rename r) {
                 rename(out, mapping, where, statement, r.from(), r.to());
@@ -147,7 +150,7 @@ final class TableChangeMapper {
                             + dialect.name() + " mapping");
                 }
                 out.add(new RowChange.CheckType(mapping, from == null ? to : from, to == null ? from : to, targetType,
-                        t.type(), statement));
+                        t.type(), statement, at));
                 if (!t.from().equalsIgnoreCase(t.to())) {
                     rename(out, mapping, where, statement, t.from(), t.to());
                 }
@@ -171,7 +174,7 @@ final class TableChangeMapper {
     private void rename(List<RowChange> out, TargetTable mapping, String where, String statement, String from,
                         String to) {
         if (!mapping.selectsColumns()) {
-            out.add(new RowChange.RenameColumn(mapping, from, to, statement));
+            out.add(new RowChange.RenameColumn(mapping, from, to, statement, at));
         } else if (mapping.listsColumn(from) && !mapping.listsColumn(to)) {
             throw refused(mapping, where, "column " + from + " is renamed " + to + " and sync.table." + mapping.fullName()
                     + ".columns lists " + from + ": list " + to + ":" + mapping.targetColumn(from) + " instead (or rename"
@@ -217,7 +220,7 @@ final class TableChangeMapper {
         if (!keyed(mapping, keys, keyValues)) {
             return null;
         }
-        RowChange.Upsert u = new RowChange.Upsert(mapping, names, values, keys, keyValues, types);
+        RowChange.Upsert u = new RowChange.Upsert(mapping, names, values, keys, keyValues, types, at);
         changes.add(u);
         return u;
     }
@@ -232,7 +235,7 @@ final class TableChangeMapper {
                 keyValues.add(value(c));
             }
         }
-        return keyed(mapping, keys, keyValues) ? new RowChange.Delete(mapping, keys, keyValues) : null;
+        return keyed(mapping, keys, keyValues) ? new RowChange.Delete(mapping, keys, keyValues, at) : null;
     }
 
     private boolean keyed(TargetTable mapping, List<String> keys, List<RowChange.Value> keyValues) {

@@ -38,18 +38,23 @@ final class TableWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TableWriter.class);
 
+    /** Per target table, the source position of the last column change applied (alter=follow). */
+    static final String DDL_TABLE = "sluice_table_sync_ddl";
+
     private final TableSyncSettings settings;
     private final SqlDialect dialect;
     private final String url;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     /** Target tables seen to exist on this connection (sync.create.tables). */
     private final Set<String> existing = new HashSet<>();
+    private final boolean follows;
     private Connection connection;
 
     TableWriter(TableSyncSettings settings) {
         this.settings = settings;
         this.dialect = SqlDialect.of(settings.targetUrl());
         this.url = dialect.prepareUrl(settings.targetUrl());
+        this.follows = settings.tables().values().stream().anyMatch(t -> t.alter() == TargetTable.Alter.FOLLOW);
     }
 
     /** Writes and commits every change, or nothing. */
@@ -63,8 +68,15 @@ final class TableWriter implements AutoCloseable {
         RowChange current = changes.get(0);
         try {
             Connection c = connection();
+            Map<String, SourcePosition> altered = follows ? alteredAt(c) : Map.of();
             for (RowChange change : changes) {
                 current = change;
+                SourcePosition last = altered.get(change.table().target());
+                if (last != null && change.position() != null && change.position().before(last)) {
+                    // replayed from before a column change already committed: it was applied with the rows before
+                    // that change, and its columns may no longer exist
+                    continue;
+                }
                 if (settings.createTables() && !existing.contains(change.table().target()) && !ensureTable(c, change)) {
                     continue;
                 }
@@ -285,11 +297,49 @@ final class TableWriter implements AutoCloseable {
                         + " once past it); the batch holding it was not acked");
             }
         }
+        if (change.position() != null) {
+            recordAlter(c, change); // before the DDL: MariaDB/MySQL commit it with the DDL's implicit commit
+        }
         if (sql != null) {
             try (Statement s = c.createStatement()) {
                 s.execute(sql);
             }
             log.info("target table {} altered: {}", target, sql);
+        }
+    }
+
+    /** The positions of {@link #DDL_TABLE}, empty while it does not exist. */
+    private Map<String, SourcePosition> alteredAt(Connection c) throws SQLException {
+        Map<String, SourcePosition> out = new HashMap<>();
+        if (columns(c, DDL_TABLE).isEmpty()) {
+            return out;
+        }
+        try (Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT target_table, binlog_file, binlog_offset FROM "
+                     + dialect.quote(DDL_TABLE))) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new SourcePosition(rs.getString(2), rs.getLong(3)));
+            }
+        }
+        return out;
+    }
+
+    private void recordAlter(Connection c, RowChange.Alter change) throws SQLException {
+        String text = dialect == SqlDialect.POSTGRESQL ? "text" : "TEXT";
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(DDL_TABLE) + " (target_table varchar(255) NOT NULL,"
+                    + " source_table varchar(255) NOT NULL, binlog_file varchar(255) NOT NULL, binlog_offset bigint NOT NULL,"
+                    + " statement " + text + ", PRIMARY KEY (target_table))");
+        }
+        try (PreparedStatement ps = c.prepareStatement(dialect.upsert(DDL_TABLE,
+                List.of("target_table", "source_table", "binlog_file", "binlog_offset", "statement"),
+                List.of("target_table")))) {
+            ps.setString(1, change.table().target());
+            ps.setString(2, change.table().fullName());
+            ps.setString(3, change.position().file());
+            ps.setString(4, String.valueOf(change.position().offset()));
+            ps.setString(5, change.statement());
+            ps.executeUpdate();
         }
     }
 

@@ -44,17 +44,28 @@ class TableChangeMapperAlterTest {
         String stmt = "ALTER TABLE shop.t ADD COLUMN w INT UNSIGNED DEFAULT 3, DROP COLUMN s, RENAME COLUMN v TO amount,"
                 + " CHANGE q qty SMALLINT at mysql-bin.000003:4242";
         TargetTable t = changes.get(0).table();
-        assertThat(changes).containsExactly(new RowChange.AddColumn(t, "w", "bigint", "3", stmt),
-                new RowChange.DropColumn(t, "s", stmt), new RowChange.RenameColumn(t, "v", "amount", stmt),
-                new RowChange.CheckType(t, "q", "qty", "smallint", "smallint", stmt),
-                new RowChange.RenameColumn(t, "q", "qty", stmt));
+        SourcePosition at = new SourcePosition("mysql-bin.000003", 4242);
+        assertThat(changes).containsExactly(new RowChange.AddColumn(t, "w", "bigint", "3", stmt, at),
+                new RowChange.DropColumn(t, "s", stmt, at), new RowChange.RenameColumn(t, "v", "amount", stmt, at),
+                new RowChange.CheckType(t, "q", "qty", "smallint", "smallint", stmt, at),
+                new RowChange.RenameColumn(t, "q", "qty", stmt, at));
         assertThat(mapper("jdbc:postgresql://h/db", null).map(List.of(ddl(EventType.ALTER,
                 "ALTER TABLE t ADD COLUMN n VARCHAR(9) DEFAULT 'it\\'s'"))).get(0))
                 .isInstanceOfSatisfying(RowChange.AddColumn.class, a -> assertThat(a.defaultValue()).isEqualTo("E'it\\'s'"));
         assertThat(mapper("jdbc:mariadb://h/db", null).map(List.of(ddl(EventType.ALTER,
                 "ALTER TABLE t ADD COLUMN e ENUM('a','b') NOT NULL"))))
                 .singleElement().isEqualTo(new RowChange.AddColumn(t, "e", "enum('a','b')", "'a'",
-                        "ALTER TABLE t ADD COLUMN e ENUM('a','b') NOT NULL at mysql-bin.000003:4242"));
+                        "ALTER TABLE t ADD COLUMN e ENUM('a','b') NOT NULL at mysql-bin.000003:4242", at));
+    }
+
+    @Test
+    void positionsCompareWithinOneBinlogSequenceOnly() {
+        SourcePosition p = new SourcePosition("mysql-bin.000009", 500);
+        assertThat(new SourcePosition("mysql-bin.000009", 499).before(p)).isTrue();
+        assertThat(new SourcePosition("mysql-bin.000008", 90000).before(p)).isTrue();
+        assertThat(p.before(p)).isFalse();
+        assertThat(new SourcePosition("mysql-bin.000010", 4).before(p)).isFalse();
+        assertThat(new SourcePosition("other-bin.000001", 4).before(p)).isFalse();
     }
 
     @Test
