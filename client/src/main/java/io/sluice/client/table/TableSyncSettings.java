@@ -16,12 +16,13 @@ import java.util.Properties;
  * sync.tables=shop.user,shop.order
  * sync.table.shop.user.target=users                # default: the source table's name
  * sync.table.shop.user.columns=id,name:full_name   # selection; source:target renames
- * sync.alter=stop                                  # stop | ignore, per table sync.table.X.alter
+ * sync.alter=stop                                  # stop | ignore | follow, per table sync.table.X.alter
+ * sync.create.tables=false                         # true: a missing target table is created at its first row
  * sync.retry.backoff.ms=500 / sync.retry.backoff.max.ms=30000 / sync.progress.seconds=10 / sync.metrics.port=
  * </pre>
  */
 public record TableSyncSettings(SyncSettings sync, String targetUrl, String targetUser, String targetPassword,
-                                Map<String, TargetTable> tables) {
+                                Map<String, TargetTable> tables, boolean createTables) {
 
     public TableSyncSettings {
         tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
@@ -32,7 +33,11 @@ public record TableSyncSettings(SyncSettings sync, String targetUrl, String targ
         SyncSettings sync = SyncSettings.fromProperties(p);
         String url = p.required("target.url");
         SqlDialect.of(url); // refuses an unsupported database now rather than at the first batch
-        String alterDefault = alter(p, "sync.alter", "stop");
+        TargetTable.Alter alterDefault = alter(p, "sync.alter", TargetTable.Alter.STOP);
+        String create = p.value("sync.create.tables", "false").toLowerCase();
+        if (!create.equals("true") && !create.equals("false")) {
+            throw new TableSyncSettingsException("sync.create.tables", create, "must be true or false");
+        }
 
         Map<String, TargetTable> tables = new LinkedHashMap<>();
         for (String[] name : p.tables("sync.tables")) {
@@ -55,9 +60,10 @@ public record TableSyncSettings(SyncSettings sync, String targetUrl, String targ
                 columns.put(source, target);
             }
             tables.put(full.toLowerCase(), new TargetTable(name[0], name[1], p.value(prefix + "target", name[1]),
-                    columns, alter(p, prefix + "alter", alterDefault).equals("ignore")));
+                    columns, alter(p, prefix + "alter", alterDefault)));
         }
-        return new TableSyncSettings(sync, url, p.value("target.user", ""), p.value("target.password", ""), tables);
+        return new TableSyncSettings(sync, url, p.value("target.user", ""), p.value("target.password", ""), tables,
+                create.equals("true"));
     }
 
 
@@ -76,17 +82,19 @@ public record TableSyncSettings(SyncSettings sync, String targetUrl, String targ
         return tables.get((schema + "." + table).toLowerCase());
     }
 
-    private static String alter(SyncProperties p, String key, String fallback) {
-        String v = p.value(key, fallback).toLowerCase();
-        if (!v.equals("stop") && !v.equals("ignore")) {
-            throw new TableSyncSettingsException(key, v, "must be stop or ignore");
-        }
-        return v;
+    private static TargetTable.Alter alter(SyncProperties p, String key, TargetTable.Alter fallback) {
+        String v = p.value(key, fallback.name()).toLowerCase();
+        return switch (v) {
+            case "stop" -> TargetTable.Alter.STOP;
+            case "ignore" -> TargetTable.Alter.IGNORE;
+            case "follow" -> TargetTable.Alter.FOLLOW;
+            default -> throw new TableSyncSettingsException(key, v, "must be stop, ignore or follow");
+        };
     }
 
     @Override
     public String toString() {
         return "TableSyncSettings[" + sync.serverName() + " " + sync.connector() + ", target=" + targetName()
-                + (targetPassword.isEmpty() ? "" : " password=<set>") + ", tables=" + tables.keySet() + "]";
+                + (targetPassword.isEmpty() ? "" : " password=<set>") + ", tables=" + tables.keySet() + (createTables ? ", create.tables" : "") + "]";
     }
 }

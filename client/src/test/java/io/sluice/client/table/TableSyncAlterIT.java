@@ -1,6 +1,7 @@
 package io.sluice.client.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,6 +17,7 @@ import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.value.ValueOptions;
 import io.sluice.server.sink.TableFilter;
+import io.sluice.testkit.LocalMariaDb;
 import io.sluice.testkit.LocalPostgres;
 import io.sluice.testkit.TestDatabase;
 import io.sluice.testkit.TestDatabaseExtension;
@@ -94,6 +96,72 @@ class TableSyncAlterIT {
             assertThat(TableSyncIT.rows(pg::connect, "SELECT id, v, w FROM t ORDER BY id"))
                     .isEqualTo(TableSyncIT.rows(db::connect, "SELECT id, v, w FROM talter.t ORDER BY id"))
                     .contains(List.of("1", "a", "10"));
+        }
+    }
+
+    /**
+     * {@code alter=follow} with {@code create.tables}: the target tables do not exist; ADD COLUMN (existing rows
+     * take the source's implicit default), DROP COLUMN, RENAME COLUMN and a MODIFY keeping the target type are
+     * followed on PostgreSQL and on MariaDB; a column added to a table copied with a column list is added only if
+     * the list names it (under its target name, existing rows taking the default); a MODIFY to
+     * another target type stops the sync before it with the statement and what to do.
+     */
+    @Test
+    void followAppliesColumnChangesToCreatedTablesAndStopsAtATypeChange(TestDatabase db) throws Exception {
+        String reason = LocalPostgres.unavailableReason();
+        assumeTrue(reason == null, reason);
+        assumeTrue(LocalMariaDb.available(), "mariadbd is not installed");
+        db.execute("FLUSH BINARY LOGS");
+        String firstFile = db.masterStatus().file();
+        db.execute("DROP DATABASE IF EXISTS tfollow", "CREATE DATABASE tfollow",
+                "CREATE TABLE tfollow.t (id INT PRIMARY KEY, v VARCHAR(20), n INT)",
+                "CREATE TABLE tfollow.sel (id INT PRIMARY KEY, v INT)",
+                "INSERT INTO tfollow.t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)",
+                "INSERT INTO tfollow.sel VALUES (1, 100)",
+                "ALTER TABLE tfollow.t ADD COLUMN w INT NOT NULL",
+                "ALTER TABLE tfollow.sel ADD COLUMN x INT NULL, ADD COLUMN y VARCHAR(5) DEFAULT 'q'",
+                "INSERT INTO tfollow.t VALUES (4, 'd', 40, 4)", "INSERT INTO tfollow.sel VALUES (2, 200, 2, 'r')",
+                "ALTER TABLE tfollow.t DROP COLUMN n",
+                "ALTER TABLE tfollow.t RENAME COLUMN v TO name",
+                "ALTER TABLE tfollow.t MODIFY name VARCHAR(20) NOT NULL DEFAULT ''",
+                "UPDATE tfollow.t SET w = 9, name = 'A' WHERE id = 1", "DELETE FROM tfollow.t WHERE id = 2",
+                "ALTER TABLE tfollow.t MODIFY w BIGINT NOT NULL",
+                "INSERT INTO tfollow.t VALUES (5, 'e', 5)",
+                "FLUSH BINARY LOGS");
+        List<StoredEntry> entries = decode(db, firstFile);
+        java.util.Map<String, ListDestination> destinations = java.util.Map.of(
+                "pg", new ListDestination("pg", entries), "my", new ListDestination("my", entries));
+        List<List<String>> expected = List.of(List.of("1", "A", "9"), List.of("3", "c", "0"), List.of("4", "d", "4"));
+        try (LocalPostgres pg = LocalPostgres.launch();
+             LocalMariaDb my = LocalMariaDb.launch();
+             NetServer server = new NetServer(NetServerSettings.open("127.0.0.1", 0),
+                     n -> Optional.ofNullable(destinations.get(n)))) {
+            server.start();
+            my.execute("CREATE DATABASE tdst");
+            for (String target : List.of("pg", "my")) {
+                Properties p = new Properties();
+                p.setProperty("sluice.address", "127.0.0.1:" + server.localAddress().getPort());
+                p.setProperty("sluice.destination", target);
+                p.setProperty("sluice.batch.size", "1"); // the MODIFY that stops it is a batch of its own
+                p.setProperty("target.url", target.equals("pg") ? pg.jdbcUrl() : "jdbc:mariadb://127.0.0.1:" + my.port() + "/tdst");
+                p.setProperty("target.user", target.equals("pg") ? pg.user() : "root");
+                p.setProperty("sync.tables", "tfollow.t,tfollow.sel");
+                p.setProperty("sync.table.tfollow.sel.columns", "id,v:val,y:why"); // x is not copied
+                p.setProperty("sync.alter", "follow");
+                p.setProperty("sync.create.tables", "true");
+                TableSync sync = new TableSync(TableSyncSettings.fromProperties(p)).start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> !sync.isRunning());
+                sync.close();
+                assertThat(sync.failure()).as(target).contains("tfollow.t").contains("MODIFY w BIGINT NOT NULL")
+                        .contains("changes the type of column w").contains("sync.table.tfollow.t.alter=ignore");
+                TableSyncIT.Connect connect = target.equals("pg") ? pg::connect
+                        : () -> java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + my.port() + "/tdst", "root", "");
+                assertThat(TableSyncIT.rows(connect, "SELECT id, name, w FROM t ORDER BY id")).as(target).isEqualTo(expected);
+                assertThat(TableSyncIT.rows(connect, "SELECT * FROM sel ORDER BY id")).as(target)
+                        .containsExactly(List.of("1", "100", "q"), List.of("2", "200", "r"));
+                assertThatThrownBy(() -> TableSyncIT.rows(connect, "SELECT n FROM t")).as(target)
+                        .isInstanceOf(java.sql.SQLException.class);
+            }
         }
     }
 

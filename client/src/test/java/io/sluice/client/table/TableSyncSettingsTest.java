@@ -31,12 +31,25 @@ class TableSyncSettingsTest {
         assertThat(user.target()).isEqualTo("public.users");
         assertThat(user.targetColumn("name")).isEqualTo("full_name");
         assertThat(user.targetColumn("email")).isNull();
-        assertThat(user.followAlter()).isTrue();
+        assertThat(user.alter()).isEqualTo(TargetTable.Alter.IGNORE);
         TargetTable order = s.mapping("shop", "order");
         assertThat(order.target()).isEqualTo("order");
         assertThat(order.targetColumn("anything")).isEqualTo("anything");
-        assertThat(order.followAlter()).isFalse();
+        assertThat(order.alter()).isEqualTo(TargetTable.Alter.STOP);
         assertThat(s.subscribeFilter()).isEqualTo("shop\\.user,shop\\.order");
+    }
+
+    @Test
+    void alterFollowAndCreateTablesAreReadGloballyAndPerTable() {
+        Properties p = base();
+        p.setProperty("sync.alter", "follow");
+        p.setProperty("sync.table.shop.order.alter", "stop");
+        p.setProperty("sync.create.tables", "true");
+        TableSyncSettings s = TableSyncSettings.fromProperties(p);
+        assertThat(s.mapping("shop", "user").alter()).isEqualTo(TargetTable.Alter.FOLLOW);
+        assertThat(s.mapping("shop", "order").alter()).isEqualTo(TargetTable.Alter.STOP);
+        assertThat(s.createTables()).isTrue();
+        assertThat(TableSyncSettings.fromProperties(base()).createTables()).isFalse();
     }
 
     @Test
@@ -54,8 +67,11 @@ class TableSyncSettingsTest {
         p.setProperty("target.url", "jdbc:oracle:thin:@db");
         assertThatThrownBy(() -> TableSyncSettings.fromProperties(p)).hasMessageContaining("target.url");
         Properties q = base();
-        q.setProperty("sync.alter", "follow");
-        assertThatThrownBy(() -> TableSyncSettings.fromProperties(q)).hasMessageContaining("sync.alter=follow");
+        q.setProperty("sync.alter", "always");
+        assertThatThrownBy(() -> TableSyncSettings.fromProperties(q)).hasMessageContaining("sync.alter=always");
+        Properties c = base();
+        c.setProperty("sync.create.tables", "yes");
+        assertThatThrownBy(() -> TableSyncSettings.fromProperties(c)).hasMessageContaining("sync.create.tables=yes");
         Properties r = base();
         r.setProperty("sync.table.shop.user.columns", "id,:x");
         assertThatThrownBy(() -> TableSyncSettings.fromProperties(r)).hasMessageContaining("sync.table.shop.user.columns");
