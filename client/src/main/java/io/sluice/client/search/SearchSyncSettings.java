@@ -70,22 +70,7 @@ public record SearchSyncSettings(SyncSettings sync, List<URI> urls, String user,
         for (String[] name : p.tables("sync.tables")) {
             String full = name[0] + "." + name[1];
             String prefix = "sync.table." + full + ".";
-            Map<String, String> fields = new LinkedHashMap<>();
-            String cols = p.value(prefix + "columns", "");
-            for (String c : cols.isEmpty() ? new String[0] : cols.split(",")) {
-                String item = c.trim();
-                if (item.isEmpty()) {
-                    continue;
-                }
-                int colon = item.indexOf(':');
-                String source = colon < 0 ? item : item.substring(0, colon).trim();
-                String field = colon < 0 ? item : item.substring(colon + 1).trim();
-                if (source.isEmpty() || field.isEmpty()) {
-                    throw new SearchSyncSettingsException(prefix + "columns", cols, "item '" + item
-                            + "' is not column or source:field");
-                }
-                fields.put(source, field);
-            }
+            Map<String, String> fields = p.columnSelection(prefix + "columns", "field");
             String index = p.value(prefix + "index", template.replace("{db}", name[0]).replace("{table}", name[1]))
                     .toLowerCase(Locale.ROOT);
             if (index.isEmpty() || index.startsWith("_") || index.startsWith("-") || index.startsWith("+")

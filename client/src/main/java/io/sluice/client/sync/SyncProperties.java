@@ -1,7 +1,9 @@
 package io.sluice.client.sync;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -69,6 +71,31 @@ public final class SyncProperties {
             tables.add(new String[] {full.substring(0, dot), full.substring(dot + 1)});
         }
         return tables;
+    }
+
+    /**
+     * {@code key}'s comma-separated column selection, each item {@code column} or {@code source:name} (a rename),
+     * in order, as source column → name; empty when the key is not set (every column, under its own name).
+     *
+     * @param renamed what the part after the colon names, for the error message ("target", "field")
+     */
+    public Map<String, String> columnSelection(String key, String renamed) {
+        String cols = value(key, "");
+        Map<String, String> selection = new LinkedHashMap<>();
+        for (String c : cols.isEmpty() ? new String[0] : cols.split(",")) {
+            String item = c.trim();
+            if (item.isEmpty()) {
+                continue;
+            }
+            int colon = item.indexOf(':');
+            String source = colon < 0 ? item : item.substring(0, colon).trim();
+            String name = colon < 0 ? item : item.substring(colon + 1).trim();
+            if (source.isEmpty() || name.isEmpty()) {
+                throw problem.of(key, cols, "item '" + item + "' is not column or source:" + renamed);
+            }
+            selection.put(source, name);
+        }
+        return selection;
     }
 
     public RuntimeException problem(String key, String value, String what) {

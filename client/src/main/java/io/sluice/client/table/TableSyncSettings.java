@@ -43,22 +43,7 @@ public record TableSyncSettings(SyncSettings sync, String targetUrl, String targ
         for (String[] name : p.tables("sync.tables")) {
             String full = name[0] + "." + name[1];
             String prefix = "sync.table." + full + ".";
-            Map<String, String> columns = new LinkedHashMap<>();
-            String cols = p.value(prefix + "columns", "");
-            for (String c : cols.isEmpty() ? new String[0] : cols.split(",")) {
-                String item = c.trim();
-                if (item.isEmpty()) {
-                    continue;
-                }
-                int colon = item.indexOf(':');
-                String source = colon < 0 ? item : item.substring(0, colon).trim();
-                String target = colon < 0 ? item : item.substring(colon + 1).trim();
-                if (source.isEmpty() || target.isEmpty()) {
-                    throw new TableSyncSettingsException(prefix + "columns", cols, "item '" + item
-                            + "' is not column or source:target");
-                }
-                columns.put(source, target);
-            }
+            Map<String, String> columns = p.columnSelection(prefix + "columns", "target");
             tables.put(full.toLowerCase(), new TargetTable(name[0], name[1], p.value(prefix + "target", name[1]),
                     columns, alter(p, prefix + "alter", alterDefault)));
         }
