@@ -65,8 +65,19 @@ final class MessageBuilder {
     private long lastHeartbeat;
     private boolean heartbeatSent;
     private long skippedRows;
+    private final boolean directFlat;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
+        this(settings, clock, true);
+    }
+
+    /**
+     * @param directFlat FlatMessage JSON written straight from the stored entry bytes ({@link FlatJsonWriter});
+     *                   false builds every message through canal's object model (the reference the direct path
+     *                   is checked against, and the fallback for what it does not cover)
+     */
+    MessageBuilder(MqPublishSettings settings, LongSupplier clock, boolean directFlat) {
+        this.directFlat = directFlat;
         this.settings = settings;
         this.format = settings.format();
         this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
