@@ -65,7 +65,10 @@ final class MessageBuilder {
     private long lastHeartbeat;
     private boolean heartbeatSent;
     private long skippedRows;
-    private final boolean directFlat;
+    /** Entries the direct FlatMessage path gave to the object path (see {@link FlatJsonWriter}). */
+    private long objectPathEntries;
+    /** Null when FlatMessages are built through the object model only. */
+    private final FlatJsonWriter flatWriter;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
         this(settings, clock, true);
@@ -77,7 +80,6 @@ final class MessageBuilder {
      *                   is checked against, and the fallback for what it does not cover)
      */
     MessageBuilder(MqPublishSettings settings, LongSupplier clock, boolean directFlat) {
-        this.directFlat = directFlat;
         this.settings = settings;
         this.format = settings.format();
         this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
@@ -87,6 +89,7 @@ final class MessageBuilder {
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
                 settings.partitionsNum());
         this.clock = clock;
+        this.flatWriter = directFlat ? new FlatJsonWriter(settings, topics, partitionRules, partitionCounts) : null;
     }
 
     /** Rows left out under {@link OversizePolicy#SKIP} so far. */
@@ -94,17 +97,43 @@ final class MessageBuilder {
         return skippedRows;
     }
 
+    /** Entries built through the object path although the direct FlatMessage path is on. */
+    long objectPathEntries() {
+        return objectPathEntries;
+    }
+
     List<MqMessage> build(Batch batch) {
-        List<Parsed> entries = parse(batch);
+        if (format.format() != MqFormat.DEBEZIUM && settings.flatMessage() && flatWriter != null) {
+            return flatDirect(batch);
+        }
+        List<Parsed> entries = parse(batch.entries(), batch.id());
         if (format.format() == MqFormat.DEBEZIUM) {
             return debezium(entries);
         }
-        return settings.flatMessage() ? flat(entries, batch.id()) : protobuf(entries, batch.id());
+        if (settings.flatMessage()) {
+            List<MqMessage> out = new ArrayList<>();
+            flat(entries, batch.id(), clock.getAsLong(), out);
+            return out;
+        }
+        return protobuf(entries, batch.id());
     }
 
-    private static List<Parsed> parse(Batch batch) {
-        List<Parsed> parsed = new ArrayList<>(batch.entries().size());
+    /** FlatMessages straight from the stored bytes; an entry the direct path does not cover goes the object way. */
+    private List<MqMessage> flatDirect(Batch batch) {
+        List<MqMessage> out = new ArrayList<>();
+        long now = clock.getAsLong();
         for (StoredEntry stored : batch.entries()) {
+            if (!flatWriter.write(stored.bytes(), batch.id(), now, out)) {
+                objectPathEntries++;
+                flat(parse(List.of(stored), batch.id()), batch.id(), now, out);
+            }
+        }
+        return out;
+    }
+
+    private static List<Parsed> parse(List<StoredEntry> entries, long batchId) {
+        List<Parsed> parsed = new ArrayList<>(entries.size());
+        for (StoredEntry stored : entries) {
             try {
                 CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(aliasing(CodedInputStream.newInstance(stored.bytes())));
                 CanalEntry.RowChange rowChange = entry.getEntryType() == EntryType.ROWDATA
@@ -112,7 +141,7 @@ final class MessageBuilder {
                 parsed.add(new Parsed(stored, entry, rowChange));
             } catch (IOException e) {
                 // entries are encoded by Sluice itself; unreadable bytes are a bug, not a broker condition
-                throw new IllegalStateException("entry at " + stored.position() + " of batch " + batch.id()
+                throw new IllegalStateException("entry at " + stored.position() + " of batch " + batchId
                         + " is not a canal Entry", e);
             }
         }
@@ -134,9 +163,7 @@ final class MessageBuilder {
 
     // ---- FlatMessage ----------------------------------------------------------------------------------
 
-    private List<MqMessage> flat(List<Parsed> entries, long batchId) {
-        List<MqMessage> out = new ArrayList<>();
-        long now = clock.getAsLong();
+    private void flat(List<Parsed> entries, long batchId, long now, List<MqMessage> out) {
         for (Parsed p : entries) {
             if (p.rowChange() == null) {
                 continue;
@@ -165,7 +192,6 @@ final class MessageBuilder {
                 }
             }
         }
-        return out;
     }
 
     /** DDL and other statements: no rows to apply (Flink's canal-json knows only INSERT, UPDATE, DELETE and CREATE). */

@@ -79,6 +79,7 @@ public final class FlatBuildBenchmark {
                         r + 1, m == 0 ? "old" : "new", cpu[m][r], cpu[m][r] * 1e5 / 1e9, alloc[m][r], messages);
             }
         }
+        System.out.printf("entries the direct path gave to the object path: %d%n", newPath.objectPathEntries());
         for (int m = 0; m < 2; m++) {
             System.out.printf("RESULT %s %s: median %.0f CPU-ns/row, %.0f B/row%n", benchCase, m == 0 ? "old" : "new",
                     median(cpu[m]), median(alloc[m]));
