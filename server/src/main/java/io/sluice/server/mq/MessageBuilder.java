@@ -5,6 +5,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.protocol.entry.CanalEntry.Column;
 import io.sluice.protocol.entry.CanalEntry.EntryType;
@@ -105,6 +107,10 @@ final class MessageBuilder {
     List<MqMessage> build(Batch batch) {
         if (format.format() != MqFormat.DEBEZIUM && settings.flatMessage() && flatWriter != null) {
             return flatDirect(batch);
+        }
+        if (format.format() != MqFormat.DEBEZIUM && !settings.flatMessage() && flatWriter != null && !topics.isDynamic()
+                && partitionRules.isEmpty() && !settings.filterTransactionEntry()) {
+            return protobufOneTarget(batch);
         }
         List<Parsed> entries = parse(batch.entries(), batch.id());
         if (format.format() == MqFormat.DEBEZIUM) {
@@ -378,6 +384,20 @@ final class MessageBuilder {
 
     // ---- protobuf Packet{MESSAGES} ----------------------------------------------------------------------
 
+    /**
+     * Every entry to the one topic and partition: nothing of an entry needs reading, its stored bytes go into the
+     * packet as they are (read only when one is too large and must be split between rows).
+     */
+    private List<MqMessage> protobufOneTarget(Batch batch) {
+        List<ByteString> entries = new ArrayList<>(batch.entries().size());
+        for (StoredEntry stored : batch.entries()) {
+            entries.add(UnsafeByteOperations.unsafeWrap(stored.bytes()));
+        }
+        List<MqMessage> out = new ArrayList<>();
+        pack(new Target(topics.topicFor("", ""), settings.partition()), entries, batch.id(), out);
+        return out;
+    }
+
     private List<MqMessage> protobuf(List<Parsed> entries, long batchId) {
         Map<Target, List<ByteString>> byTarget = new LinkedHashMap<>();
         boolean dropMarkers = topics.isDynamic() || !partitionRules.isEmpty() || settings.filterTransactionEntry();
@@ -435,8 +455,9 @@ final class MessageBuilder {
 
     private static void add(Map<Target, List<ByteString>> byTarget, String topic, int partition, StoredEntry stored) {
         // the stored bytes are the entry as clients receive it over TCP: no re-encoding
+        // never modified once stored, so wrapped rather than copied
         byTarget.computeIfAbsent(new Target(topic, partition), k -> new ArrayList<>())
-                .add(ByteString.copyFrom(stored.bytes()));
+                .add(UnsafeByteOperations.unsafeWrap(stored.bytes()));
     }
 
     private static CanalEntry.Entry withRows(CanalEntry.Entry entry, CanalEntry.RowChange rc,
@@ -508,7 +529,40 @@ final class MessageBuilder {
         return key.length() == 0 ? "table without primary key" : key.toString();
     }
 
-    private static byte[] packet(long batchId, List<ByteString> entries) {
+    /**
+     * {@code Packet{version 1, MESSAGES, body = Messages{batchId, entries}}} serialized in one pass into one array,
+     * byte for byte protobuf's serialization of those messages (proto3: a zero batch id is not written).
+     */
+    static byte[] packet(long batchId, List<ByteString> entries) {
+        int body = batchId != 0 ? CodedOutputStream.computeInt64Size(1, batchId) : 0;
+        for (ByteString e : entries) {
+            body += CodedOutputStream.computeBytesSize(2, e);
+        }
+        int size = CodedOutputStream.computeInt32Size(2, 1)
+                + CodedOutputStream.computeEnumSize(3, CanalPacket.PacketType.MESSAGES_VALUE)
+                + CodedOutputStream.computeTagSize(5) + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+        byte[] out = new byte[size];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            o.writeInt32(2, 1);
+            o.writeEnum(3, CanalPacket.PacketType.MESSAGES_VALUE);
+            o.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            o.writeUInt32NoTag(body);
+            if (batchId != 0) {
+                o.writeInt64(1, batchId);
+            }
+            for (ByteString e : entries) {
+                o.writeBytes(2, e);
+            }
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("packet of " + size + " bytes mis-sized", e);
+        }
+        return out;
+    }
+
+    /** The packet as protobuf's message classes build it: the reference {@link #packet} is checked against. */
+    static byte[] packetViaObjects(long batchId, List<ByteString> entries) {
         CanalPacket.Messages messages = CanalPacket.Messages.newBuilder().setBatchId(batchId).addAllMessages(entries).build();
         return CanalPacket.Packet.newBuilder().setVersion(1).setType(CanalPacket.PacketType.MESSAGES)
                 .setBody(messages.toByteString()).build().toByteArray();

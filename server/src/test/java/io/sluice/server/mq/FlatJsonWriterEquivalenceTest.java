@@ -75,14 +75,34 @@ class FlatJsonWriterEquivalenceTest {
         assertThat(out).isNotEmpty();
     }
 
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void packetIsWrittenAsProtobufWritesIt() {
+        TestEntries e = new TestEntries();
+        List<ByteString> entries = List.of(ByteString.copyFrom(e.begin().bytes()),
+                ByteString.copyFrom(e.insert(TestEntries.table("a", "b"), List.of(row("id", 1, "name", "x".repeat(300),
+                        "score", "1", "note", null))).bytes()), ByteString.copyFrom(e.end().bytes()));
+        for (long batchId : new long[] {0, 1, 300, Long.MAX_VALUE, -1}) {
+            for (int n = 1; n <= entries.size(); n++) {
+                assertThat(MessageBuilder.packet(batchId, entries.subList(0, n))).as("batch %d, %d entries", batchId, n)
+                        .isEqualTo(MessageBuilder.packetViaObjects(batchId, entries.subList(0, n)));
+            }
+        }
+    }
+
     private static void assertEquivalentUnderEveryCombination(List<Batch> batches) {
         int combination = 0;
+        for (String flat : List.of("true", "false")) {
         for (String compat : List.of("false", "true")) {
             for (String binary : List.of("iso-8859-1", "base64")) {
                 for (String ddl : List.of("same-topic", "ddl-topic", "none")) {
                     for (String[] partitioning : PARTITIONING) {
                         combination++;
-                        List<String> kv = new ArrayList<>(List.of("sluice.values.canal-compatible", compat,
+                        if (flat.equals("false") && (binary.equals("base64") || !ddl.equals("same-topic"))) {
+                            continue; // settings of FlatMessage only
+                        }
+                        List<String> kv = new ArrayList<>(List.of("canal.mq.flatMessage", flat,
+                                "sluice.values.canal-compatible", compat,
                                 "sluice.mq.binary.encoding", binary, "sluice.mq.ddl", ddl, "sluice.mq.ddl.topic", "ddl",
                                 "canal.mq.database.hash", String.valueOf(combination % 2 == 0)));
                         kv.addAll(Arrays.asList(partitioning));
@@ -117,6 +137,7 @@ class FlatJsonWriterEquivalenceTest {
                     }
                 }
             }
+        }
         }
     }
 
