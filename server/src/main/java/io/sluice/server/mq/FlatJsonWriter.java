@@ -794,11 +794,16 @@ final class FlatJsonWriter {
 
     /** A growable byte buffer with Jackson's string escaping; reused from message to message. */
     static final class Json {
+        private static final int RETAINED_BYTES = 4 << 20;
+
         byte[] buf = new byte[4096];
         int size;
 
         void reset() {
             size = 0;
+            if (buf.length > RETAINED_BYTES) {
+                buf = new byte[4096]; // one huge entry does not pin its buffer for the publisher's lifetime
+            }
         }
 
         byte[] toByteArray() {
