@@ -61,10 +61,16 @@ public final class DestinationPublisher implements AutoCloseable {
     }
 
     DestinationPublisher(Destination destination, MqPublishSettings settings, MqProducer producer, LongSupplier clock) {
+        this(destination, settings, producer, clock, true);
+    }
+
+    /** @param directFlat false: FlatMessages through the object path only (for benchmarks comparing the two) */
+    DestinationPublisher(Destination destination, MqPublishSettings settings, MqProducer producer, LongSupplier clock,
+                         boolean directFlat) {
         this.destination = destination;
         this.settings = settings;
         this.producer = producer;
-        this.builder = new MessageBuilder(settings, clock);
+        this.builder = new MessageBuilder(settings, clock, directFlat);
         this.client = new ClientIdentity(destination.name(), MqPublishSettings.CLIENT_ID);
         this.thread = new Thread(this::run, "mq-" + settings.broker().name().toLowerCase() + "-" + destination.name());
     }

@@ -5,6 +5,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import io.sluice.protocol.entry.CanalEntry;
 import io.sluice.protocol.entry.CanalEntry.Column;
 import io.sluice.protocol.entry.CanalEntry.EntryType;
@@ -65,8 +67,21 @@ final class MessageBuilder {
     private long lastHeartbeat;
     private boolean heartbeatSent;
     private long skippedRows;
+    /** Entries the direct FlatMessage path gave to the object path (see {@link FlatJsonWriter}). */
+    private long objectPathEntries;
+    /** Null when FlatMessages are built through the object model only. */
+    private final FlatJsonWriter flatWriter;
 
     MessageBuilder(MqPublishSettings settings, LongSupplier clock) {
+        this(settings, clock, true);
+    }
+
+    /**
+     * @param directFlat FlatMessage JSON written straight from the stored entry bytes ({@link FlatJsonWriter});
+     *                   false builds every message through canal's object model (the reference the direct path
+     *                   is checked against, and the fallback for what it does not cover)
+     */
+    MessageBuilder(MqPublishSettings settings, LongSupplier clock, boolean directFlat) {
         this.settings = settings;
         this.format = settings.format();
         this.transactions = format.transactionMetadata() ? new DebeziumTransactions() : null;
@@ -76,6 +91,7 @@ final class MessageBuilder {
         this.partitionCounts = TopicPartitionCounts.parse(settings.dynamicTopicPartitionNum(),
                 settings.partitionsNum());
         this.clock = clock;
+        this.flatWriter = directFlat ? new FlatJsonWriter(settings, topics, partitionRules, partitionCounts) : null;
     }
 
     /** Rows left out under {@link OversizePolicy#SKIP} so far. */
@@ -83,17 +99,47 @@ final class MessageBuilder {
         return skippedRows;
     }
 
+    /** Entries built through the object path although the direct FlatMessage path is on. */
+    long objectPathEntries() {
+        return objectPathEntries;
+    }
+
     List<MqMessage> build(Batch batch) {
-        List<Parsed> entries = parse(batch);
+        if (format.format() != MqFormat.DEBEZIUM && settings.flatMessage() && flatWriter != null) {
+            return flatDirect(batch);
+        }
+        if (format.format() != MqFormat.DEBEZIUM && !settings.flatMessage() && flatWriter != null && !topics.isDynamic()
+                && partitionRules.isEmpty() && !settings.filterTransactionEntry()) {
+            return protobufOneTarget(batch);
+        }
+        List<Parsed> entries = parse(batch.entries(), batch.id());
         if (format.format() == MqFormat.DEBEZIUM) {
             return debezium(entries);
         }
-        return settings.flatMessage() ? flat(entries, batch.id()) : protobuf(entries, batch.id());
+        if (settings.flatMessage()) {
+            List<MqMessage> out = new ArrayList<>();
+            flat(entries, batch.id(), clock.getAsLong(), out);
+            return out;
+        }
+        return protobuf(entries, batch.id());
     }
 
-    private static List<Parsed> parse(Batch batch) {
-        List<Parsed> parsed = new ArrayList<>(batch.entries().size());
+    /** FlatMessages straight from the stored bytes; an entry the direct path does not cover goes the object way. */
+    private List<MqMessage> flatDirect(Batch batch) {
+        List<MqMessage> out = new ArrayList<>();
+        long now = clock.getAsLong();
         for (StoredEntry stored : batch.entries()) {
+            if (!flatWriter.write(stored.bytes(), batch.id(), now, out)) {
+                objectPathEntries++;
+                flat(parse(List.of(stored), batch.id()), batch.id(), now, out);
+            }
+        }
+        return out;
+    }
+
+    private static List<Parsed> parse(List<StoredEntry> entries, long batchId) {
+        List<Parsed> parsed = new ArrayList<>(entries.size());
+        for (StoredEntry stored : entries) {
             try {
                 CanalEntry.Entry entry = CanalEntry.Entry.parseFrom(aliasing(CodedInputStream.newInstance(stored.bytes())));
                 CanalEntry.RowChange rowChange = entry.getEntryType() == EntryType.ROWDATA
@@ -101,7 +147,7 @@ final class MessageBuilder {
                 parsed.add(new Parsed(stored, entry, rowChange));
             } catch (IOException e) {
                 // entries are encoded by Sluice itself; unreadable bytes are a bug, not a broker condition
-                throw new IllegalStateException("entry at " + stored.position() + " of batch " + batch.id()
+                throw new IllegalStateException("entry at " + stored.position() + " of batch " + batchId
                         + " is not a canal Entry", e);
             }
         }
@@ -123,9 +169,7 @@ final class MessageBuilder {
 
     // ---- FlatMessage ----------------------------------------------------------------------------------
 
-    private List<MqMessage> flat(List<Parsed> entries, long batchId) {
-        List<MqMessage> out = new ArrayList<>();
-        long now = clock.getAsLong();
+    private void flat(List<Parsed> entries, long batchId, long now, List<MqMessage> out) {
         for (Parsed p : entries) {
             if (p.rowChange() == null) {
                 continue;
@@ -154,7 +198,6 @@ final class MessageBuilder {
                 }
             }
         }
-        return out;
     }
 
     /** DDL and other statements: no rows to apply (Flink's canal-json knows only INSERT, UPDATE, DELETE and CREATE). */
@@ -341,6 +384,20 @@ final class MessageBuilder {
 
     // ---- protobuf Packet{MESSAGES} ----------------------------------------------------------------------
 
+    /**
+     * Every entry to the one topic and partition: nothing of an entry needs reading, its stored bytes go into the
+     * packet as they are (read only when one is too large and must be split between rows).
+     */
+    private List<MqMessage> protobufOneTarget(Batch batch) {
+        List<ByteString> entries = new ArrayList<>(batch.entries().size());
+        for (StoredEntry stored : batch.entries()) {
+            entries.add(UnsafeByteOperations.unsafeWrap(stored.bytes()));
+        }
+        List<MqMessage> out = new ArrayList<>();
+        pack(new Target(topics.topicFor("", ""), settings.partition()), entries, batch.id(), out);
+        return out;
+    }
+
     private List<MqMessage> protobuf(List<Parsed> entries, long batchId) {
         Map<Target, List<ByteString>> byTarget = new LinkedHashMap<>();
         boolean dropMarkers = topics.isDynamic() || !partitionRules.isEmpty() || settings.filterTransactionEntry();
@@ -398,8 +455,9 @@ final class MessageBuilder {
 
     private static void add(Map<Target, List<ByteString>> byTarget, String topic, int partition, StoredEntry stored) {
         // the stored bytes are the entry as clients receive it over TCP: no re-encoding
+        // never modified once stored, so wrapped rather than copied
         byTarget.computeIfAbsent(new Target(topic, partition), k -> new ArrayList<>())
-                .add(ByteString.copyFrom(stored.bytes()));
+                .add(UnsafeByteOperations.unsafeWrap(stored.bytes()));
     }
 
     private static CanalEntry.Entry withRows(CanalEntry.Entry entry, CanalEntry.RowChange rc,
@@ -471,7 +529,40 @@ final class MessageBuilder {
         return key.length() == 0 ? "table without primary key" : key.toString();
     }
 
-    private static byte[] packet(long batchId, List<ByteString> entries) {
+    /**
+     * {@code Packet{version 1, MESSAGES, body = Messages{batchId, entries}}} serialized in one pass into one array,
+     * byte for byte protobuf's serialization of those messages (proto3: a zero batch id is not written).
+     */
+    static byte[] packet(long batchId, List<ByteString> entries) {
+        int body = batchId != 0 ? CodedOutputStream.computeInt64Size(1, batchId) : 0;
+        for (ByteString e : entries) {
+            body += CodedOutputStream.computeBytesSize(2, e);
+        }
+        int size = CodedOutputStream.computeInt32Size(2, 1)
+                + CodedOutputStream.computeEnumSize(3, CanalPacket.PacketType.MESSAGES_VALUE)
+                + CodedOutputStream.computeTagSize(5) + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+        byte[] out = new byte[size];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            o.writeInt32(2, 1);
+            o.writeEnum(3, CanalPacket.PacketType.MESSAGES_VALUE);
+            o.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            o.writeUInt32NoTag(body);
+            if (batchId != 0) {
+                o.writeInt64(1, batchId);
+            }
+            for (ByteString e : entries) {
+                o.writeBytes(2, e);
+            }
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("packet of " + size + " bytes mis-sized", e);
+        }
+        return out;
+    }
+
+    /** The packet as protobuf's message classes build it: the reference {@link #packet} is checked against. */
+    static byte[] packetViaObjects(long batchId, List<ByteString> entries) {
         CanalPacket.Messages messages = CanalPacket.Messages.newBuilder().setBatchId(batchId).addAllMessages(entries).build();
         return CanalPacket.Packet.newBuilder().setVersion(1).setType(CanalPacket.PacketType.MESSAGES)
                 .setBody(messages.toByteString()).build().toByteArray();

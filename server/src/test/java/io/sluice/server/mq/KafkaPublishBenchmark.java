@@ -13,7 +13,10 @@ import java.util.Properties;
  * Kafka publish throughput, FlatMessage with acks=all and the idempotent producer, against a real KRaft broker
  * (child JVM) on this machine. Workload shaped like ../bench's (smaller by default): N inserts in transactions of
  * 1000 rows, N/2 updates, N/10 deletes, 50 rows per rows event (an 8 KB binlog row event holds about that many
- * such rows). Run: {@code java -cp <server test classpath> io.sluice.server.mq.KafkaPublishBenchmark [N]}.
+ * such rows). Run: {@code java -cp <server test classpath> io.sluice.server.mq.KafkaPublishBenchmark [N] [modes]}
+ * ({@code modes}: a comma-separated subset of the modes below, warmup first; {@code -Dsluice.bench.objectPath=true}
+ * builds FlatMessages through the object path instead of the direct one, to compare the two). Besides rows/s it
+ * prints this JVM's CPU-s per mode (publisher, producer and client threads; the broker is a child JVM).
  */
 public final class KafkaPublishBenchmark {
 
@@ -86,9 +89,14 @@ public final class KafkaPublishBenchmark {
         try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
             broker.createTopic("bench", 4);
             // the first mode also warms the JIT and the producer; its figure is printed but not the one to quote
-            for (String mode : List.of("warmup", "flat-single-partition", "flat-pk-hash-4", "protobuf-single-partition",
-                    "flat-single-partition-exactly-once", "flat-pk-hash-4-exactly-once", "flat-one-row-tx",
-                    "flat-one-row-tx-exactly-once", "flat-one-row-tx-exactly-once-batch-500")) {
+            List<String> modes = args.length > 1 ? List.of(args[1].split(",")) : List.of("warmup", "flat-single-partition",
+                    "flat-pk-hash-4", "protobuf-single-partition", "flat-single-partition-exactly-once",
+                    "flat-pk-hash-4-exactly-once", "flat-one-row-tx", "flat-one-row-tx-exactly-once",
+                    "flat-one-row-tx-exactly-once-batch-500");
+            boolean direct = !Boolean.getBoolean("sluice.bench.objectPath");
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            for (String mode : modes) {
                 String topic = "bench_" + mode.replace('-', '_');
                 broker.createTopic(topic, 4);
                 Properties p = new Properties();
@@ -108,21 +116,25 @@ public final class KafkaPublishBenchmark {
                 d.append(workload);
                 MqPublishSettings s = MqPublishSettings.fromProperties(p);
                 long start = System.nanoTime();
+                long cpuStart = os.getProcessCpuTime();
                 // exactly-once: one transaction per batch with its position record, one batch at a time
                 MqProducer producer = mode.contains("exactly-once")
                         ? new TransactionalKafkaProducer(mode, s.kafka(), new ExactlyOnceSettings(true, "bench-" + mode,
                                 ExactlyOnceSettings.DEFAULT_POSITION_TOPIC))
                         : MqProducer.create(s);
-                try (DestinationPublisher publisher = new DestinationPublisher(d, s, producer).start()) {
+                try (DestinationPublisher publisher = new DestinationPublisher(d, s, producer, System::currentTimeMillis,
+                        direct).start()) {
                     while (d.ackedEntries() < d.size()) {
                         Thread.sleep(20);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
+                    double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
                     System.out.printf("RESULT kafka %s: %d rows (%d entries, %d messages, %d batches) in %.2f s = %.0f"
-                                    + " rows/s, acks=all, idempotent, failed attempts %d%n", mode, modeRows,
+                                    + " rows/s, acks=all, idempotent, failed attempts %d, %s path, %.2f CPU-s (this JVM)%n",
+                            mode, modeRows,
                             workload.size(), publisher.publishedMessages(), publisher.ackedBatches(), seconds,
                             modeRows / seconds,
-                            publisher.failedAttempts());
+                            publisher.failedAttempts(), direct ? "direct" : "object", cpu);
                 }
             }
         }
