@@ -163,8 +163,10 @@ public final class BinlogParser implements ChangeSource {
                     break;
                 }
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                log.warn("{}: replication from {} interrupted ({}); reconnecting at {} in {} ms",
-                        settings.destination(), address(), lastError, lastPut, delay.toMillis());
+                // before the first position is known the next attempt starts where the configuration says
+                log.warn("{}: replication from {} interrupted ({}); reconnecting {} in {} ms",
+                        settings.destination(), address(), lastError,
+                        lastPut == null ? "from the configured start" : "at " + lastPut, delay.toMillis());
             } finally {
                 TransactionBuffer b = buffer;
                 if (b != null) {
