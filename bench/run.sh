@@ -8,8 +8,8 @@
 #   BENCH_N=1000000   workload size (N inserts + N/2 updates + N/10 deletes, 1000 rows per transaction)
 #   RUNS=3            rounds; every system once per round (round-robin), a fresh server process each time
 #   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
-#                     sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf
-#                     binlog-connector-decode
+#                     sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka
+#                     sluice-kafka-protobuf binlog-connector-decode
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
@@ -67,7 +67,7 @@ export SLUICE_MQ_CONSUMER_CP="$WORK/sluice-mq-consumer:$server_cp"
 export SLUICE_HOME="$REPO"
 
 cp "$REPO/bench/sluice-server.sh" "$REPO/bench/consume-sluice.sh" "$REPO/bench/sluice-mq-server.sh" \
-  "$REPO/bench/consume-kafka-protobuf.sh" "$B/"
+  "$REPO/bench/consume-kafka-protobuf.sh" "$REPO/bench/server-threads.sh" "$B/"
 # run-all.sh takes one external server; the Sluice systems are added as cases of its own, and its consumer
 # becomes overridable per system (BENCH_CONSUMER), so canal and Sluice run in the same rounds and the same table.
 cp "$SHARED/run-all.sh" "$B/run-all.sh" # patched afresh each time, so a reused work dir follows this script
@@ -78,6 +78,11 @@ grep -q 'BENCH_CONSUMER' "$B/run-all.sh" || { echo "run-all.sh changed shape: ca
 # systems (fresh broker per run, broker CPU and duplicates in mq.tsv), as canal-kafka and EXT_MQ_NAME do
 sed -i -e 's|"\$HERE/consume-kafka.sh" --topic|"${BENCH_MQ_CONSUMER:-$HERE/consume-kafka.sh}" --topic|' \
   -e 's/"\$sys" == canal-kafka ||/"$sys" == canal-kafka || "$sys" == sluice-kafka* ||/' "$B/run-all.sh"
+# every server's CPU by thread group (JIT, GC, parser, network, ...), read right before the server is stopped
+sed -i 's|^  # stop the server: TERM every process under our /usr/bin/time|  "$HERE/server-threads.sh" "$tpid" > "$base.server.threads" 2>/dev/null \|\| true\n&|' "$B/run-all.sh"
+# and its log dir is remembered where run.sh finds it
+sed -i 's|^LOGDIR="$(mktemp -d -t cdcbench-logs.XXXXXX)"$|&; echo "$LOGDIR" > "$HERE/.state/last-logdir"|' "$B/run-all.sh"
+[[ "$(grep -c 'server-threads.sh' "$B/run-all.sh")" == 2 && "$(grep -c 'last-logdir' "$B/run-all.sh")" == 1 ]] || { echo "run-all.sh changed shape: cannot add the thread CPU" >&2; exit 1; }
 grep -q 'BENCH_MQ_CONSUMER' "$B/run-all.sh" && [[ "$(grep -c '== sluice-kafka\*' "$B/run-all.sh")" == 2 ]] ||
   { echo "run-all.sh changed shape: cannot add the Sluice MQ systems" >&2; exit 1; }
 awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
@@ -99,7 +104,7 @@ grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed
 mv "$B/run-all.sh.new" "$B/run-all.sh"
 chmod +x "$B/run-all.sh"
 
-export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
 export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"
@@ -108,6 +113,28 @@ trap stop_db EXIT
 (cd "$B" && ./run-all.sh)
 
 summary="$(ls -d "$B"/results/*/ | sort | tail -1)summary.md"
+# server CPU by thread group, medians per system over its runs (bench/server-threads.sh)
+logdir="$(cat "$B/.state/last-logdir" 2>/dev/null || true)"
+if [[ -d "$logdir" ]] && ls "$logdir"/*.server.threads >/dev/null 2>&1; then
+  {
+    echo
+    echo "Server CPU s by thread (median of the system's runs; bench/server-threads.sh, read right before the server"
+    echo "is stopped): jit = C1/C2 compiler threads, gc = GC and VM threads, main = JVM start, configuration and"
+    echo "warm-up, parser = Sluice's binlog reader/decoder/encoder, net-io = Netty I/O, mq = publishing threads."
+    echo
+    echo "| system | jit | gc | parser | net-io | mq | main | other | total |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    for sys in $SYSTEMS; do
+      ls "$logdir/$sys".*.server.threads >/dev/null 2>&1 || continue
+      printf '| %s |' "$sys"
+      for g in jit gc parser net-io mq main other total; do
+        cat "$logdir/$sys".*.server.threads | awk -F'\t' -v g="$g" '$1 == g { print $2 }' | sort -n |
+          awk '{ v[NR] = $1 } END { if (NR == 0) { printf " - |"; exit } m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf " %.2f |", m }'
+      done
+      echo
+    done
+  } >> "$summary"
+fi
 n="${BENCH_N:-1000000}"
 update_docs="${UPDATE_DOCS:-$([[ $n == 1000000 ]] && echo 1 || echo 0)}"
 fanout_summary=""
