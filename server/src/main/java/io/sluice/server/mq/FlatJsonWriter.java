@@ -119,7 +119,7 @@ final class FlatJsonWriter {
      *
      * @return false when the direct path does not cover the entry: nothing was appended, build it the object way
      */
-    boolean write(byte[] entry, long batchId, long now, List<MqMessage> messages) {
+    boolean write(byte[] entry, long batchId, long now, List<FlatPart> messages) {
         int before = messages.size();
         try {
             writeEntry(entry, batchId, now, messages);
@@ -135,7 +135,7 @@ final class FlatJsonWriter {
         }
     }
 
-    private void writeEntry(byte[] entry, long batchId, long now, List<MqMessage> messages) throws NotCovered {
+    private void writeEntry(byte[] entry, long batchId, long now, List<FlatPart> messages) throws NotCovered {
         in = entry;
         pos = 0;
         int headerOff = -1;
@@ -635,14 +635,16 @@ final class FlatJsonWriter {
 
     /** One message with all rows ({@code onlyPartition} -1) or those of one partition; keys in alphabetical order. */
     private void message(String topic, int partition, int onlyPartition, long batchId, long now, long es, int gtidOff,
-                         int gtidLen, boolean isDdl, int sqlOff, int sqlLen, String type, List<MqMessage> messages)
+                         int gtidLen, boolean isDdl, int sqlOff, int sqlLen, String type, List<FlatPart> messages)
             throws NotCovered {
         boolean hasRows = rowCount > 0;
         Json j = out;
         j.reset();
         j.ascii("{\"data\":");
+        int dataClose = -1;
         if (hasRows) {
             rowList(j, dataStart, dataEnd, onlyPartition);
+            dataClose = j.size - 1;
         } else {
             j.ascii("null");
         }
@@ -670,11 +672,13 @@ final class FlatJsonWriter {
             j.ascii("null");
         }
         j.ascii(",\"old\":");
+        int oldFrom = j.size;
         if (hasRows && hasOld) {
             rowList(j, oldStart, oldEnd, onlyPartition);
         } else {
             j.ascii("null");
         }
+        int oldTo = j.size;
         j.ascii(",\"pkNames\":");
         if (pkNames != null) {
             j.put('[');
@@ -715,7 +719,9 @@ final class FlatJsonWriter {
         if (j.size > settings.maxMessageBytes()) {
             throw NotCovered.INSTANCE; // the object path splits it between rows, or reports the oversize row
         }
-        messages.add(new MqMessage(topic, partition, j.toByteArray()));
+        byte[] json = j.toByteArray();
+        messages.add(dataClose < 0 ? FlatPart.statement(topic, partition, json)
+                : new FlatPart(topic, partition, json, dataClose, oldFrom, oldTo));
     }
 
     private void rowList(Json j, int[] start, int[] end, int onlyPartition) {

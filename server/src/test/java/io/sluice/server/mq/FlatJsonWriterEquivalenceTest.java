@@ -71,7 +71,7 @@ class FlatJsonWriterEquivalenceTest {
                 s.partitionsNum()));
         TestEntries e = new TestEntries();
         TestEntries.Table t = TestEntries.table("shop", "user");
-        List<MqMessage> out = new ArrayList<>();
+        List<FlatPart> out = new ArrayList<>();
         assertThat(writer.write(e.insert(t, List.of(row("id", 1, "name", "a\"b", "score", "1.5", "note", null),
                 row("id", 2, "name", "\u00e9\u4e2d\ud83d\ude00", "score", "2.5", "note", "x"))).bytes(), 1, NOW, out)).isTrue();
         assertThat(out).isNotEmpty();
