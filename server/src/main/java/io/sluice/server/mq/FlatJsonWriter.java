@@ -1,6 +1,9 @@
 package io.sluice.server.mq;
 
 import io.sluice.protocol.entry.CanalEntry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +36,7 @@ final class FlatJsonWriter {
     }
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 0: written as is; 'u': six-character escape; else the character after a backslash. */
     private static final byte[] ESCAPES = new byte[128];
 
@@ -80,6 +84,9 @@ final class FlatJsonWriter {
     /** The sqlType/mysqlType maps: column names in first-seen order, last value wins (as LinkedHashMap.put). */
     private int types;
     private String[] typeNames = new String[16];
+    /** Each name as a JSON object key ({@code "name":}), escaped once per entry rather than once per row. */
+    private byte[][] typeKeys = new byte[16][];
+    private final Json keyJson = new Json();
     private int[] typeNameOff = new int[16];
     private int[] typeNameLen = new int[16];
     private int[] typeSql = new int[16];
@@ -350,13 +357,14 @@ final class FlatJsonWriter {
                 oldStart[rowCount] = rows.size;
                 rows.put('{');
                 boolean firstOld = true;
+                int beforeIndex = 0;
                 pos = range[0];
                 while (pos < end) {
                     int tag = readVarint32();
                     if (tag == (1 << 3 | 2)) {
                         int len = readVarint32();
                         int colEnd = pos + len;
-                        firstOld = oldColumn(colEnd, rowIndex, firstOld);
+                        firstOld = oldColumn(colEnd, rowIndex, beforeIndex++, firstOld);
                         pos = colEnd;
                     } else {
                         skipField(tag);
@@ -506,12 +514,12 @@ final class FlatJsonWriter {
             rows.put(',');
         }
         cols++;
-        rows.string(in, nameOff, nameLen);
-        rows.put(':');
+        rows.put(typeKeys[t]);
         value(rows, t, isNull, valueOff < 0 ? 0 : valueOff, valueOff < 0 ? 0 : valueLen);
     }
 
-    private boolean oldColumn(int end, int rowIndex, boolean firstOld) throws NotCovered {
+    /** @param position the column's place in the before image: where the data image usually has the same name */
+    private boolean oldColumn(int end, int rowIndex, int position, boolean firstOld) throws NotCovered {
         int nameOff = 0;
         int nameLen = 0;
         int valueOff = 0;
@@ -534,7 +542,7 @@ final class FlatJsonWriter {
                 default -> skipField(tag);
             }
         }
-        int t = findType(nameOff, nameLen, -1);
+        int t = findType(nameOff, nameLen, position);
         if (t < 0 || !updated[t]) {
             return firstOld;
         }
@@ -545,8 +553,7 @@ final class FlatJsonWriter {
         if (!firstOld) {
             rows.put(',');
         }
-        rows.string(in, nameOff, nameLen);
-        rows.put(':');
+        rows.put(typeKeys[t]);
         value(rows, t, isNull, valueOff, valueLen);
         return false;
     }
@@ -589,6 +596,7 @@ final class FlatJsonWriter {
         if (types == typeNames.length) {
             int n = types * 2;
             typeNames = Arrays.copyOf(typeNames, n);
+            typeKeys = Arrays.copyOf(typeKeys, n);
             typeNameOff = Arrays.copyOf(typeNameOff, n);
             typeNameLen = Arrays.copyOf(typeNameLen, n);
             typeSql = Arrays.copyOf(typeSql, n);
@@ -599,6 +607,10 @@ final class FlatJsonWriter {
             seenInOld = Arrays.copyOf(seenInOld, n);
         }
         typeNames[types] = new String(in, nameOff, nameLen, StandardCharsets.UTF_8);
+        keyJson.reset();
+        keyJson.string(in, nameOff, nameLen);
+        keyJson.put(':');
+        typeKeys[types] = keyJson.toByteArray();
         typeNameOff[types] = nameOff;
         typeNameLen[types] = nameLen;
         updated[types] = false;
@@ -761,6 +773,13 @@ final class FlatJsonWriter {
     // ---- protobuf wire format ----------------------------------------------------------------------------------
 
     private int readVarint32() throws NotCovered {
+        if (pos < in.length) {
+            byte b = in[pos];
+            if (b >= 0) {
+                pos++;
+                return b; // tags, lengths and flags below 128: nearly all of them
+            }
+        }
         return (int) readVarint64();
     }
 
@@ -827,6 +846,10 @@ final class FlatJsonWriter {
             buf[size++] = (byte) c;
         }
 
+        void put(byte[] b) {
+            put(b, 0, b.length);
+        }
+
         void put(byte[] b, int off, int len) {
             ensure(len);
             System.arraycopy(b, off, buf, size, len);
@@ -848,11 +871,20 @@ final class FlatJsonWriter {
         /** A quoted JSON string of UTF-8 bytes, as Jackson writes the String protobuf would decode them to. */
         void string(byte[] src, int off, int len) {
             int end = off + len;
+            if (plainAscii(src, off, end)) {
+                ensure(len + 2);
+                buf[size++] = '"';
+                System.arraycopy(src, off, buf, size, len);
+                size += len;
+                buf[size++] = '"';
+                return;
+            }
             if (!wellFormedUtf8(src, off, end)) {
                 // protobuf decodes malformed UTF-8 with replacement characters; so does new String
                 string(new String(src, off, len, StandardCharsets.UTF_8));
                 return;
             }
+            // room for every byte as it is and the closing quote; escapes make room for what they add
             ensure(len + 2);
             buf[size++] = '"';
             int i = off;
@@ -861,9 +893,9 @@ final class FlatJsonWriter {
                 if (b >= 0) {
                     byte e = ESCAPES[b];
                     if (e == 0) {
-                        ensure(1);
                         buf[size++] = b;
                     } else {
+                        ensure(6 + end - i);
                         escape(b, e);
                     }
                     i++;
@@ -871,18 +903,17 @@ final class FlatJsonWriter {
                     // a supplementary character: Jackson escapes each of its UTF-16 surrogates
                     int cp = (b & 0x07) << 18 | (src[i + 1] & 0x3F) << 12 | (src[i + 2] & 0x3F) << 6 | (src[i + 3] & 0x3F);
                     cp -= 0x10000;
+                    ensure(12 + end - i);
                     unicodeEscape(0xD800 + (cp >> 10));
                     unicodeEscape(0xDC00 + (cp & 0x3FF));
                     i += 4;
                 } else {
                     int n = (b & 0xE0) == 0xC0 ? 2 : 3;
-                    ensure(n);
                     System.arraycopy(src, i, buf, size, n);
                     size += n;
                     i += n;
                 }
             }
-            ensure(1);
             buf[size++] = '"';
         }
 
@@ -938,10 +969,44 @@ final class FlatJsonWriter {
             buf[size++] = HEX[c & 0xF];
         }
 
+        /**
+         * Only ASCII that JSON takes as it is (no control character, quote or backslash): the bytes are the string.
+         * Eight bytes at a time: a byte is flagged in {@code 0x80} of its lane when it is non-ASCII, below 0x20, or
+         * equal to '"' or '\\' (the classic "has a byte less than / equal to" word tricks, exact for ASCII lanes).
+         */
+        static boolean plainAscii(byte[] s, int off, int end) {
+            int i = off;
+            for (; i + 8 <= end; i += 8) {
+                if (flagged((long) LONGS.get(s, i)) != 0) {
+                    return false;
+                }
+            }
+            for (; i < end; i++) {
+                byte b = s[i];
+                if (b < 0 || ESCAPES[b] != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static long flagged(long x) {
+            long quote = x ^ 0x2222222222222222L;
+            long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+            long control = x - 0x2020202020202020L & ~x;
+            return (x | control | quote - 0x0101010101010101L & ~quote | backslash - 0x0101010101010101L & ~backslash)
+                    & 0x8080808080808080L;
+        }
+
         /** UTF-8 as Java's decoder accepts it without replacement: no overlong forms, surrogates or beyond U+10FFFF. */
         static boolean wellFormedUtf8(byte[] s, int off, int end) {
             int i = off;
             while (i < end) {
+                // ASCII eight bytes at a time
+                if (i + 8 <= end && ((long) LONGS.get(s, i) & 0x8080808080808080L) == 0) {
+                    i += 8;
+                    continue;
+                }
                 int b = s[i];
                 if (b >= 0) {
                     i++;
