@@ -8,6 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Kafka publish throughput, FlatMessage with acks=all and the idempotent producer, against a real KRaft broker
@@ -88,6 +94,7 @@ public final class KafkaPublishBenchmark {
         List<StoredEntry> entries = benchWorkload(n);
         try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
             broker.createTopic("bench", 4);
+            awaitLeaders(broker, "bench", 4);
             // the first mode also warms the JIT and the producer; its figure is printed but not the one to quote
             List<String> modes = args.length > 1 ? List.of(args[1].split(",")) : List.of("warmup", "flat-single-partition",
                     "flat-pk-hash-4", "protobuf-single-partition", "flat-single-partition-exactly-once",
@@ -99,6 +106,7 @@ public final class KafkaPublishBenchmark {
             for (String mode : modes) {
                 String topic = "bench_" + mode.replace('-', '_');
                 broker.createTopic(topic, 4);
+                awaitLeaders(broker, topic, 4);
                 Properties p = new Properties();
                 p.setProperty("canal.serverMode", "kafka");
                 p.setProperty("kafka.bootstrap.servers", broker.bootstrap());
@@ -136,6 +144,37 @@ public final class KafkaPublishBenchmark {
                             modeRows / seconds,
                             publisher.failedAttempts(), direct ? "direct" : "object", cpu);
                 }
+            }
+        }
+    }
+
+    /**
+     * Until every partition of the topic has a leader: a topic exists for the controller before its partitions are
+     * served, and a produce request to a partition without a leader yet fails (NotLeaderOrFollower), which makes the
+     * first batch of a mode a failed attempt and its figures wrong.
+     */
+    static void awaitLeaders(KafkaBroker broker, String topic, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                try {
+                    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                            .get(topic);
+                    if (d.partitions().size() == partitions && d.partitions().stream().allMatch(i -> i.leader() != null
+                            && !i.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + topic + " have no leader after 60 s");
+                }
+                Thread.sleep(50);
             }
         }
     }
