@@ -73,6 +73,7 @@ final class FlatJsonWriter {
 
     // ---- per entry ----
     private final Json rows = new Json();
+    /** The messages of the current batch, one after the other: each is copied out once, when published. */
     private final Json out = new Json();
     private String database;
     private String table;
@@ -121,6 +122,11 @@ final class FlatJsonWriter {
         this.base64 = format.binary() == BinaryEncoding.BASE64;
     }
 
+    /** A new batch: the messages of the last one have been published (copied out of the buffer). */
+    void startBatch() {
+        out.reset();
+    }
+
     /**
      * The entry's messages appended to {@code messages}.
      *
@@ -128,6 +134,7 @@ final class FlatJsonWriter {
      */
     boolean write(byte[] entry, long batchId, long now, List<FlatPart> messages) {
         int before = messages.size();
+        int written = out.size;
         try {
             writeEntry(entry, batchId, now, messages);
             return true;
@@ -136,6 +143,7 @@ final class FlatJsonWriter {
             while (messages.size() > before) {
                 messages.remove(messages.size() - 1);
             }
+            out.size = written;
             return false;
         } finally {
             in = null;
@@ -651,7 +659,7 @@ final class FlatJsonWriter {
             throws NotCovered {
         boolean hasRows = rowCount > 0;
         Json j = out;
-        j.reset();
+        int start = j.size;
         j.ascii("{\"data\":");
         int dataClose = -1;
         if (hasRows) {
@@ -728,12 +736,12 @@ final class FlatJsonWriter {
         j.ascii(",\"type\":");
         j.string(type);
         j.put('}');
-        if (j.size > settings.maxMessageBytes()) {
+        if (j.size - start > settings.maxMessageBytes()) {
             throw NotCovered.INSTANCE; // the object path splits it between rows, or reports the oversize row
         }
-        byte[] json = j.toByteArray();
-        messages.add(dataClose < 0 ? FlatPart.statement(topic, partition, json)
-                : new FlatPart(topic, partition, json, dataClose, oldFrom, oldTo));
+        // the buffer as it is now: a later message that grows it leaves this array (and this message) as it is
+        messages.add(dataClose < 0 ? FlatPart.statement(topic, partition, j.buf, start, j.size)
+                : new FlatPart(topic, partition, j.buf, start, j.size, dataClose, oldFrom, oldTo));
     }
 
     private void rowList(Json j, int[] start, int[] end, int onlyPartition) {

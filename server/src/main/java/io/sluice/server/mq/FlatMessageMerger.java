@@ -28,7 +28,7 @@ final class FlatMessageMerger {
 
         Open(FlatPart first) {
             parts.add(first);
-            size = first.json().length;
+            size = first.length();
         }
 
         FlatPart first() {
@@ -89,7 +89,7 @@ final class FlatMessageMerger {
     private static boolean mergeable(List<FlatPart> parts) {
         FlatPart first = parts.get(0);
         for (FlatPart p : parts) {
-            if (!p.hasRows() || p.dataClose() == FlatPart.DATA_OPEN + 1 || p.oldIsArray() && p.oldTo() - p.oldFrom() == 2
+            if (!p.hasRows() || p.dataClose() == p.dataOpen() + 1 || p.oldIsArray() && p.oldTo() - p.oldFrom() == 2
                     || p != first && !sameShape(first, p)) {
                 return false;
             }
@@ -105,12 +105,12 @@ final class FlatMessageMerger {
         byte[] x = a.json();
         byte[] y = b.json();
         return Arrays.equals(x, a.dataClose(), a.oldFrom(), y, b.dataClose(), b.oldFrom())
-                && Arrays.equals(x, a.oldTo(), x.length, y, b.oldTo(), y.length);
+                && Arrays.equals(x, a.oldTo(), a.to(), y, b.oldTo(), b.to());
     }
 
     /** What a part's rows add to a message: its array contents and a comma before them, in data and in old. */
     private static int added(FlatPart p) {
-        int n = p.dataClose() - FlatPart.DATA_OPEN;
+        int n = p.dataClose() - p.dataOpen();
         if (p.oldIsArray()) {
             n += p.oldTo() - p.oldFrom() - 1;
         }
@@ -124,14 +124,13 @@ final class FlatMessageMerger {
         }
         byte[] a = first.json();
         byte[] m = new byte[o.size];
-        int n = 0;
-        System.arraycopy(a, 0, m, 0, first.dataClose());
-        n += first.dataClose();
+        int n = first.dataClose() - first.from();
+        System.arraycopy(a, first.from(), m, 0, n);
         for (int i = 1; i < o.parts.size(); i++) {
             FlatPart p = o.parts.get(i);
             m[n++] = ',';
-            int len = p.dataClose() - FlatPart.DATA_OPEN - 1;
-            System.arraycopy(p.json(), FlatPart.DATA_OPEN + 1, m, n, len);
+            int len = p.dataClose() - p.dataOpen() - 1;
+            System.arraycopy(p.json(), p.dataOpen() + 1, m, n, len);
             n += len;
         }
         // from the data array's ']' to the end of the old array's contents (or through "null")
@@ -147,8 +146,8 @@ final class FlatMessageMerger {
                 n += len;
             }
         }
-        System.arraycopy(a, to, m, n, a.length - to);
-        n += a.length - to;
+        System.arraycopy(a, to, m, n, first.to() - to);
+        n += first.to() - to;
         if (n != m.length) {
             throw new IllegalStateException("merged FlatMessage of " + n + " bytes, " + m.length + " expected");
         }

@@ -130,6 +130,7 @@ final class MessageBuilder {
         List<FlatPart> parts = new ArrayList<>();
         FlatMessageMerger merger = merger();
         long now = clock.getAsLong();
+        flatWriter.startBatch();
         for (StoredEntry stored : batch.entries()) {
             parts.clear();
             if (!flatWriter.write(stored.bytes(), batch.id(), now, parts)) {
