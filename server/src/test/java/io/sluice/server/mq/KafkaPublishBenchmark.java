@@ -20,7 +20,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * (child JVM) on this machine. Workload shaped like ../bench's (smaller by default): N inserts in transactions of
  * 1000 rows, N/2 updates, N/10 deletes, 50 rows per rows event (an 8 KB binlog row event holds about that many
  * such rows). Run: {@code java -cp <server test classpath> io.sluice.server.mq.KafkaPublishBenchmark [N] [modes]}
- * ({@code modes}: a comma-separated subset of the modes below, warmup first; {@code -Dsluice.bench.objectPath=true}
+ * ({@code modes}: a comma-separated subset of the modes below, warmup first; a mode whose name contains
+ * {@code shipped}, e.g. {@code flat-single-partition-shipped}, publishes with canal 1.1.7's shipped producer keys
+ * ({@code batch.size = 16384}, {@code linger.ms = 1}, {@code max.in.flight.requests.per.connection = 1}); {@code -Dsluice.bench.objectPath=true}
  * builds FlatMessages through the object path instead of the direct one, to compare the two). Besides rows/s it
  * prints this JVM's CPU-s per mode (publisher, producer and client threads; the broker is a child JVM).
  */
@@ -114,6 +116,12 @@ public final class KafkaPublishBenchmark {
                 p.setProperty("canal.mq.topic", topic);
                 p.setProperty("canal.mq.flatMessage", String.valueOf(!mode.startsWith("protobuf")));
                 p.setProperty("canal.mq.canalBatchSize", mode.endsWith("batch-500") ? "500" : "50");
+                if (mode.contains("shipped")) {
+                    // canal 1.1.7's shipped producer keys: one request at a time, 16 KiB producer batches
+                    p.setProperty("kafka.batch.size", "16384");
+                    p.setProperty("kafka.linger.ms", "1");
+                    p.setProperty("kafka.max.in.flight.requests.per.connection", "1");
+                }
                 if (mode.contains("pk-hash")) {
                     p.setProperty("canal.mq.partitionsNum", "4");
                     p.setProperty("canal.mq.partitionHash", "bench\\.t:$pk$");
