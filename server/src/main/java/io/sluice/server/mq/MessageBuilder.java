@@ -150,9 +150,12 @@ final class MessageBuilder {
 
     /** Null when every entry's messages go out as they are. */
     private FlatMessageMerger merger() {
+        return merging() ? new FlatMessageMerger(settings.maxMessageBytes()) : null;
+    }
+
+    private boolean merging() {
         // without BEGIN/END entries (canal.instance.filter.transaction.entry) transactions cannot be told apart
-        return settings.mergeFlatRows() && !settings.filterTransactionEntry()
-                ? new FlatMessageMerger(settings.maxMessageBytes()) : null;
+        return settings.mergeFlatRows() && !settings.filterTransactionEntry();
     }
 
     /** One entry's messages: merged with those of the entries before it, or as they are. */
@@ -236,7 +239,9 @@ final class MessageBuilder {
             // partitioned on canal's values above, so a key's partition does not depend on the encoding
             FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
             for (byte[] piece : fitFlat(encoded)) {
-                parts.add(FlatPart.scan(topic, part.getKey(), piece));
+                // where the arrays lie matters only to the merger
+                parts.add(merging() ? FlatPart.scan(topic, part.getKey(), piece)
+                        : FlatPart.statement(topic, part.getKey(), piece, 0, piece.length));
             }
         }
     }
