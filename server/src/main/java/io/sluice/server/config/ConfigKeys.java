@@ -274,6 +274,12 @@ public final class ConfigKeys {
         key("rabbitmq.deliveryMode", "\"\"", "the exchange type. Empty (as canal ships it): an existing exchange is "
                 + "used whatever its type and a missing one is declared `direct` (durable); set: the exchange is "
                 + "declared with that type");
+        key("sluice.mq.flat.merge.rows", "true", "FlatMessage: consecutive row entries of one batch, transaction "
+                + "and table with the same event type, execute time and columns are published as one message with "
+                + "all their rows (per partition, below `sluice.mq.max.message.bytes`), as canal publishes one "
+                + "event of many rows; `false`: one message per binlog rows event, as canal 1.1.7. Off with "
+                + "`canal.instance.filter.transaction.entry = true` (transactions cannot be told apart), see "
+                + "[formats](formats.md#merged-row-messages)");
         key("sluice.mq.*", "canal's behaviour", "Sluice's MQ settings: `sluice.mq.max.message.bytes` "
                 + "(`kafka.max.request.size` − 1024, RabbitMQ 16 MiB; messages are split between rows below it), "
                 + "`sluice.mq.oversize.policy` (`stop` or `skip` a single row above it), "

@@ -1,6 +1,9 @@
 package io.sluice.server.mq;
 
 import io.sluice.protocol.entry.CanalEntry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +36,7 @@ final class FlatJsonWriter {
     }
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 0: written as is; 'u': six-character escape; else the character after a backslash. */
     private static final byte[] ESCAPES = new byte[128];
 
@@ -69,6 +73,7 @@ final class FlatJsonWriter {
 
     // ---- per entry ----
     private final Json rows = new Json();
+    /** The messages of the current batch, one after the other: each is copied out once, when published. */
     private final Json out = new Json();
     private String database;
     private String table;
@@ -80,6 +85,9 @@ final class FlatJsonWriter {
     /** The sqlType/mysqlType maps: column names in first-seen order, last value wins (as LinkedHashMap.put). */
     private int types;
     private String[] typeNames = new String[16];
+    /** Each name as a JSON object key ({@code "name":}), escaped once per entry rather than once per row. */
+    private byte[][] typeKeys = new byte[16][];
+    private final Json keyJson = new Json();
     private int[] typeNameOff = new int[16];
     private int[] typeNameLen = new int[16];
     private int[] typeSql = new int[16];
@@ -114,13 +122,19 @@ final class FlatJsonWriter {
         this.base64 = format.binary() == BinaryEncoding.BASE64;
     }
 
+    /** A new batch: the messages of the last one have been published (copied out of the buffer). */
+    void startBatch() {
+        out.reset();
+    }
+
     /**
      * The entry's messages appended to {@code messages}.
      *
      * @return false when the direct path does not cover the entry: nothing was appended, build it the object way
      */
-    boolean write(byte[] entry, long batchId, long now, List<MqMessage> messages) {
+    boolean write(byte[] entry, long batchId, long now, List<FlatPart> messages) {
         int before = messages.size();
+        int written = out.size;
         try {
             writeEntry(entry, batchId, now, messages);
             return true;
@@ -129,13 +143,14 @@ final class FlatJsonWriter {
             while (messages.size() > before) {
                 messages.remove(messages.size() - 1);
             }
+            out.size = written;
             return false;
         } finally {
             in = null;
         }
     }
 
-    private void writeEntry(byte[] entry, long batchId, long now, List<MqMessage> messages) throws NotCovered {
+    private void writeEntry(byte[] entry, long batchId, long now, List<FlatPart> messages) throws NotCovered {
         in = entry;
         pos = 0;
         int headerOff = -1;
@@ -350,13 +365,14 @@ final class FlatJsonWriter {
                 oldStart[rowCount] = rows.size;
                 rows.put('{');
                 boolean firstOld = true;
+                int beforeIndex = 0;
                 pos = range[0];
                 while (pos < end) {
                     int tag = readVarint32();
                     if (tag == (1 << 3 | 2)) {
                         int len = readVarint32();
                         int colEnd = pos + len;
-                        firstOld = oldColumn(colEnd, rowIndex, firstOld);
+                        firstOld = oldColumn(colEnd, rowIndex, beforeIndex++, firstOld);
                         pos = colEnd;
                     } else {
                         skipField(tag);
@@ -506,12 +522,12 @@ final class FlatJsonWriter {
             rows.put(',');
         }
         cols++;
-        rows.string(in, nameOff, nameLen);
-        rows.put(':');
+        rows.put(typeKeys[t]);
         value(rows, t, isNull, valueOff < 0 ? 0 : valueOff, valueOff < 0 ? 0 : valueLen);
     }
 
-    private boolean oldColumn(int end, int rowIndex, boolean firstOld) throws NotCovered {
+    /** @param position the column's place in the before image: where the data image usually has the same name */
+    private boolean oldColumn(int end, int rowIndex, int position, boolean firstOld) throws NotCovered {
         int nameOff = 0;
         int nameLen = 0;
         int valueOff = 0;
@@ -534,7 +550,7 @@ final class FlatJsonWriter {
                 default -> skipField(tag);
             }
         }
-        int t = findType(nameOff, nameLen, -1);
+        int t = findType(nameOff, nameLen, position);
         if (t < 0 || !updated[t]) {
             return firstOld;
         }
@@ -545,8 +561,7 @@ final class FlatJsonWriter {
         if (!firstOld) {
             rows.put(',');
         }
-        rows.string(in, nameOff, nameLen);
-        rows.put(':');
+        rows.put(typeKeys[t]);
         value(rows, t, isNull, valueOff, valueLen);
         return false;
     }
@@ -589,6 +604,7 @@ final class FlatJsonWriter {
         if (types == typeNames.length) {
             int n = types * 2;
             typeNames = Arrays.copyOf(typeNames, n);
+            typeKeys = Arrays.copyOf(typeKeys, n);
             typeNameOff = Arrays.copyOf(typeNameOff, n);
             typeNameLen = Arrays.copyOf(typeNameLen, n);
             typeSql = Arrays.copyOf(typeSql, n);
@@ -599,6 +615,10 @@ final class FlatJsonWriter {
             seenInOld = Arrays.copyOf(seenInOld, n);
         }
         typeNames[types] = new String(in, nameOff, nameLen, StandardCharsets.UTF_8);
+        keyJson.reset();
+        keyJson.string(in, nameOff, nameLen);
+        keyJson.put(':');
+        typeKeys[types] = keyJson.toByteArray();
         typeNameOff[types] = nameOff;
         typeNameLen[types] = nameLen;
         updated[types] = false;
@@ -635,14 +655,16 @@ final class FlatJsonWriter {
 
     /** One message with all rows ({@code onlyPartition} -1) or those of one partition; keys in alphabetical order. */
     private void message(String topic, int partition, int onlyPartition, long batchId, long now, long es, int gtidOff,
-                         int gtidLen, boolean isDdl, int sqlOff, int sqlLen, String type, List<MqMessage> messages)
+                         int gtidLen, boolean isDdl, int sqlOff, int sqlLen, String type, List<FlatPart> messages)
             throws NotCovered {
         boolean hasRows = rowCount > 0;
         Json j = out;
-        j.reset();
+        int start = j.size;
         j.ascii("{\"data\":");
+        int dataClose = -1;
         if (hasRows) {
             rowList(j, dataStart, dataEnd, onlyPartition);
+            dataClose = j.size - 1;
         } else {
             j.ascii("null");
         }
@@ -670,11 +692,13 @@ final class FlatJsonWriter {
             j.ascii("null");
         }
         j.ascii(",\"old\":");
+        int oldFrom = j.size;
         if (hasRows && hasOld) {
             rowList(j, oldStart, oldEnd, onlyPartition);
         } else {
             j.ascii("null");
         }
+        int oldTo = j.size;
         j.ascii(",\"pkNames\":");
         if (pkNames != null) {
             j.put('[');
@@ -712,10 +736,12 @@ final class FlatJsonWriter {
         j.ascii(",\"type\":");
         j.string(type);
         j.put('}');
-        if (j.size > settings.maxMessageBytes()) {
+        if (j.size - start > settings.maxMessageBytes()) {
             throw NotCovered.INSTANCE; // the object path splits it between rows, or reports the oversize row
         }
-        messages.add(new MqMessage(topic, partition, j.toByteArray()));
+        // the buffer as it is now: a later message that grows it leaves this array (and this message) as it is
+        messages.add(dataClose < 0 ? FlatPart.statement(topic, partition, j.buf, start, j.size)
+                : new FlatPart(topic, partition, j.buf, start, j.size, dataClose, oldFrom, oldTo));
     }
 
     private void rowList(Json j, int[] start, int[] end, int onlyPartition) {
@@ -755,6 +781,13 @@ final class FlatJsonWriter {
     // ---- protobuf wire format ----------------------------------------------------------------------------------
 
     private int readVarint32() throws NotCovered {
+        if (pos < in.length) {
+            byte b = in[pos];
+            if (b >= 0) {
+                pos++;
+                return b; // tags, lengths and flags below 128: nearly all of them
+            }
+        }
         return (int) readVarint64();
     }
 
@@ -821,6 +854,10 @@ final class FlatJsonWriter {
             buf[size++] = (byte) c;
         }
 
+        void put(byte[] b) {
+            put(b, 0, b.length);
+        }
+
         void put(byte[] b, int off, int len) {
             ensure(len);
             System.arraycopy(b, off, buf, size, len);
@@ -842,11 +879,20 @@ final class FlatJsonWriter {
         /** A quoted JSON string of UTF-8 bytes, as Jackson writes the String protobuf would decode them to. */
         void string(byte[] src, int off, int len) {
             int end = off + len;
+            if (plainAscii(src, off, end)) {
+                ensure(len + 2);
+                buf[size++] = '"';
+                System.arraycopy(src, off, buf, size, len);
+                size += len;
+                buf[size++] = '"';
+                return;
+            }
             if (!wellFormedUtf8(src, off, end)) {
                 // protobuf decodes malformed UTF-8 with replacement characters; so does new String
                 string(new String(src, off, len, StandardCharsets.UTF_8));
                 return;
             }
+            // room for every byte as it is and the closing quote; escapes make room for what they add
             ensure(len + 2);
             buf[size++] = '"';
             int i = off;
@@ -855,9 +901,9 @@ final class FlatJsonWriter {
                 if (b >= 0) {
                     byte e = ESCAPES[b];
                     if (e == 0) {
-                        ensure(1);
                         buf[size++] = b;
                     } else {
+                        ensure(6 + end - i);
                         escape(b, e);
                     }
                     i++;
@@ -865,18 +911,17 @@ final class FlatJsonWriter {
                     // a supplementary character: Jackson escapes each of its UTF-16 surrogates
                     int cp = (b & 0x07) << 18 | (src[i + 1] & 0x3F) << 12 | (src[i + 2] & 0x3F) << 6 | (src[i + 3] & 0x3F);
                     cp -= 0x10000;
+                    ensure(12 + end - i);
                     unicodeEscape(0xD800 + (cp >> 10));
                     unicodeEscape(0xDC00 + (cp & 0x3FF));
                     i += 4;
                 } else {
                     int n = (b & 0xE0) == 0xC0 ? 2 : 3;
-                    ensure(n);
                     System.arraycopy(src, i, buf, size, n);
                     size += n;
                     i += n;
                 }
             }
-            ensure(1);
             buf[size++] = '"';
         }
 
@@ -932,10 +977,44 @@ final class FlatJsonWriter {
             buf[size++] = HEX[c & 0xF];
         }
 
+        /**
+         * Only ASCII that JSON takes as it is (no control character, quote or backslash): the bytes are the string.
+         * Eight bytes at a time: a byte is flagged in {@code 0x80} of its lane when it is non-ASCII, below 0x20, or
+         * equal to '"' or '\\' (the classic "has a byte less than / equal to" word tricks, exact for ASCII lanes).
+         */
+        static boolean plainAscii(byte[] s, int off, int end) {
+            int i = off;
+            for (; i + 8 <= end; i += 8) {
+                if (flagged((long) LONGS.get(s, i)) != 0) {
+                    return false;
+                }
+            }
+            for (; i < end; i++) {
+                byte b = s[i];
+                if (b < 0 || ESCAPES[b] != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static long flagged(long x) {
+            long quote = x ^ 0x2222222222222222L;
+            long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+            long control = x - 0x2020202020202020L & ~x;
+            return (x | control | quote - 0x0101010101010101L & ~quote | backslash - 0x0101010101010101L & ~backslash)
+                    & 0x8080808080808080L;
+        }
+
         /** UTF-8 as Java's decoder accepts it without replacement: no overlong forms, surrogates or beyond U+10FFFF. */
         static boolean wellFormedUtf8(byte[] s, int off, int end) {
             int i = off;
             while (i < end) {
+                // ASCII eight bytes at a time
+                if (i + 8 <= end && ((long) LONGS.get(s, i) & 0x8080808080808080L) == 0) {
+                    i += 8;
+                    continue;
+                }
                 int b = s[i];
                 if (b >= 0) {
                     i++;

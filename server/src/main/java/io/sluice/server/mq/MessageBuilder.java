@@ -127,14 +127,46 @@ final class MessageBuilder {
     /** FlatMessages straight from the stored bytes; an entry the direct path does not cover goes the object way. */
     private List<MqMessage> flatDirect(Batch batch) {
         List<MqMessage> out = new ArrayList<>();
+        List<FlatPart> parts = new ArrayList<>();
+        FlatMessageMerger merger = merger();
         long now = clock.getAsLong();
+        flatWriter.startBatch();
         for (StoredEntry stored : batch.entries()) {
-            if (!flatWriter.write(stored.bytes(), batch.id(), now, out)) {
+            parts.clear();
+            if (!flatWriter.write(stored.bytes(), batch.id(), now, parts)) {
                 objectPathEntries++;
-                flat(parse(List.of(stored), batch.id()), batch.id(), now, out);
+                parts.clear();
+                for (Parsed p : parse(List.of(stored), batch.id())) {
+                    flatEntry(p, batch.id(), now, parts);
+                }
             }
+            publish(parts, merger, out);
+        }
+        if (merger != null) {
+            merger.flush(out);
         }
         return out;
+    }
+
+    /** Null when every entry's messages go out as they are. */
+    private FlatMessageMerger merger() {
+        return merging() ? new FlatMessageMerger(settings.maxMessageBytes()) : null;
+    }
+
+    private boolean merging() {
+        // without BEGIN/END entries (canal.instance.filter.transaction.entry) transactions cannot be told apart
+        return settings.mergeFlatRows() && !settings.filterTransactionEntry();
+    }
+
+    /** One entry's messages: merged with those of the entries before it, or as they are. */
+    private static void publish(List<FlatPart> parts, FlatMessageMerger merger, List<MqMessage> out) {
+        if (merger != null) {
+            merger.entry(parts, out);
+            return;
+        }
+        for (FlatPart p : parts) {
+            out.add(p.message());
+        }
     }
 
     private static List<Parsed> parse(List<StoredEntry> entries, long batchId) {
@@ -170,32 +202,46 @@ final class MessageBuilder {
     // ---- FlatMessage ----------------------------------------------------------------------------------
 
     private void flat(List<Parsed> entries, long batchId, long now, List<MqMessage> out) {
+        List<FlatPart> parts = new ArrayList<>();
+        FlatMessageMerger merger = merger();
         for (Parsed p : entries) {
-            if (p.rowChange() == null) {
-                continue;
+            parts.clear();
+            flatEntry(p, batchId, now, parts);
+            publish(parts, merger, out);
+        }
+        if (merger != null) {
+            merger.flush(out);
+        }
+    }
+
+    /** The messages of one entry, as canal's converter makes them: one per partition, split below the size limit. */
+    private void flatEntry(Parsed p, long batchId, long now, List<FlatPart> parts) {
+        if (p.rowChange() == null) {
+            return;
+        }
+        FlatMessage message = FlatMessageConverter.convert(p.entry(), p.rowChange(), batchId, now,
+                settings.canalCompatibleValues());
+        if (message == null) {
+            return;
+        }
+        String topic = topics.topicFor(message.database(), message.table());
+        Map<Integer, FlatMessage> partitioned;
+        if (isStatement(message) && format.ddl() != DdlRoute.SAME_TOPIC) {
+            if (format.ddl() == DdlRoute.NONE) {
+                return;
             }
-            FlatMessage message = FlatMessageConverter.convert(p.entry(), p.rowChange(), batchId, now,
-                    settings.canalCompatibleValues());
-            if (message == null) {
-                continue;
-            }
-            String topic = topics.topicFor(message.database(), message.table());
-            Map<Integer, FlatMessage> parts;
-            if (isStatement(message) && format.ddl() != DdlRoute.SAME_TOPIC) {
-                if (format.ddl() == DdlRoute.NONE) {
-                    continue;
-                }
-                topic = format.ddlTopic();
-                parts = Map.of(0, message);
-            } else {
-                parts = partitionFlat(message, topic);
-            }
-            for (Map.Entry<Integer, FlatMessage> part : parts.entrySet()) {
-                // partitioned on canal's values above, so a key's partition does not depend on the encoding
-                FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
-                for (byte[] piece : fitFlat(encoded)) {
-                    out.add(new MqMessage(topic, part.getKey(), piece));
-                }
+            topic = format.ddlTopic();
+            partitioned = Map.of(0, message);
+        } else {
+            partitioned = partitionFlat(message, topic);
+        }
+        for (Map.Entry<Integer, FlatMessage> part : partitioned.entrySet()) {
+            // partitioned on canal's values above, so a key's partition does not depend on the encoding
+            FlatMessage encoded = FlatMessageConverter.encodeBinary(part.getValue(), format.binary());
+            for (byte[] piece : fitFlat(encoded)) {
+                // where the arrays lie matters only to the merger
+                parts.add(merging() ? FlatPart.scan(topic, part.getKey(), piece)
+                        : FlatPart.statement(topic, part.getKey(), piece, 0, piece.length));
             }
         }
     }

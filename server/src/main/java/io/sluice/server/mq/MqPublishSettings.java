@@ -35,6 +35,8 @@ import java.util.TreeMap;
  * @param retryBackoffMax        {@code sluice.mq.retry.backoff.max.ms}: the wait doubles up to this
  * @param canalCompatibleValues  {@code sluice.values.canal-compatible}: FlatMessage {@code old} accumulates the
  *                               changed columns of earlier rows of an UPDATE into later rows, as canal's does
+ * @param mergeFlatRows          {@code sluice.mq.flat.merge.rows}: consecutive FlatMessages of one batch, transaction
+ *                               and table with the same shape become one message with all their rows
  * @param format                 {@code sluice.mq.format}, {@code sluice.mq.ddl*}, {@code sluice.mq.binary.encoding},
  *                               {@code sluice.mq.debezium.*}: the message format (canal's by default)
  */
@@ -44,7 +46,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                                 String dynamicTopicPartitionNum, Map<String, String> kafka,
                                 RabbitMqSettings rabbitMq, int maxMessageBytes, OversizePolicy oversizePolicy,
                                 Duration retryBackoff, Duration retryBackoffMax, boolean canalCompatibleValues,
-                                FormatSettings format) {
+                                boolean mergeFlatRows, FormatSettings format) {
 
     /** canal's MQ consumer uses the official client's fixed id (CANAL-PROTOCOL.md §2.11). */
     public static final short CLIENT_ID = 1001;
@@ -119,7 +121,8 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 broker == Broker.RABBITMQ ? rabbitMq(r) : null,
                 maxMessageBytes,
                 OversizePolicy.parse("sluice.mq.oversize.policy", r.string("sluice.mq.oversize.policy", "stop")),
-                backoff, backoffMax, r.bool("sluice.values.canal-compatible", false), format);
+                backoff, backoffMax, r.bool("sluice.values.canal-compatible", false),
+                r.bool("sluice.mq.flat.merge.rows", true), format);
     }
 
     private static FormatSettings format(Reader r) {
@@ -190,6 +193,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
     @Override
     public String toString() {
         return "MqPublishSettings[" + broker + " topic=" + topic + " dynamicTopic=" + dynamicTopic + " flat=" + flatMessage
+                + (flatMessage ? " mergeRows=" + mergeFlatRows : "")
                 + " format=" + format.format() + " ddl=" + format.ddl() + " binary=" + format.binary()
                 + " partition=" + partition + " partitionsNum=" + partitionsNum + " partitionHash=" + partitionHash
                 + " kafka=" + kafkaForLog() + (rabbitMq == null ? "" : " " + rabbitMq) + "]";

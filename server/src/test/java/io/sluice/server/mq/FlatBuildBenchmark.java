@@ -16,7 +16,11 @@ import java.util.Properties;
  * alternating, in one JVM. Reports thread CPU ns and allocated bytes per row change, per round and the medians;
  * thread CPU, not wall time, because the machine is shared.
  * Run: {@code java -cp <server test classpath> io.sluice.server.mq.FlatBuildBenchmark [rowsPerRound] [rounds] [case]}
- * with case one of {@code flat} (default), {@code flat-pk-hash}, {@code flat-base64}, {@code protobuf}.
+ * with case one of {@code flat} (default), {@code flat-pk-hash}, {@code flat-base64}, {@code protobuf}, or
+ * {@code bench-t} / {@code bench-t-unmerged}: instead of the fixtures, rows of bench/run.sh's table {@code bench.t}
+ * (its inserts, updates and deletes in 1000-row transactions, about 8 KB per rows event as MySQL splits them) in
+ * batches of about 50 KiB of entries as canal's shipped MQ settings fetch them ({@code canalBatchSize = 50},
+ * MEMSIZE), with {@code sluice.mq.flat.merge.rows} on or off.
  */
 public final class FlatBuildBenchmark {
 
@@ -27,19 +31,34 @@ public final class FlatBuildBenchmark {
         int rowsPerRound = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String benchCase = args.length > 2 ? args[2] : "flat";
-        Path root = Path.of(System.getProperty("fixtures", FixtureEntries.FIXTURES.toString()));
+        boolean benchTable = benchCase.startsWith("bench-t");
         List<StoredEntry> entries = new ArrayList<>();
-        for (String fixture : FixtureEntries.fixtures(root)) {
-            entries.addAll(FixtureEntries.load(root, fixture, false));
+        if (benchTable) {
+            entries.addAll(BenchTableEntries.workload(40_000));
+        } else {
+            Path root = Path.of(System.getProperty("fixtures", FixtureEntries.FIXTURES.toString()));
+            for (String fixture : FixtureEntries.fixtures(root)) {
+                entries.addAll(FixtureEntries.load(root, fixture, false));
+            }
         }
         List<Batch> batches = new ArrayList<>();
         long fixtureRows = 0;
-        for (int i = 0, id = 1; i < entries.size(); i += 50, id++) {
-            List<StoredEntry> part = entries.subList(i, Math.min(entries.size(), i + 50));
+        int id = 1;
+        for (int i = 0; i < entries.size(); id++) {
+            int to = i;
+            if (benchTable) {
+                for (int bytes = 0; to < entries.size() && bytes < 50 * 1024; to++) {
+                    bytes += entries.get(to).size();
+                }
+            } else {
+                to = Math.min(entries.size(), i + 50);
+            }
+            List<StoredEntry> part = entries.subList(i, to);
             batches.add(new Batch(id, part));
             for (StoredEntry s : part) {
                 fixtureRows += rows(s);
             }
+            i = to;
         }
         int repeat = (int) Math.max(1, (rowsPerRound + fixtureRows - 1) / fixtureRows);
         long roundRows = repeat * fixtureRows;
@@ -52,14 +71,17 @@ public final class FlatBuildBenchmark {
             p.setProperty("canal.mq.partitionsNum", "4");
             p.setProperty("canal.mq.partitionHash", ".*\\..*:$pk$");
         }
+        if (benchCase.equals("bench-t-unmerged")) {
+            p.setProperty("sluice.mq.flat.merge.rows", "false");
+        }
         if (benchCase.equals("flat-base64")) {
             p.setProperty("sluice.mq.binary.encoding", "base64");
         }
         MqPublishSettings settings = MqPublishSettings.fromProperties(p);
         MessageBuilder oldPath = new MessageBuilder(settings, () -> 1L, false);
         MessageBuilder newPath = new MessageBuilder(settings, () -> 1L, true);
-        System.out.printf("case %s: %d fixture entries, %d row changes, x%d = %d rows per round%n", benchCase,
-                entries.size(), fixtureRows, repeat, roundRows);
+        System.out.printf("case %s: %d entries in %d batches, %d row changes, x%d = %d rows per round%n", benchCase,
+                entries.size(), batches.size(), fixtureRows, repeat, roundRows);
         for (int w = 0; w < 3; w++) {
             round(oldPath, batches, repeat);
             round(newPath, batches, repeat);

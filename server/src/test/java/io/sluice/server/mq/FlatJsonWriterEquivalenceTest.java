@@ -71,7 +71,7 @@ class FlatJsonWriterEquivalenceTest {
                 s.partitionsNum()));
         TestEntries e = new TestEntries();
         TestEntries.Table t = TestEntries.table("shop", "user");
-        List<MqMessage> out = new ArrayList<>();
+        List<FlatPart> out = new ArrayList<>();
         assertThat(writer.write(e.insert(t, List.of(row("id", 1, "name", "a\"b", "score", "1.5", "note", null),
                 row("id", 2, "name", "\u00e9\u4e2d\ud83d\ude00", "score", "2.5", "note", "x"))).bytes(), 1, NOW, out)).isTrue();
         assertThat(out).isNotEmpty();
@@ -98,6 +98,7 @@ class FlatJsonWriterEquivalenceTest {
      */
     private static void assertEquivalentUnderEveryCombination(List<List<Batch>> variants) {
         int combination = 0;
+        long mergedAway = 0;
         for (String flat : List.of("true", "false")) {
         for (String compat : List.of("false", "true")) {
             for (String binary : List.of("iso-8859-1", "base64")) {
@@ -115,16 +116,24 @@ class FlatJsonWriterEquivalenceTest {
                         if (combination % 3 == 0) {
                             kv.addAll(List.of("canal.mq.dynamicTopic", "shop\\..*,.*\\..*"));
                         }
+                        if ((combination - 1) / PARTITIONING.length % 3 == 1) {
+                            kv.addAll(List.of("sluice.mq.flat.merge.rows", "false"));
+                        }
                         if (combination % 4 == 1) {
                             kv.addAll(List.of("sluice.mq.max.message.bytes", "1024", "sluice.mq.oversize.policy", "skip"));
                         }
                         MqPublishSettings s = MqPublishSettings.fromProperties(props(kv.toArray(String[]::new)));
                         MessageBuilder objects = new MessageBuilder(s, () -> NOW, false);
                         MessageBuilder direct = new MessageBuilder(s, () -> NOW, true);
+                        MessageBuilder unmerged = s.mergeFlatRows() && s.flatMessage() ? new MessageBuilder(
+                                MqPublishSettings.fromProperties(props(withMergeOff(kv))), () -> NOW, true) : null;
                         List<Batch> batches = variants.get((combination - 1) / PARTITIONING.length % variants.size());
                         for (Batch b : batches) {
                             List<MqMessage> expected = objects.build(b);
                             List<MqMessage> actual = direct.build(b);
+                            if (unmerged != null) {
+                                mergedAway += unmerged.build(b).size() - actual.size();
+                            }
                             assertThat(actual.size()).as("%s batch %d: messages", kv, b.id()).isEqualTo(expected.size());
                             for (int i = 0; i < expected.size(); i++) {
                                 MqMessage x = expected.get(i);
@@ -146,6 +155,14 @@ class FlatJsonWriterEquivalenceTest {
             }
         }
         }
+        // the merge must have happened somewhere, or the merged bytes were never compared
+        assertThat(mergedAway).as("messages saved by merging").isPositive();
+    }
+
+    private static String[] withMergeOff(List<String> kv) {
+        List<String> off = new ArrayList<>(kv);
+        off.addAll(List.of("sluice.mq.flat.merge.rows", "false"));
+        return off.toArray(String[]::new);
     }
 
     /** Entries whose values and shapes are where a hand-written JSON writer would most likely differ. */
@@ -176,6 +193,24 @@ class FlatJsonWriterEquivalenceTest {
         out.add(handMade(CanalEntry.EventType.UPDATE, false));
         out.add(handMade(CanalEntry.EventType.DELETE, false));
         out.add(handMade(CanalEntry.EventType.UPDATE, true));
+        // runs that merge: several entries of one transaction, table and shape, in and out of the size limit
+        out.add(e.begin());
+        out.add(e.insert(user, rows.subList(0, 5)));
+        out.add(e.insert(user, rows.subList(0, 13)));
+        out.add(e.insert(user, rows.subList(0, 2)));
+        out.add(e.update(user, rows.subList(0, 9), rows.subList(1, 10)));
+        out.add(e.update(user, rows.subList(0, 4), rows.subList(4, 8)));
+        out.add(e.delete(user, rows.subList(0, 3)));
+        out.add(e.delete(user, rows.subList(0, 6)));
+        out.add(e.insert(TestEntries.table("shop", "order"), rows.subList(0, 2)));
+        out.add(e.insert(user, rows.subList(0, 1)));
+        out.add(e.insert(user, List.of(row("id", 0, "name", "x".repeat(3000), "score", "1", "note", null))));
+        out.add(e.insert(user, rows.subList(0, 1)));
+        out.add(e.end());
+        out.add(handMade(CanalEntry.EventType.INSERT, false));
+        out.add(handMade(CanalEntry.EventType.INSERT, false));
+        out.add(handMade(CanalEntry.EventType.UPDATE, false));
+        out.add(handMade(CanalEntry.EventType.UPDATE, false));
         return out;
     }
 

@@ -8,13 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Kafka publish throughput, FlatMessage with acks=all and the idempotent producer, against a real KRaft broker
  * (child JVM) on this machine. Workload shaped like ../bench's (smaller by default): N inserts in transactions of
  * 1000 rows, N/2 updates, N/10 deletes, 50 rows per rows event (an 8 KB binlog row event holds about that many
  * such rows). Run: {@code java -cp <server test classpath> io.sluice.server.mq.KafkaPublishBenchmark [N] [modes]}
- * ({@code modes}: a comma-separated subset of the modes below, warmup first; {@code -Dsluice.bench.objectPath=true}
+ * ({@code modes}: a comma-separated subset of the modes below, warmup first; a mode whose name contains
+ * {@code shipped}, e.g. {@code flat-single-partition-shipped}, publishes with canal 1.1.7's shipped producer keys
+ * ({@code batch.size = 16384}, {@code linger.ms = 1}, {@code max.in.flight.requests.per.connection = 1}); {@code -Dsluice.bench.objectPath=true}
  * builds FlatMessages through the object path instead of the direct one, to compare the two). Besides rows/s it
  * prints this JVM's CPU-s per mode (publisher, producer and client threads; the broker is a child JVM).
  */
@@ -88,6 +96,7 @@ public final class KafkaPublishBenchmark {
         List<StoredEntry> entries = benchWorkload(n);
         try (KafkaBroker broker = KafkaBroker.start(Map.of())) {
             broker.createTopic("bench", 4);
+            awaitLeaders(broker, "bench", 4);
             // the first mode also warms the JIT and the producer; its figure is printed but not the one to quote
             List<String> modes = args.length > 1 ? List.of(args[1].split(",")) : List.of("warmup", "flat-single-partition",
                     "flat-pk-hash-4", "protobuf-single-partition", "flat-single-partition-exactly-once",
@@ -99,6 +108,7 @@ public final class KafkaPublishBenchmark {
             for (String mode : modes) {
                 String topic = "bench_" + mode.replace('-', '_');
                 broker.createTopic(topic, 4);
+                awaitLeaders(broker, topic, 4);
                 Properties p = new Properties();
                 p.setProperty("canal.serverMode", "kafka");
                 p.setProperty("kafka.bootstrap.servers", broker.bootstrap());
@@ -106,6 +116,12 @@ public final class KafkaPublishBenchmark {
                 p.setProperty("canal.mq.topic", topic);
                 p.setProperty("canal.mq.flatMessage", String.valueOf(!mode.startsWith("protobuf")));
                 p.setProperty("canal.mq.canalBatchSize", mode.endsWith("batch-500") ? "500" : "50");
+                if (mode.contains("shipped")) {
+                    // canal 1.1.7's shipped producer keys: one request at a time, 16 KiB producer batches
+                    p.setProperty("kafka.batch.size", "16384");
+                    p.setProperty("kafka.linger.ms", "1");
+                    p.setProperty("kafka.max.in.flight.requests.per.connection", "1");
+                }
                 if (mode.contains("pk-hash")) {
                     p.setProperty("canal.mq.partitionsNum", "4");
                     p.setProperty("canal.mq.partitionHash", "bench\\.t:$pk$");
@@ -136,6 +152,37 @@ public final class KafkaPublishBenchmark {
                             modeRows / seconds,
                             publisher.failedAttempts(), direct ? "direct" : "object", cpu);
                 }
+            }
+        }
+    }
+
+    /**
+     * Until every partition of the topic has a leader: a topic exists for the controller before its partitions are
+     * served, and a produce request to a partition without a leader yet fails (NotLeaderOrFollower), which makes the
+     * first batch of a mode a failed attempt and its figures wrong.
+     */
+    static void awaitLeaders(KafkaBroker broker, String topic, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Admin admin = Admin.create(p)) {
+            while (true) {
+                try {
+                    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                            .get(topic);
+                    if (d.partitions().size() == partitions && d.partitions().stream().allMatch(i -> i.leader() != null
+                            && !i.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + topic + " have no leader after 60 s");
+                }
+                Thread.sleep(50);
             }
         }
     }

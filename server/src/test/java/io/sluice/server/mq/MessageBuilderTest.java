@@ -308,4 +308,113 @@ class MessageBuilderTest {
             assertThat(entries(m)).extracting(CanalEntry.Entry::getEntryType).containsOnly(CanalEntry.EntryType.ROWDATA);
         }
     }
+
+    // ---- merged row messages (sluice.mq.flat.merge.rows) ----
+
+    private static List<Map<String, String>> users(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> row("id", i, "name", "n" + i, "score", "1.00", "note", null))
+                .toList();
+    }
+
+    private static List<String> ids(List<Map<String, String>> rows) {
+        return rows.stream().map(r -> r.get("id")).toList();
+    }
+
+    private static List<String> idsFrom(int from, int to) {
+        return IntStream.range(from, to).mapToObj(String::valueOf).toList();
+    }
+
+    @Test
+    void consecutiveRowEntriesOfOneTransactionBecomeOneMessageWithAllRowsInOrder() {
+        Batch batch = new Batch(4, List.of(e.begin(), e.insert(user, users(0, 3)), e.insert(user, users(3, 6)),
+                e.insert(user, users(6, 10)), e.end()));
+
+        List<FlatMessage> merged = flat(builder().build(batch));
+        assertThat(merged).hasSize(1);
+        assertThat(merged.get(0).type()).isEqualTo("INSERT");
+        assertThat(merged.get(0).old()).isNull();
+        assertThat(merged.get(0).pkNames()).containsExactly("id");
+        assertThat(ids(merged.get(0).data())).containsExactlyElementsOf(idsFrom(0, 10));
+
+        List<FlatMessage> perEvent = flat(builder("sluice.mq.flat.merge.rows", "false").build(batch));
+        assertThat(perEvent).extracting(m -> m.data().size()).containsExactly(3, 3, 4);
+    }
+
+    @Test
+    void mergedUpdatesKeepEachRowsOwnOld() {
+        StoredEntry first = twoRowUpdateChangingNameThenScore();
+        StoredEntry second = e.update(user, List.of(row("id", 3, "name", "c", "score", "1.00", "note", "n")),
+                List.of(row("id", 3, "name", "c", "score", "1.00", "note", "m")));
+        List<FlatMessage> out = flat(builder().build(new Batch(1, List.of(e.begin(), first, second, e.end()))));
+
+        assertThat(out).hasSize(1);
+        assertThat(ids(out.get(0).data())).containsExactly("1", "2", "3");
+        assertThat(out.get(0).old()).containsExactly(row("name", "a"), row("score", "2.00"), row("note", "n"));
+    }
+
+    @Test
+    void mergingStopsAtTransactionTableEventTypeAndColumnChanges() {
+        TestEntries.Table order = TestEntries.table("shop", "order");
+        TestEntries.Table wider = new TestEntries.Table("shop", "user", List.of(new TestEntries.Col("id", 4, "int(11)",
+                true), new TestEntries.Col("name", 12, "varchar(64)", false), new TestEntries.Col("score", 3,
+                "decimal(5,2)", false), new TestEntries.Col("note", 2005, "text", false),
+                new TestEntries.Col("extra", 4, "int(11)", false)));
+        // a second transaction with the same execute time and no GTID: told apart by BEGIN/END only
+        TestEntries sameSecond = new TestEntries();
+        List<StoredEntry> entries = new ArrayList<>(List.of(e.begin(), e.insert(user, users(0, 1)),
+                e.insert(user, users(1, 2)), e.insert(order, users(2, 3)), e.insert(user, users(3, 4)),
+                e.delete(user, users(3, 4)), e.insert(wider, List.of(row("id", 5, "name", "w", "score", "1.00", "note",
+                        null, "extra", 1))), e.end()));
+        entries.addAll(List.of(sameSecond.begin(), sameSecond.insert(user, users(6, 7)), sameSecond.end()));
+
+        List<FlatMessage> out = flat(builder().build(new Batch(1, entries)));
+        assertThat(out).extracting(m -> m.table() + " " + m.type() + " " + ids(m.data())).containsExactly(
+                "user INSERT [0, 1]", "order INSERT [2]", "user INSERT [3]", "user DELETE [3]", "user INSERT [5]",
+                "user INSERT [6]");
+    }
+
+    @Test
+    void aMergedMessageStaysBelowTheSizeLimitAndTheRestStartsTheNext() {
+        String filler = "x".repeat(900);
+        List<StoredEntry> entries = new ArrayList<>(List.of(e.begin()));
+        for (int i = 0; i < 20; i++) {
+            entries.add(e.insert(user, List.of(row("id", i, "name", "n", "score", "1.00", "note", filler))));
+        }
+        entries.add(e.end());
+        List<MqMessage> out = builder("sluice.mq.max.message.bytes", "4096").build(new Batch(1, entries));
+
+        assertThat(out).hasSizeBetween(5, 10);
+        assertThat(out).allSatisfy(m -> assertThat(m.payload().length).isLessThanOrEqualTo(4096));
+        List<String> ids = new ArrayList<>();
+        flat(out).forEach(m -> ids.addAll(ids(m.data())));
+        assertThat(ids).containsExactlyElementsOf(idsFrom(0, 20));
+    }
+
+    @Test
+    void rowsHashedToPartitionsMergePerPartitionInCommitOrder() {
+        List<StoredEntry> entries = new ArrayList<>(List.of(e.begin()));
+        for (int i = 0; i < 5; i++) {
+            entries.add(e.insert(user, users(i * 8, i * 8 + 8)));
+        }
+        entries.add(e.end());
+        List<MqMessage> out = builder("canal.mq.partitionsNum", "4", "canal.mq.partitionHash", ".*\\..*:$pk$")
+                .build(new Batch(1, entries));
+
+        assertThat(out).extracting(MqMessage::partition).doesNotHaveDuplicates().hasSizeGreaterThan(1);
+        int total = 0;
+        for (MqMessage m : out) {
+            List<String> ids = ids(codec.decode(m.payload()).data());
+            total += ids.size();
+            assertThat(ids).allSatisfy(id -> assertThat(canalPartition("shop", List.of(id), 4)).isEqualTo(m.partition()));
+            assertThat(ids.stream().map(Integer::valueOf).toList()).isSorted();
+        }
+        assertThat(total).isEqualTo(40);
+    }
+
+    @Test
+    void withoutTransactionEntriesNothingIsMerged() {
+        List<MqMessage> out = builder("canal.instance.filter.transaction.entry", "true").build(new Batch(1, List.of(
+                e.insert(user, users(0, 2)), e.insert(user, users(2, 4)))));
+        assertThat(out).hasSize(2);
+    }
 }
