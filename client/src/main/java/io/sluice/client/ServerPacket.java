@@ -3,6 +3,7 @@ package io.sluice.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.sluice.protocol.packet.CanalPacket.Ack;
 import io.sluice.protocol.packet.CanalPacket.Compression;
@@ -90,7 +91,9 @@ final class ServerPacket {
     }
 
     Batch messages() throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(frame, bodyOffset, bodyLength);
+        // aliasing needs a stream over bytes protobuf may treat as immutable: over a plain array it copies every
+        // entry (the whole batch again). The frame is this packet's own and never written after it was read.
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(frame, bodyOffset, bodyLength).newCodedInput();
         in.enableAliasing(true);
         long id = 0;
         // entries are rarely under 100 bytes; sizing up front spares regrowing a list of thousands
