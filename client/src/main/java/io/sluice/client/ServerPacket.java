@@ -96,8 +96,10 @@ final class ServerPacket {
         CodedInputStream in = UnsafeByteOperations.unsafeWrap(frame, bodyOffset, bodyLength).newCodedInput();
         in.enableAliasing(true);
         long id = 0;
-        // entries are rarely under 100 bytes; sizing up front spares regrowing a list of thousands
-        List<ByteString> entries = new ArrayList<>(Math.max(16, bodyLength >>> 7));
+        // entries are rarely under 100 bytes; sizing up front spares regrowing a list of thousands, but row entries
+        // of ~20 KB would make that guess a list 100 times too long (half a MB per 16 MB batch): capped at the
+        // bench's batch of 1000 entries, beyond which the list grows as it must
+        List<ByteString> entries = new ArrayList<>(Math.min(1024, Math.max(16, bodyLength >>> 7)));
         for (int tag; (tag = in.readTag()) != 0; ) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case 1 -> id = in.readInt64();
