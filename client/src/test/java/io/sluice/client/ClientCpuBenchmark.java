@@ -29,7 +29,8 @@ import java.util.Locale;
  * machine). A tool, not a test: run it on the client module's test classpath.
  *
  * <pre>
- * java -cp ... io.sluice.client.ClientCpuBenchmark [--rounds N] [--max-rows R] [--batch E] [--schema S --table T] BINLOG
+ * java -cp ... io.sluice.client.ClientCpuBenchmark [--rounds N] [--max-rows R] [--batch E] [--schema S --table T]
+ *     [--modes view-id,...] BINLOG
  * </pre>
  *
  * The binlog (e.g. one of the bench table, bench/README.md) is decoded once by the server's parser into entries,
@@ -61,6 +62,7 @@ public final class ClientCpuBenchmark {
         String schema = "bench";
         String table = "t";
         Path file = null;
+        List<String> modes = List.of("protobuf-count", "protobuf-id", "view-id", "protobuf-all", "view-all");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -68,6 +70,7 @@ public final class ClientCpuBenchmark {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--schema" -> schema = args[++i];
                 case "--table" -> table = args[++i];
+                case "--modes" -> modes = List.of(args[++i].split(","));
                 default -> file = Path.of(args[i]);
             }
         }
@@ -83,7 +86,7 @@ public final class ClientCpuBenchmark {
                 file, frames.size(), batch, frameBytes, rounds);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
-        for (String mode : List.of("protobuf-count", "protobuf-id", "view-id", "protobuf-all", "view-all")) {
+        for (String mode : modes) {
             Reader reader = new Reader(schema, table);
             List<Double> cpu = new ArrayList<>();
             List<Double> alloc = new ArrayList<>();
