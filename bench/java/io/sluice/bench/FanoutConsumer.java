@@ -1,11 +1,14 @@
 package io.sluice.bench;
 
+import com.google.protobuf.ByteString;
 import io.sluice.client.BatchStream;
 import io.sluice.client.ConnectorSettings;
-import io.sluice.client.Entries;
 import io.sluice.client.Message;
 import io.sluice.client.SluiceConnector;
 import io.sluice.client.StreamSettings;
+import io.sluice.client.rows.EntryView;
+import io.sluice.client.rows.RowCursor;
+import io.sluice.client.rows.RowImage;
 import io.sluice.protocol.entry.CanalEntry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * per table and per event type and must be exactly the expected ones: {@code --tables-per-destination} tables of
  * {@code --expect-insert} / {@code --expect-update} / {@code --expect-delete} rows each. Prints one
  * {@code DEST} line per destination and one {@code RESULT} line (total rows/s; slowest, median and fastest
- * destination's rows/s, each its rows over the time from t0 to its last row).
+ * destination's rows/s, each its rows over the time from t0 to its last row). Rows are read in place
+ * ({@link EntryView}); every row's {@code id} must parse as a long of at least 1, or the destination fails.
  */
 public final class FanoutConsumer {
 
@@ -38,7 +42,7 @@ public final class FanoutConsumer {
         final long deadlineNanos;
         final long t0;
         final Map<String, long[]> perTable = new HashMap<>(); // insert, update, delete, other
-        long rows, lastRowAt = -1, firstRowAt = -1;
+        long rows, lastRowAt = -1, firstRowAt = -1, badIds;
         boolean timedOut;
         Throwable failure;
 
@@ -59,7 +63,7 @@ public final class FanoutConsumer {
         }
 
         boolean ok() {
-            if (failure != null || timedOut || rows != expected() || perTable.size() != tables) {
+            if (failure != null || timedOut || badIds > 0 || rows != expected() || perTable.size() != tables) {
                 return false;
             }
             for (long[] c : perTable.values()) {
@@ -76,7 +80,8 @@ public final class FanoutConsumer {
 
         @Override
         public void run() {
-            ConnectorSettings settings = ConnectorSettings.of(name).withRollbackOnConnect(false);
+            ConnectorSettings settings = ConnectorSettings.of(name).withRollbackOnConnect(false).withLazyParse(true);
+            EntryView view = new EntryView();
             try (SluiceConnector connector = new SluiceConnector(new InetSocketAddress("127.0.0.1", port), settings)) {
                 connector.connect();
                 connector.subscribe("");
@@ -89,24 +94,32 @@ public final class FanoutConsumer {
                             break;
                         }
                         long before = rows;
-                        for (CanalEntry.Entry e : message.entries()) {
-                            if (e.getEntryType() != CanalEntry.EntryType.ROWDATA
-                                    || !schema.equals(e.getHeader().getSchemaName())) {
+                        for (ByteString raw : message.rawEntries()) {
+                            EntryView e = view.wrap(raw);
+                            if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.schemaNameEquals(schema)) {
                                 continue;
                             }
-                            CanalEntry.RowChange rc = Entries.rowChange(e);
-                            if (rc.getIsDdl()) {
+                            RowCursor rc = e.rowChange();
+                            if (rc.isDdl()) {
                                 continue;
                             }
-                            int n = rc.getRowDatasCount();
-                            long[] c = perTable.computeIfAbsent(e.getHeader().getTableName(), k -> new long[4]);
-                            switch (rc.getEventType()) {
+                            int n = rc.rowCount();
+                            long[] c = perTable.computeIfAbsent(e.tableName(), k -> new long[4]);
+                            CanalEntry.EventType type = rc.eventType();
+                            switch (type) {
                                 case INSERT -> c[0] += n;
                                 case UPDATE -> c[1] += n;
                                 case DELETE -> c[2] += n;
                                 default -> c[3] += n;
                             }
                             rows += n;
+                            while (rc.next()) {
+                                RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
+                                int id = row.find("id");
+                                if (id < 0 || row.isNull(id) || row.longValue(id) < 1) {
+                                    badIds++;
+                                }
+                            }
                         }
                         stream.ack(message);
                         if (rows > before) {
@@ -158,7 +171,8 @@ public final class FanoutConsumer {
             System.out.printf("DEST %s ok=%s rows=%d expected=%d rows_per_s=%.0f first_row_s=%.3f last_row_s=%.3f%s%n",
                     d.name, d.ok(), d.rows, d.expected(), d.rate(), d.firstRowAt > 0 ? (d.firstRowAt - t0) / 1e9 : Double.NaN,
                     d.lastRowAt > 0 ? (d.lastRowAt - t0) / 1e9 : Double.NaN,
-                    d.failure != null ? " failure=" + d.failure : d.timedOut ? " timed_out=true" : "");
+                    d.failure != null ? " failure=" + d.failure : d.timedOut ? " timed_out=true"
+                            : d.badIds > 0 ? " bad_ids=" + d.badIds : "");
         }
         rates.sort(Double::compare);
         double secs = (last - t0) / 1e9;

@@ -1,11 +1,14 @@
 package io.sluice.bench;
 
+import com.google.protobuf.ByteString;
 import io.sluice.client.BatchStream;
 import io.sluice.client.ConnectorSettings;
-import io.sluice.client.Entries;
 import io.sluice.client.Message;
 import io.sluice.client.SluiceConnector;
 import io.sluice.client.StreamSettings;
+import io.sluice.client.rows.EntryView;
+import io.sluice.client.rows.RowCursor;
+import io.sluice.client.rows.RowImage;
 import io.sluice.protocol.entry.CanalEntry;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -17,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * The bench consumer on Sluice's own client: same arguments, same counting (RowData of ROWDATA entries of
  * schema.table, DDL skipped, insert/update/delete split checked) and the same {@code RESULT} line as the bench's
  * {@code CanalBenchConsumer} on the official client, so {@code run-all.sh} tabulates both alike. It reads through
- * {@link BatchStream} (the next GET is in flight while a batch is counted), the way an application would use it.
+ * {@link BatchStream} (the next GET is in flight while a batch is counted), the way an application would use it,
+ * and reads rows in place ({@link EntryView}, {@link RowCursor}; the connector parses nothing itself): every row's
+ * {@code id} is parsed as a long and must lie in 1..expect-insert (the workload's ids), or the run fails.
  * The clock starts right before subscribe.
  */
 public final class SluiceBenchConsumer {
@@ -44,9 +49,13 @@ public final class SluiceBenchConsumer {
         ConnectorSettings settings = ConnectorSettings.of(destination)
                 .withCredentials(a.getOrDefault("user", ""), a.getOrDefault("password", ""))
                 // a fresh client has nothing to roll back; same choice as the official-client consumer
-                .withRollbackOnConnect(false);
+                .withRollbackOnConnect(false)
+                // the rows are read in place from the raw entries: no protobuf parse on the fetch thread
+                .withLazyParse(true);
         long rows = 0, inserts = 0, updates = 0, deletes = 0, others = 0;
-        long entries = 0, rowEntries = 0, batches = 0;
+        long entries = 0, rowEntries = 0, batches = 0, badIds = 0;
+        long maxId = expectInsert > 0 ? expectInsert : Long.MAX_VALUE;
+        EntryView view = new EntryView();
         long firstRowAt = -1, lastRowAt = -1, rowsInFirstBatch = 0;
         boolean timedOut = false;
         long tConnect0, tConnected, t0, tSubscribed;
@@ -68,25 +77,33 @@ public final class SluiceBenchConsumer {
                     }
                     batches++;
                     long before = rows;
-                    for (CanalEntry.Entry e : message.entries()) {
+                    for (ByteString raw : message.rawEntries()) {
                         entries++;
-                        if (e.getEntryType() != CanalEntry.EntryType.ROWDATA
-                                || !schema.equals(e.getHeader().getSchemaName())
-                                || !table.equals(e.getHeader().getTableName())) {
+                        EntryView e = view.wrap(raw);
+                        if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.isTable(schema, table)) {
                             continue;
                         }
-                        CanalEntry.RowChange rc = Entries.rowChange(e);
-                        if (rc.getIsDdl()) {
+                        RowCursor rc = e.rowChange();
+                        if (rc.isDdl()) {
                             continue;
                         }
                         rowEntries++;
-                        int n = rc.getRowDatasCount();
+                        int n = rc.rowCount();
                         rows += n;
-                        switch (rc.getEventType()) {
+                        CanalEntry.EventType type = rc.eventType();
+                        switch (type) {
                             case INSERT -> inserts += n;
                             case UPDATE -> updates += n;
                             case DELETE -> deletes += n;
                             default -> others += n;
+                        }
+                        while (rc.next()) {
+                            RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
+                            int id = row.find("id");
+                            long v = id < 0 || row.isNull(id) ? -1 : row.longValue(id);
+                            if (v < 1 || v > maxId) {
+                                badIds++;
+                            }
                         }
                     }
                     stream.ack(message);
@@ -108,7 +125,10 @@ public final class SluiceBenchConsumer {
         boolean typesOk = (expectInsert < 0 || expectInsert == inserts)
                 && (expectUpdate < 0 || expectUpdate == updates)
                 && (expectDelete < 0 || expectDelete == deletes);
-        boolean ok = !timedOut && rows == expected && typesOk;
+        boolean ok = !timedOut && rows == expected && typesOk && badIds == 0;
+        if (badIds > 0) {
+            System.err.printf("CHECK %d rows without an id in 1..%d%n", badIds, maxId);
+        }
         System.out.printf(
                 "RESULT system=%s ok=%s rows=%d expected=%d seconds=%.3f rows_per_s=%.0f first_row_s=%.3f "
                         + "steady_rows_per_s=%.0f inserts=%d updates=%d deletes=%d other=%d entries=%d row_entries=%d "

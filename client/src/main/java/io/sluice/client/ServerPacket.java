@@ -3,6 +3,7 @@ package io.sluice.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.sluice.protocol.packet.CanalPacket.Ack;
 import io.sluice.protocol.packet.CanalPacket.Compression;
@@ -90,11 +91,15 @@ final class ServerPacket {
     }
 
     Batch messages() throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(frame, bodyOffset, bodyLength);
+        // aliasing needs a stream over bytes protobuf may treat as immutable: over a plain array it copies every
+        // entry (the whole batch again). The frame is this packet's own and never written after it was read.
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(frame, bodyOffset, bodyLength).newCodedInput();
         in.enableAliasing(true);
         long id = 0;
-        // entries are rarely under 100 bytes; sizing up front spares regrowing a list of thousands
-        List<ByteString> entries = new ArrayList<>(Math.max(16, bodyLength >>> 7));
+        // entries are rarely under 100 bytes; sizing up front spares regrowing a list of thousands, but row entries
+        // of ~20 KB would make that guess a list 100 times too long (half a MB per 16 MB batch): capped at the
+        // bench's batch of 1000 entries, beyond which the list grows as it must
+        List<ByteString> entries = new ArrayList<>(Math.min(1024, Math.max(16, bodyLength >>> 7)));
         for (int tag; (tag = in.readTag()) != 0; ) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case 1 -> id = in.readInt64();
