@@ -55,7 +55,7 @@ if [[ -n "$xmx" ]]; then
   flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
 fi
 if [[ "$product" == 1 ]]; then
-  flags="$flags $SLUICE_DEFAULT_VM_OPTS"
+  for o in $SLUICE_DEFAULT_VM_OPTS; do [[ " $flags " == *" $o "* ]] || flags="$flags $o"; done
   flags="$flags $(SLUICE_LOGS="$run/logs" SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds}" \
     sluice_cds_opts "$cp" "$flags")"
 fi
