@@ -4,11 +4,16 @@
 # subscribe, as the bench's canal runs). Everything else is the shipped conf/canal.properties default.
 # Run by run-all.sh (patched by run.sh) with START_FILE START_POS BENCH_PORT BENCH_JVM_FLAGS exported.
 #   sluice-server.sh [--port 11111] [--xmx 512m] [--jfr <file.jfr>] [--meta memory|file] [--home <sluice checkout>]
+#                    [--product-flags]
 # --meta file: canal's file-instance.xml (meta.dat, shipped flush period), to see what persisting acks costs;
 # --home: run another build (e.g. the previous one) than $SLUICE_HOME.
+# --product-flags (or BENCH_SLUICE_PRODUCT_FLAGS=1): add what bin/startup.sh gives a production server on top of
+# BENCH_JVM_FLAGS (its JVM defaults except the heap, which stays the bench's, and its class-data archive, kept in
+# $BENCH_SLUICE_CDS_DIR, default /tmp/sluice-bench-cds: the first such run writes it as the server stops, later
+# runs use it). Off by default: the bench runs every system with the same BENCH_JVM_FLAGS.
 set -euo pipefail
 : "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
-port=11111 xmx="" jfr="" meta=memory
+port=11111 xmx="" jfr="" meta=memory product="${BENCH_SLUICE_PRODUCT_FLAGS:-0}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
@@ -16,6 +21,7 @@ while [[ $# -gt 0 ]]; do
     --jfr) jfr="$2"; shift 2 ;;
     --meta) meta="$2"; shift 2 ;;
     --home) SLUICE_HOME="$2"; shift 2 ;;
+    --product-flags) product=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -48,12 +54,19 @@ if [[ -n "$xmx" ]]; then
   # the small-heap variant: same flags without the bench's -Xms/-Xmx, then -Xmx<xmx>
   flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
 fi
+if [[ "$product" == 1 ]]; then
+  for o in $SLUICE_DEFAULT_VM_OPTS; do [[ " $flags " == *" $o "* ]] || flags="$flags $o"; done
+  flags="$flags $(SLUICE_LOGS="$run/logs" SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds}" \
+    sluice_cds_opts "$cp" "$flags")"
+fi
 [[ -n "$jfr" ]] && flags="$flags -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 # not exec: the trap removes the temp conf after the server stops (run-all.sh TERMs every process under us)
+set -f # split on spaces, never globbed (-Xlog:cds*=off)
 # shellcheck disable=SC2086
 "$JAVA" $flags -Dsluice.conf="$run/conf" -Dsluice.logs="$run/logs" \
   -Dlogback.configurationFile="$SLUICE_HOME/conf/logback.xml" -cp "$cp" io.sluice.server.SluiceServer &
 pid=$!
+set +f
 trap 'kill -TERM $pid 2>/dev/null || true' TERM INT
 wait "$pid" || true
 wait "$pid" 2>/dev/null || true

@@ -2,7 +2,9 @@
 # Starts the Sluice server in the background and returns once it listens, or fails with the reason from its log.
 #   SLUICE_CONF       configuration directory (canal.properties + <destination>/instance.properties), default conf/
 #   SLUICE_LOGS       log directory (sluice.log, sluice.pid), default logs/
-#   SLUICE_JAVA_OPTS  JVM options, default "-Xms256m -Xmx1g -XX:+UseG1GC"
+#   SLUICE_JAVA_OPTS  JVM options, default $SLUICE_DEFAULT_JAVA_OPTS of bin/env.sh
+#   SLUICE_CDS        auto (default): class-data archive written at the first stop, used from the next start;
+#                     off: none (SLUICE_CDS_DIR: where it lives, default $SLUICE_LOGS/cds)
 #   SLUICE_START_TIMEOUT  seconds to wait for the listener, default 60
 #   SLUICE_UMASK      umask of the server process, default 077: logs, positions, schema history and the admin token
 #                     are created readable by the server's user only (they hold table layouts and credentials)
@@ -20,15 +22,18 @@ cp=$(sluice_classpath server)
 mkdir -p "$SLUICE_LOGS"
 rm -f "$SLUICE_READY_FILE"
 
-JAVA_OPTS="${SLUICE_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC}"
+JAVA_OPTS="${SLUICE_JAVA_OPTS:-$SLUICE_DEFAULT_JAVA_OPTS}"
+CDS_OPTS=$(sluice_cds_opts "$cp" "$JAVA_OPTS") || CDS_OPTS="" # never a reason not to start
 logback="$SLUICE_CONF/logback.xml"
 [ -f "$logback" ] || logback="$SLUICE_HOME/conf/logback.xml"
 
+set -f # the options are split on spaces but never globbed (-Xlog:cds*=off)
 # shellcheck disable=SC2086
-nohup "$JAVA" $JAVA_OPTS \
+nohup "$JAVA" $JAVA_OPTS $CDS_OPTS \
   -Dsluice.conf="$SLUICE_CONF" -Dsluice.logs="$SLUICE_LOGS" -Dlogback.configurationFile="$logback" \
   -cp "$cp" io.sluice.server.SluiceServer >> "$SLUICE_LOGS/sluice.out" 2>&1 < /dev/null &
 pid=$!
+set +f
 echo "$pid" > "$SLUICE_PID_FILE"
 
 timeout="${SLUICE_START_TIMEOUT:-60}"

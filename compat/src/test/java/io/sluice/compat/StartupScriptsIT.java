@@ -115,11 +115,14 @@ class StartupScriptsIT {
         String meta = Files.readString(conf.resolve("ops/meta.dat"));
         assertThat(meta).contains("\"clientId\":1001").contains("\"postion\"").contains("\"journalName\":\"mysql-bin.");
         assertThat(Files.readString(logs.resolve("sluice.log"))).contains("Sluice stopped");
+        Path archive = classDataArchive(logs);
+        assertThat(archive).as("the class-data archive written as the first JVM exited").isNotNull();
 
         // after a restart nothing acked comes again; only the new row does
         db.execute("INSERT INTO ops.t VALUES (3, 'c')");
         assertThat(script("startup.sh", conf, logs).exit()).isZero();
         try {
+            assertThat(commandLine(logs)).contains("-XX:SharedArchiveFile=" + archive);
             client = new SimpleCanalConnector(new InetSocketAddress("127.0.0.1", port), "", "", "ops");
             client.connect();
             client.subscribe("");
@@ -129,6 +132,51 @@ class StartupScriptsIT {
         } finally {
             assertThat(script("stop.sh", conf, logs).exit()).isZero();
         }
+    }
+
+    @Test
+    void aCorruptClassDataArchiveIsReplacedAndNeverStopsTheServer() throws Exception {
+        Path conf = work.resolve("cds-conf");
+        Path logs = work.resolve("cds-logs");
+        Files.createDirectories(conf);
+        Files.writeString(conf.resolve("canal.properties"), String.join("\n",
+                "canal.port = " + FreePort.find(), "canal.metrics.pull.port = 0", "canal.destinations =",
+                "canal.auto.scan = false", ""));
+        assertThat(script("startup.sh", conf, logs).exit()).isZero();
+        assertThat(script("stop.sh", conf, logs).exit()).isZero();
+        Path archive = classDataArchive(logs);
+        assertThat(archive).isNotNull();
+
+        // what a JVM killed while writing it leaves behind: the start must neither fail nor use it
+        archive.toFile().setWritable(true);
+        Files.write(archive, new byte[4096]);
+        Result started = script("startup.sh", conf, logs);
+        assertThat(started.exit()).as(started.output()).isZero();
+        assertThat(commandLine(logs)).doesNotContain("SharedArchiveFile").contains("-XX:ArchiveClassesAtExit=" + archive);
+        assertThat(script("stop.sh", conf, logs).exit()).isZero();
+        assertThat(Files.size(archive)).as("written again at the stop").isGreaterThan(1 << 20);
+        assertThat(Files.readString(logs.resolve("sluice.out"))).doesNotContainIgnoringCase("warning");
+
+        Result again = script("startup.sh", conf, logs);
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(commandLine(logs)).contains("-XX:SharedArchiveFile=" + archive);
+        assertThat(script("stop.sh", conf, logs).exit()).isZero();
+        assertThat(Files.readString(logs.resolve("sluice.out"))).doesNotContainIgnoringCase("warning");
+    }
+
+    private static Path classDataArchive(Path logs) throws IOException {
+        Path dir = logs.resolve("cds");
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst().orElse(null);
+        }
+    }
+
+    private static String commandLine(Path logs) throws IOException {
+        long pid = Long.parseLong(Files.readString(logs.resolve("sluice.pid")).trim());
+        return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
     }
 
     @Test
