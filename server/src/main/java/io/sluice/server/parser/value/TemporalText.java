@@ -57,7 +57,7 @@ public final class TemporalText {
 
     /** {@link #datetime2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
     public static int datetime2(byte[] b, int p, int fsp, byte[] out) {
-        long intPart = be(b, p, 5) - DATETIMEF_INT_OFS;
+        long intPart = be5(b, p) - DATETIMEF_INT_OFS;
         int micros = fraction(b, p + 5, fsp);
         long ymd = intPart >> 17;
         long ym = ymd >> 5;
@@ -88,7 +88,7 @@ public final class TemporalText {
 
     /** {@link #timestamp2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
     public int timestamp2(byte[] b, int p, int fsp, byte[] out) {
-        return timestamp(be(b, p, 4), fraction(b, p + 4, fsp), fsp, out);
+        return timestamp(be4(b, p), fraction(b, p + 4, fsp), fsp, out);
     }
 
     public String timestamp(long epochSecond, int micros, int fsp) {
@@ -247,6 +247,17 @@ public final class TemporalText {
         out[at + 1] = (byte) ('0' + v / 100 % 10);
         out[at + 2] = (byte) ('0' + v / 10 % 10);
         out[at + 3] = (byte) ('0' + v % 10);
+    }
+
+    /** 4 bytes big-endian, unsigned (a TIMESTAMP2's seconds), without {@link #be}'s loop: once per value. */
+    private static long be4(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
+    }
+
+    /** 5 bytes big-endian (a DATETIME2's integer part). */
+    private static long be5(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 32 | (b[p + 1] & 0xFFL) << 24 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 8
+                | (b[p + 4] & 0xFF);
     }
 
     static long be(byte[] b, int p, int n) {

@@ -23,6 +23,8 @@ final class ValueRenderer {
     int vSqlType;
     /** Holds a rendered number or date; at least as long as the longest DECIMAL (65 digits, sign, point). */
     private byte[] scratch = new byte[128];
+    /** The scratch array grows for binary values up to this; larger ones get their own array. */
+    private static final int MAX_SCRATCH = 64 * 1024;
 
     ValueRenderer(ValueOptions options, TemporalText temporal) {
         this.canal = options.canalCompatible();
@@ -92,7 +94,7 @@ final class ValueRenderer {
                 if (n >= 0) {
                     ascii(n);
                 } else {
-                    text(Float.toString(x));
+                    asciiText(Float.toString(x));
                 }
             }
             case DOUBLE -> {
@@ -102,7 +104,7 @@ final class ValueRenderer {
                 if (n >= 0) {
                     ascii(n);
                 } else {
-                    text(Double.toString(x));
+                    asciiText(Double.toString(x));
                 }
             }
             case DECIMAL -> {
@@ -250,38 +252,61 @@ final class ValueRenderer {
         vLen = n;
     }
 
+    /**
+     * The value is this ASCII text (the JDK's digits of a FLOAT/DOUBLE): its bytes copied in one block, not
+     * char by char (the String holds them as Latin-1 bytes already).
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exactly "low byte of each char"
+    private void asciiText(String v) {
+        int n = v.length();
+        v.getBytes(0, n, scratch, 0); // at most 26 chars ("-4.9E-324", "-1.7976931348623157E308"), scratch is 128
+        vArr = scratch;
+        vOff = 0;
+        vLen = n;
+    }
+
     private void bytes(byte[] v) {
         vArr = v;
         vOff = 0;
         vLen = v.length;
     }
 
-    /** Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8. */
-    private static byte[] latin1(byte[] b, int p, int length, int padTo) {
-        int size = Math.max(length, padTo);
+    /**
+     * Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8: written into the
+     * scratch array (grown for large values), no array per value.
+     */
+    private void latin1(byte[] b, int p, int length, int padTo) {
         int extra = 0;
         for (int i = 0; i < length; i++) {
-            if (b[p + i] < 0) {
-                extra++;
-            }
+            extra += b[p + i] >>> 31; // 1 for each byte >= 0x80: two bytes in UTF-8
+        }
+        int size = Math.max(length, padTo) + extra;
+        byte[] out;
+        if (size <= scratch.length) {
+            out = scratch;
+        } else if (size <= MAX_SCRATCH) {
+            out = scratch = new byte[Math.max(size, Math.min(scratch.length * 2, MAX_SCRATCH))];
+        } else {
+            out = new byte[size]; // a large BLOB: not kept alive by the decoder after its row
         }
         if (extra == 0) {
-            byte[] out = new byte[size];
             System.arraycopy(b, p, out, 0, length);
-            return out;
-        }
-        byte[] out = new byte[size + extra];
-        int o = 0;
-        for (int i = 0; i < length; i++) {
-            int x = b[p + i] & 0xFF;
-            if (x < 0x80) {
-                out[o++] = (byte) x;
-            } else {
-                out[o++] = (byte) (0xC0 | x >> 6);
-                out[o++] = (byte) (0x80 | (x & 0x3F));
+        } else {
+            int o = 0;
+            for (int i = 0; i < length; i++) {
+                int x = b[p + i] & 0xFF;
+                if (x < 0x80) {
+                    out[o++] = (byte) x;
+                } else {
+                    out[o++] = (byte) (0xC0 | x >> 6);
+                    out[o++] = (byte) (0x80 | (x & 0x3F));
+                }
             }
         }
-        return out; // padding 0x00 bytes are already there
+        java.util.Arrays.fill(out, length + extra, size, (byte) 0); // BINARY(n)'s trailing 0x00 bytes
+        vArr = out;
+        vOff = 0;
+        vLen = size;
     }
 
     private void bytesValue(byte[] b, int p, int length, ColumnSpec s, JsonNode[] beforeJson, int index) {
@@ -295,8 +320,8 @@ final class ValueRenderer {
                     bytes(new String(b, p, length, s.charset).getBytes(StandardCharsets.UTF_8));
                 }
             }
-            case BINARY -> bytes(latin1(b, p, length, canal ? 0 : s.padTo));
-            case GEOMETRY -> bytes(latin1(b, p, length, 0));
+            case BINARY -> latin1(b, p, length, canal ? 0 : s.padTo);
+            case GEOMETRY -> latin1(b, p, length, 0);
             case JSON -> {
                 if (length == 0) {
                     text("");
