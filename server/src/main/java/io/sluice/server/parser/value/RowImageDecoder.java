@@ -169,7 +169,9 @@ public final class RowImageDecoder {
         p += (presentCount + 7) >>> 3;
         int k = 0;
         int field = after ? AFTER_FIELD : BEFORE_FIELD;
-        for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
+        boolean all = presentCount == specs.length; // full images (the default binlog_row_image): no bitmap walk
+        for (int i = all ? 0 : present.nextSetBit(0); i >= 0;
+             i = all ? (i + 1 < specs.length ? i + 1 : -1) : present.nextSetBit(i + 1)) {
             ColumnSpec s = specs[i];
             ValueRenderer v = value;
             boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;

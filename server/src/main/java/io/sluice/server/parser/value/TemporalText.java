@@ -180,6 +180,9 @@ public final class TemporalText {
         return text(out, datetime(out, year, month, day, hour, minute, second, micros, fsp));
     }
 
+    /** 10^(6 - fsp): what leaves the first fsp of the six microsecond digits. */
+    private static final int[] FRACTION_DIVISOR = {1000000, 100000, 10000, 1000, 100, 10, 1};
+
     private static int datetime(byte[] out, int year, int month, int day, int hour, int minute, int second, int micros,
                                 int fsp) {
         put4(out, 0, year);
@@ -195,11 +198,10 @@ public final class TemporalText {
         put2(out, 17, second);
         if (fsp > 0) {
             out[19] = '.';
-            int v = micros;
-            for (int i = 5; i >= 0; i--) {
-                if (i < fsp) {
-                    out[20 + i] = (byte) ('0' + v % 10);
-                }
+            int digits = Math.min(fsp, 6); // MySQL's largest fsp; a larger one in the metadata is not a number
+            int v = micros / FRACTION_DIVISOR[digits]; // the first fsp of six digits
+            for (int i = 20 + digits - 1; i >= 20; i--) {
+                out[i] = (byte) ('0' + v % 10);
                 v /= 10;
             }
         }
@@ -238,11 +240,25 @@ public final class TemporalText {
     }
 
     private static void put2(byte[] out, int at, int v) {
+        if (v >= 0 && v < 100) {
+            out[at] = DigitPairs.TENS[v];
+            out[at + 1] = DigitPairs.ONES[v];
+            return;
+        }
         out[at] = (byte) ('0' + v / 10 % 10);
         out[at + 1] = (byte) ('0' + v % 10);
     }
 
     private static void put4(byte[] out, int at, int v) {
+        if (v >= 0 && v < 10000) {
+            int hi = v / 100;
+            int lo = v - hi * 100;
+            out[at] = DigitPairs.TENS[hi];
+            out[at + 1] = DigitPairs.ONES[hi];
+            out[at + 2] = DigitPairs.TENS[lo];
+            out[at + 3] = DigitPairs.ONES[lo];
+            return;
+        }
         out[at] = (byte) ('0' + v / 1000 % 10);
         out[at + 1] = (byte) ('0' + v / 100 % 10);
         out[at + 2] = (byte) ('0' + v / 10 % 10);

@@ -206,7 +206,39 @@ final class ValueRenderer {
     }
 
     /** The value is a decimal integer, written into the scratch array (no String). */
+    private void digits(int x) {
+        byte[] s = scratch;
+        int i = 20;
+        boolean negative = x < 0;
+        if (!negative) {
+            x = -x; // counted on the negative side, where Integer.MIN_VALUE fits
+        }
+        while (x <= -100) {
+            int q = x / 100;
+            int r = q * 100 - x;
+            s[--i] = DigitPairs.ONES[r];
+            s[--i] = DigitPairs.TENS[r];
+            x = q;
+        }
+        int r = -x;
+        s[--i] = DigitPairs.ONES[r];
+        if (r >= 10) {
+            s[--i] = DigitPairs.TENS[r];
+        }
+        if (negative) {
+            s[--i] = '-';
+        }
+        vArr = s;
+        vOff = i;
+        vLen = 20 - i;
+    }
+
+    /** {@link #digits(int)} of a long. */
     private void digits(long x) {
+        if (x == (int) x) {
+            digits((int) x);
+            return;
+        }
         byte[] s = scratch;
         int i = 20;
         boolean negative = x < 0;
