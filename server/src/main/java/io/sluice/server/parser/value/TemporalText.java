@@ -18,6 +18,11 @@ public final class TemporalText {
 
     private final ZoneRules zone;
     private final boolean utc;
+    /**
+     * The last day {@link #timestamp} computed: its epoch day in the high 32 bits, year, month and day in the low
+     * (year &lt;&lt; 9 | month &lt;&lt; 5 | day). One long, so a reader never sees a day with another day's date.
+     */
+    private long lastDay = Long.MIN_VALUE;
 
     public TemporalText(ZoneId zone) {
         this.zone = zone.getRules();
@@ -104,6 +109,12 @@ public final class TemporalText {
         long local = epochSecond + (utc ? 0 : zone.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds());
         long days = Math.floorDiv(local, 86400);
         int secondOfDay = (int) Math.floorMod(local, 86400);
+        long cached = lastDay;
+        if (days == cached >> 32 && cached != Long.MIN_VALUE) { // rows mostly carry timestamps of the same day
+            int ymd = (int) cached;
+            return datetime(out, ymd >>> 9, (ymd >>> 5) & 0xF, ymd & 0x1F, secondOfDay / 3600, secondOfDay / 60 % 60,
+                    secondOfDay % 60, micros, fsp);
+        }
         // civil-from-days (proleptic Gregorian), as java.time does
         long z = days + 719468;
         long era = Math.floorDiv(z, 146097);
@@ -114,6 +125,9 @@ public final class TemporalText {
         int day = (int) (doy - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        if (year >= 0 && year < 1 << 22 && days == (int) days) {
+            lastDay = days << 32 | (long) year << 9 | month << 5 | day;
+        }
         return datetime(out, year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros,
                 fsp);
     }
