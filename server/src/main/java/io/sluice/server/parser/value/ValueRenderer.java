@@ -1,6 +1,9 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 
@@ -67,7 +70,7 @@ final class ValueRenderer {
                 digits(x);
             }
             case INT32 -> {
-                int x = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                int x = le32(b, p);
                 p += 4;
                 if (s.unsigned && x < 0) {
                     digits(x & 0xFFFFFFFFL);
@@ -87,8 +90,7 @@ final class ValueRenderer {
                 }
             }
             case FLOAT -> {
-                float x = Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
-                        | (b[p + 3] & 0xFF) << 24);
+                float x = Float.intBitsToFloat(le32(b, p));
                 p += 4;
                 int n = FloatText.ofFloat(x, scratch);
                 if (n >= 0) {
@@ -427,8 +429,15 @@ final class ValueRenderer {
         return s.toString();
     }
 
+    /** Little-endian views of a byte array: one bounds-checked load instead of eight byte loads and shifts. */
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static long le64(byte[] b, int p) {
-        return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24
-                | (b[p + 4] & 0xFFL) << 32 | (b[p + 5] & 0xFFL) << 40 | (b[p + 6] & 0xFFL) << 48 | (b[p + 7] & 0xFFL) << 56;
+        return (long) LE64.get(b, p);
+    }
+
+    private static int le32(byte[] b, int p) {
+        return (int) LE32.get(b, p);
     }
 }
