@@ -306,13 +306,20 @@ final class ValueRenderer {
     }
 
     /**
-     * Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8: written into the
-     * scratch array (grown for large values), no array per value.
+     * Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8: the event's own
+     * bytes when they are ASCII and need no padding, else written into the scratch array (grown for values up to
+     * {@link #MAX_SCRATCH}); no array per value.
      */
     private void latin1(byte[] b, int p, int length, int padTo) {
         int extra = 0;
         for (int i = 0; i < length; i++) {
             extra += b[p + i] >>> 31; // 1 for each byte >= 0x80: two bytes in UTF-8
+        }
+        if (extra == 0 && length >= padTo) { // ASCII bytes are their own UTF-8: a slice of the event, no copy
+            vArr = b;
+            vOff = p;
+            vLen = length;
+            return;
         }
         int size = Math.max(length, padTo) + extra;
         byte[] out;
