@@ -93,12 +93,26 @@ final class EntryBuilder {
             }
         }
         if (rowsCount > 0) {
-            header.addProps(pair("rowsCount", Integer.toString(rowsCount)));
+            header.addProps(rowsCountPair(rowsCount));
         }
         if (structureFlag != null) {
             header.addProps(pair(StructureCheck.PROPERTY, structureFlag));
         }
         return header.build();
+    }
+
+    /** The rowsCount pairs of small counts, built once: a rows entry carries one, and Pairs are immutable. */
+    private final CanalEntry.Pair[] rowsCountPairs = new CanalEntry.Pair[1024];
+
+    private CanalEntry.Pair rowsCountPair(int rowsCount) {
+        if (rowsCount >= rowsCountPairs.length) {
+            return pair("rowsCount", Integer.toString(rowsCount));
+        }
+        CanalEntry.Pair p = rowsCountPairs[rowsCount];
+        if (p == null) {
+            p = rowsCountPairs[rowsCount] = pair("rowsCount", Integer.toString(rowsCount));
+        }
+        return p;
     }
 
     static CanalEntry.Pair pair(String key, String value) {

@@ -20,12 +20,15 @@ final class GtidSetText {
     /** MariaDB: domain → "domain-server-seq". */
     private final Map<Long, String> mariadb = new TreeMap<>();
     private Boolean isMariadb;
+    /** The text of the set, until the set changes: asked for once per entry, changed once per transaction. */
+    private String text;
 
     GtidSetText(String initial) {
         reset(initial);
     }
 
     void reset(String set) {
+        text = null;
         mysql.clear();
         mariadb.clear();
         isMariadb = null;
@@ -64,6 +67,7 @@ final class GtidSetText {
 
     /** MySQL {@code uuid:gno}, {@code uuid:tag:gno}, or MariaDB {@code domain-server-seq}. */
     void add(String gtid) {
+        text = null;
         if (gtid.indexOf(':') < 0) {
             isMariadb = true;
             addMariadb(gtid);
@@ -99,6 +103,14 @@ final class GtidSetText {
 
     @Override
     public String toString() {
+        String t = text;
+        if (t == null) {
+            t = text = render();
+        }
+        return t;
+    }
+
+    private String render() {
         if (Boolean.TRUE.equals(isMariadb)) {
             return String.join(",", mariadb.values());
         }

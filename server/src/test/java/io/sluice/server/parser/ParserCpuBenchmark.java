@@ -5,6 +5,7 @@ import io.sluice.server.entry.ParsedEntry;
 import io.sluice.server.parser.schema.MemorySchemaHistoryStore;
 import io.sluice.server.parser.schema.SchemaHistory;
 import io.sluice.server.parser.value.ValueOptions;
+import io.sluice.server.position.BinlogPosition;
 import io.sluice.server.sink.TableFilter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -26,8 +27,13 @@ import java.util.zip.GZIPInputStream;
  * A tool, not a test (run by hand on the test classpath, see bench/README.md "Parser CPU per row").
  *
  * <pre>
- * java -cp ... io.sluice.server.parser.ParserCpuBenchmark [--rounds N] [--canal] [--min-rows R] FILE...
+ * java -cp ... io.sluice.server.parser.ParserCpuBenchmark [--rounds N] [--canal] [--min-rows R]
+ *     [--table SCHEMA.TABLE=CREATE_TABLE_FILE]... FILE...
  * </pre>
+ *
+ * A binlog without its tables' DDL (a bench binlog starts after the CREATE TABLE) is decoded from the TABLE_MAPs
+ * alone: no column names, TEXT as bytes. {@code --table} seeds the schema history with a table's
+ * {@code SHOW CREATE TABLE} first, as the server does from the master, so the columns are rendered as the server's.
  *
  * Each round decodes every file once per pass, as many passes as it takes to reach {@code --min-rows} (default
  * 1,000,000) row changes; the first round is warm-up. A {@code .gz} file is unpacked before the clock starts.
@@ -43,16 +49,25 @@ public final class ParserCpuBenchmark {
         long minRows = 1_000_000;
         boolean canal = false;
         List<Path> files = new ArrayList<>();
+        List<String[]> tables = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--min-rows" -> minRows = Long.parseLong(args[++i]);
                 case "--canal" -> canal = true;
+                case "--table" -> {
+                    String spec = args[++i];
+                    int eq = spec.indexOf('=');
+                    int dot = spec.indexOf('.');
+                    tables.add(new String[] {spec.substring(0, dot), spec.substring(dot + 1, eq),
+                            Files.readString(Path.of(spec.substring(eq + 1)))});
+                }
                 default -> files.add(Path.of(args[i]));
             }
         }
         if (files.isEmpty()) {
-            System.err.println("usage: ParserCpuBenchmark [--rounds N] [--canal] [--min-rows R] FILE...");
+            System.err.println("usage: ParserCpuBenchmark [--rounds N] [--canal] [--min-rows R]"
+                    + " [--table SCHEMA.TABLE=CREATE_TABLE_FILE]... FILE...");
             System.exit(2);
         }
         // the parser's per-file warnings (DDL it skips) would be timed too
@@ -70,7 +85,8 @@ public final class ParserCpuBenchmark {
         long self = Thread.currentThread().getId();
         List<Double> cpu = new ArrayList<>();
         List<Double> alloc = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "files %s, canal-compatible %s, %d rounds (first is warm-up)%n", files, canal, rounds);
+        System.out.printf(Locale.ROOT, "files %s, canal-compatible %s, %d seeded tables, %d rounds (first is warm-up)%n",
+                files, canal, tables.size(), rounds);
         for (int round = 0; round < rounds; round++) {
             long rows = 0;
             long cpu0 = threads.getCurrentThreadCpuTime();
@@ -79,7 +95,7 @@ public final class ParserCpuBenchmark {
             while (rows < minRows) {
                 long before = rows;
                 for (int f = 0; f < contents.size(); f++) {
-                    rows += parse(contents.get(f), options, files.get(f).getFileName().toString());
+                    rows += parse(contents.get(f), options, files.get(f).getFileName().toString(), tables);
                 }
                 if (rows == before) {
                     throw new IllegalStateException("no row changes in " + files);
@@ -98,9 +114,17 @@ public final class ParserCpuBenchmark {
         System.out.printf(Locale.ROOT, "median: %.0f CPU-ns/row, %.0f B/row allocated%n", median(cpu), median(alloc));
     }
 
-    private static long parse(byte[] bytes, ValueOptions options, String name) throws Exception {
+    private static long parse(byte[] bytes, ValueOptions options, String name, List<String[]> tables)
+            throws Exception {
         long[] rows = {0};
-        BinlogFileParser parser = new BinlogFileParser(options, true, new SchemaHistory(new MemorySchemaHistoryStore()),
+        SchemaHistory history = new SchemaHistory(new MemorySchemaHistoryStore());
+        BinlogPosition start = BinlogPosition.of(name, 4);
+        for (String[] t : tables) { // read "from the master" at the start, proven from there on
+            if (history.seedTable(start, t[0], t[1], t[2], start) == null) {
+                throw new IllegalArgumentException("not a CREATE TABLE: " + t[2]);
+            }
+        }
+        BinlogFileParser parser = new BinlogFileParser(options, true, history,
                 TableFilter.ALL, entries -> {
                     for (ParsedEntry e : entries) {
                         EntryEncoder.toBytes(e); // the store's bytes (the parser's own for row data)

@@ -21,6 +21,12 @@ final class ColumnWire {
     private final byte[][] mids;
     private final byte[] tail;
     private final int sqlType;
+    /**
+     * By updated (0/1), the whole Column up to the value's length of a value of the column's own sqlType (head,
+     * name, flags, value tag), and the whole Column of a NULL: one copy per column instead of three.
+     */
+    private final byte[][] valuePrefix;
+    private final byte[][] nullPrefix;
 
     ColumnWire(int index, ColumnSpec s) {
         WireBuffer w = new WireBuffer(32);
@@ -52,6 +58,19 @@ final class ColumnWire {
         }
         tail = w.toByteArray();
         sqlType = s.sqlType;
+        valuePrefix = new byte[2][];
+        nullPrefix = new byte[2][];
+        for (int updated = 0; updated < 2; updated++) {
+            valuePrefix[updated] = concat(headValue, mids[updated << 1], new byte[] {(byte) VALUE_TAG});
+            nullPrefix[updated] = concat(headNull, mids[updated << 1 | 1], tail);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b, byte[] c) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length + c.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        System.arraycopy(c, 0, out, a.length + b.length, c.length);
+        return out;
     }
 
     /**
@@ -64,6 +83,27 @@ final class ColumnWire {
      */
     int write(WireBuffer out, int field, int sqlType, boolean isNull, boolean updated, byte[] value, int offset,
               int length) {
+        if (isNull) {
+            byte[] whole = nullPrefix[updated ? 1 : 0];
+            out.reserve(whole.length + 6);
+            out.putByte(field << 3 | WireBuffer.LENGTH_DELIMITED);
+            out.putVarint32(whole.length);
+            out.putBytes(whole);
+            return -1;
+        }
+        if (sqlType == this.sqlType) {
+            byte[] prefix = valuePrefix[updated ? 1 : 0];
+            int size = prefix.length + WireBuffer.varint32Size(length) + length + tail.length;
+            out.reserve(size + 6);
+            out.putByte(field << 3 | WireBuffer.LENGTH_DELIMITED);
+            out.putVarint32(size);
+            out.putBytes(prefix);
+            out.putVarint32(length);
+            int at = out.position();
+            out.putBytes(value, offset, length);
+            out.putBytes(tail);
+            return at;
+        }
         byte[] h = isNull ? headNull : sqlType == this.sqlType ? headValue : null;
         int headLength = h != null ? h.length : head.length + 1 + WireBuffer.int32Size(sqlType);
         byte[] mid = mids[(updated ? 2 : 0) | (isNull ? 1 : 0)];

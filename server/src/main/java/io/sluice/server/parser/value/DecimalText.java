@@ -114,7 +114,7 @@ public final class DecimalText {
         return bytes == 4 ? x ^ mask : x ^ (mask & ((1 << (bytes * 8)) - 1));
     }
 
-    /** The low {@code digits} digits of {@code x}, written from the right (divisions by the constant 10 only). */
+    /** The low {@code digits} digits of {@code x}, written from the right, two per division by the constant 100. */
     private static int appendDigits(byte[] out, int n, int x, int digits, boolean skipLeadingZeros) {
         int count = digits;
         if (skipLeadingZeros) {
@@ -123,9 +123,16 @@ public final class DecimalText {
                 count++;
             }
         }
-        for (int i = n + count - 1; i >= n; i--) {
-            out[i] = (byte) ('0' + x % 10);
-            x /= 10;
+        int i = n + count;
+        while (i - n >= 2) {
+            int q = x / 100;
+            int r = x - q * 100;
+            out[--i] = DigitPairs.ONES[r];
+            out[--i] = DigitPairs.TENS[r];
+            x = q;
+        }
+        if (i > n) {
+            out[--i] = (byte) ('0' + x % 10);
         }
         return n + count;
     }

@@ -43,6 +43,13 @@ public final class RowImageDecoder {
         this.beforeNull = new boolean[specs.length];
         this.beforeOff = new int[specs.length];
         this.beforeLen = new int[specs.length];
+        this.beforeSqlType = new int[specs.length];
+        this.beforeRawOff = new int[specs.length];
+        this.beforeRawLen = new int[specs.length];
+        this.fixedSize = new int[specs.length];
+        for (int i = 0; i < specs.length; i++) {
+            fixedSize[i] = fixedSize(specs[i]);
+        }
     }
 
     /**
@@ -130,6 +137,12 @@ public final class RowImageDecoder {
     private final boolean[] beforeNull;
     private final int[] beforeOff;
     private final int[] beforeLen;
+    private final int[] beforeSqlType;
+    // ... and where its binlog bytes are in the event: an after value with the same bytes has the same text
+    private final int[] beforeRawOff;
+    private final int[] beforeRawLen;
+    /** Binlog bytes of each column's value when its type fixes them; -1 for length-prefixed values. */
+    private final int[] fixedSize;
 
     private long readPacked(byte[] b, int p) {
         int first = b[p] & 0xFF;
@@ -156,12 +169,26 @@ public final class RowImageDecoder {
         p += (presentCount + 7) >>> 3;
         int k = 0;
         int field = after ? AFTER_FIELD : BEFORE_FIELD;
-        for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1)) {
+        boolean all = presentCount == specs.length; // full images (the default binlog_row_image): no bitmap walk
+        for (int i = all ? 0 : present.nextSetBit(0); i >= 0;
+             i = all ? (i + 1 < specs.length ? i + 1 : -1) : present.nextSetBit(i + 1)) {
             ColumnSpec s = specs[i];
             ValueRenderer v = value;
             boolean isNull = (b[nulls + (k >>> 3)] & (1 << (k & 7))) != 0;
             k++;
             int sqlType;
+            int valueStart = p;
+            if (after && update && !isNull && beforePresent[i] && !beforeNull[i] && s.jsonOrdinal < 0) {
+                // an UPDATE's after image mostly repeats the before image: a value with the same binlog bytes
+                // has the same text, which is already in the output (no rendering, not updated)
+                int end = valueEnd(b, p, i);
+                int from = beforeRawOff[i];
+                if (end - p == beforeRawLen[i] && java.util.Arrays.equals(b, p, end, b, from, from + beforeRawLen[i])) {
+                    wires[i].write(out, field, beforeSqlType[i], false, false, out.array(), beforeOff[i], beforeLen[i]);
+                    p = end;
+                    continue;
+                }
+            }
             if (isNull) {
                 sqlType = s.nullSqlType;
                 v.vLen = 0;
@@ -180,9 +207,46 @@ public final class RowImageDecoder {
                 beforeNull[i] = isNull;
                 beforeOff[i] = valueAt;
                 beforeLen[i] = v.vLen;
+                beforeSqlType[i] = sqlType;
+                beforeRawOff[i] = valueStart;
+                beforeRawLen[i] = p - valueStart;
             }
         }
         return p;
+    }
+
+    /** Where the binlog value of column {@code i} that starts at {@code b[p]} ends (framed as ValueRenderer reads it). */
+    private int valueEnd(byte[] b, int p, int i) {
+        int size = fixedSize[i];
+        if (size >= 0) {
+            return p + size;
+        }
+        ColumnSpec s = specs[i];
+        if (s.frame == ColumnSpec.Frame.STRING || s.frame == ColumnSpec.Frame.VARCHAR) {
+            return s.meta < 256 ? p + 1 + (b[p] & 0xFF) : p + 2 + ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8);
+        }
+        long x = 0;
+        for (int k = s.meta - 1; k >= 0; k--) {
+            x = (x << 8) | (b[p + k] & 0xFF);
+        }
+        return p + s.meta + (int) x;
+    }
+
+    private static int fixedSize(ColumnSpec s) {
+        return switch (s.kind) {
+            case INT8, YEAR -> 1;
+            case INT16 -> 2;
+            case INT24, DATE, TIME -> 3;
+            case INT32, FLOAT, TIMESTAMP -> 4;
+            case INT64, DOUBLE, DATETIME -> 8;
+            case DECIMAL -> DecimalText.size(s.precision, s.scale);
+            case BIT -> ((s.meta >> 8) * 8 + (s.meta & 0xFF) + 7) / 8;
+            case TIME2 -> 3 + TemporalText.fractionBytes(s.meta);
+            case TIMESTAMP2 -> 4 + TemporalText.fractionBytes(s.meta);
+            case DATETIME2 -> 5 + TemporalText.fractionBytes(s.meta);
+            case ENUM, SET -> s.meta;
+            default -> -1;
+        };
     }
 
     /** canal: an after column is updated unless the before image has it with the same NULL-ness and text. */

@@ -18,6 +18,11 @@ public final class TemporalText {
 
     private final ZoneRules zone;
     private final boolean utc;
+    /**
+     * The last day {@link #timestamp} computed: its epoch day in the high 32 bits, year, month and day in the low
+     * (year &lt;&lt; 9 | month &lt;&lt; 5 | day). One long, so a reader never sees a day with another day's date.
+     */
+    private long lastDay = Long.MIN_VALUE;
 
     public TemporalText(ZoneId zone) {
         this.zone = zone.getRules();
@@ -57,7 +62,7 @@ public final class TemporalText {
 
     /** {@link #datetime2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
     public static int datetime2(byte[] b, int p, int fsp, byte[] out) {
-        long intPart = be(b, p, 5) - DATETIMEF_INT_OFS;
+        long intPart = be5(b, p) - DATETIMEF_INT_OFS;
         int micros = fraction(b, p + 5, fsp);
         long ymd = intPart >> 17;
         long ym = ymd >> 5;
@@ -88,7 +93,7 @@ public final class TemporalText {
 
     /** {@link #timestamp2(byte[], int, int)} as ASCII into {@code out}; returns the length. */
     public int timestamp2(byte[] b, int p, int fsp, byte[] out) {
-        return timestamp(be(b, p, 4), fraction(b, p + 4, fsp), fsp, out);
+        return timestamp(be4(b, p), fraction(b, p + 4, fsp), fsp, out);
     }
 
     public String timestamp(long epochSecond, int micros, int fsp) {
@@ -104,6 +109,12 @@ public final class TemporalText {
         long local = epochSecond + (utc ? 0 : zone.getOffset(Instant.ofEpochSecond(epochSecond)).getTotalSeconds());
         long days = Math.floorDiv(local, 86400);
         int secondOfDay = (int) Math.floorMod(local, 86400);
+        long cached = lastDay;
+        if (days == cached >> 32 && cached != Long.MIN_VALUE) { // rows mostly carry timestamps of the same day
+            int ymd = (int) cached;
+            return datetime(out, ymd >>> 9, (ymd >>> 5) & 0xF, ymd & 0x1F, secondOfDay / 3600, secondOfDay / 60 % 60,
+                    secondOfDay % 60, micros, fsp);
+        }
         // civil-from-days (proleptic Gregorian), as java.time does
         long z = days + 719468;
         long era = Math.floorDiv(z, 146097);
@@ -114,6 +125,9 @@ public final class TemporalText {
         int day = (int) (doy - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        if (year >= 0 && year < 1 << 22 && days == (int) days) {
+            lastDay = days << 32 | (long) year << 9 | month << 5 | day;
+        }
         return datetime(out, year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, micros,
                 fsp);
     }
@@ -180,6 +194,9 @@ public final class TemporalText {
         return text(out, datetime(out, year, month, day, hour, minute, second, micros, fsp));
     }
 
+    /** 10^(6 - fsp): what leaves the first fsp of the six microsecond digits. */
+    private static final int[] FRACTION_DIVISOR = {1000000, 100000, 10000, 1000, 100, 10, 1};
+
     private static int datetime(byte[] out, int year, int month, int day, int hour, int minute, int second, int micros,
                                 int fsp) {
         put4(out, 0, year);
@@ -195,11 +212,10 @@ public final class TemporalText {
         put2(out, 17, second);
         if (fsp > 0) {
             out[19] = '.';
-            int v = micros;
-            for (int i = 5; i >= 0; i--) {
-                if (i < fsp) {
-                    out[20 + i] = (byte) ('0' + v % 10);
-                }
+            int digits = Math.min(fsp, 6); // MySQL's largest fsp; a larger one in the metadata is not a number
+            int v = micros / FRACTION_DIVISOR[digits]; // the first fsp of six digits
+            for (int i = 20 + digits - 1; i >= 20; i--) {
+                out[i] = (byte) ('0' + v % 10);
                 v /= 10;
             }
         }
@@ -238,15 +254,40 @@ public final class TemporalText {
     }
 
     private static void put2(byte[] out, int at, int v) {
+        if (v >= 0 && v < 100) {
+            out[at] = DigitPairs.TENS[v];
+            out[at + 1] = DigitPairs.ONES[v];
+            return;
+        }
         out[at] = (byte) ('0' + v / 10 % 10);
         out[at + 1] = (byte) ('0' + v % 10);
     }
 
     private static void put4(byte[] out, int at, int v) {
+        if (v >= 0 && v < 10000) {
+            int hi = v / 100;
+            int lo = v - hi * 100;
+            out[at] = DigitPairs.TENS[hi];
+            out[at + 1] = DigitPairs.ONES[hi];
+            out[at + 2] = DigitPairs.TENS[lo];
+            out[at + 3] = DigitPairs.ONES[lo];
+            return;
+        }
         out[at] = (byte) ('0' + v / 1000 % 10);
         out[at + 1] = (byte) ('0' + v / 100 % 10);
         out[at + 2] = (byte) ('0' + v / 10 % 10);
         out[at + 3] = (byte) ('0' + v % 10);
+    }
+
+    /** 4 bytes big-endian, unsigned (a TIMESTAMP2's seconds), without {@link #be}'s loop: once per value. */
+    private static long be4(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
+    }
+
+    /** 5 bytes big-endian (a DATETIME2's integer part). */
+    private static long be5(byte[] b, int p) {
+        return (b[p] & 0xFFL) << 32 | (b[p + 1] & 0xFFL) << 24 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 8
+                | (b[p + 4] & 0xFF);
     }
 
     static long be(byte[] b, int p, int n) {

@@ -1,6 +1,9 @@
 package io.sluice.server.parser.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Types;
 
@@ -23,6 +26,8 @@ final class ValueRenderer {
     int vSqlType;
     /** Holds a rendered number or date; at least as long as the longest DECIMAL (65 digits, sign, point). */
     private byte[] scratch = new byte[128];
+    /** The scratch array grows for binary values up to this; larger ones get their own array. */
+    private static final int MAX_SCRATCH = 64 * 1024;
 
     ValueRenderer(ValueOptions options, TemporalText temporal) {
         this.canal = options.canalCompatible();
@@ -65,7 +70,7 @@ final class ValueRenderer {
                 digits(x);
             }
             case INT32 -> {
-                int x = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                int x = le32(b, p);
                 p += 4;
                 if (s.unsigned && x < 0) {
                     digits(x & 0xFFFFFFFFL);
@@ -85,14 +90,13 @@ final class ValueRenderer {
                 }
             }
             case FLOAT -> {
-                float x = Float.intBitsToFloat((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16
-                        | (b[p + 3] & 0xFF) << 24);
+                float x = Float.intBitsToFloat(le32(b, p));
                 p += 4;
                 int n = FloatText.ofFloat(x, scratch);
                 if (n >= 0) {
                     ascii(n);
                 } else {
-                    text(Float.toString(x));
+                    asciiText(Float.toString(x));
                 }
             }
             case DOUBLE -> {
@@ -102,7 +106,7 @@ final class ValueRenderer {
                 if (n >= 0) {
                     ascii(n);
                 } else {
-                    text(Double.toString(x));
+                    asciiText(Double.toString(x));
                 }
             }
             case DECIMAL -> {
@@ -204,7 +208,39 @@ final class ValueRenderer {
     }
 
     /** The value is a decimal integer, written into the scratch array (no String). */
+    private void digits(int x) {
+        byte[] s = scratch;
+        int i = 20;
+        boolean negative = x < 0;
+        if (!negative) {
+            x = -x; // counted on the negative side, where Integer.MIN_VALUE fits
+        }
+        while (x <= -100) {
+            int q = x / 100;
+            int r = q * 100 - x;
+            s[--i] = DigitPairs.ONES[r];
+            s[--i] = DigitPairs.TENS[r];
+            x = q;
+        }
+        int r = -x;
+        s[--i] = DigitPairs.ONES[r];
+        if (r >= 10) {
+            s[--i] = DigitPairs.TENS[r];
+        }
+        if (negative) {
+            s[--i] = '-';
+        }
+        vArr = s;
+        vOff = i;
+        vLen = 20 - i;
+    }
+
+    /** {@link #digits(int)} of a long. */
     private void digits(long x) {
+        if (x == (int) x) {
+            digits((int) x);
+            return;
+        }
         byte[] s = scratch;
         int i = 20;
         boolean negative = x < 0;
@@ -250,38 +286,68 @@ final class ValueRenderer {
         vLen = n;
     }
 
+    /**
+     * The value is this ASCII text (the JDK's digits of a FLOAT/DOUBLE): its bytes copied in one block, not
+     * char by char (the String holds them as Latin-1 bytes already).
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) is exactly "low byte of each char"
+    private void asciiText(String v) {
+        int n = v.length();
+        v.getBytes(0, n, scratch, 0); // at most 26 chars ("-4.9E-324", "-1.7976931348623157E308"), scratch is 128
+        vArr = scratch;
+        vOff = 0;
+        vLen = n;
+    }
+
     private void bytes(byte[] v) {
         vArr = v;
         vOff = 0;
         vLen = v.length;
     }
 
-    /** Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8. */
-    private static byte[] latin1(byte[] b, int p, int length, int padTo) {
-        int size = Math.max(length, padTo);
+    /**
+     * Bytes shown as an ISO-8859-1 string (canal's BLOB/BINARY form), as that string's UTF-8: the event's own
+     * bytes when they are ASCII and need no padding, else written into the scratch array (grown for values up to
+     * {@link #MAX_SCRATCH}); no array per value.
+     */
+    private void latin1(byte[] b, int p, int length, int padTo) {
         int extra = 0;
         for (int i = 0; i < length; i++) {
-            if (b[p + i] < 0) {
-                extra++;
-            }
+            extra += b[p + i] >>> 31; // 1 for each byte >= 0x80: two bytes in UTF-8
+        }
+        if (extra == 0 && length >= padTo) { // ASCII bytes are their own UTF-8: a slice of the event, no copy
+            vArr = b;
+            vOff = p;
+            vLen = length;
+            return;
+        }
+        int size = Math.max(length, padTo) + extra;
+        byte[] out;
+        if (size <= scratch.length) {
+            out = scratch;
+        } else if (size <= MAX_SCRATCH) {
+            out = scratch = new byte[Math.max(size, Math.min(scratch.length * 2, MAX_SCRATCH))];
+        } else {
+            out = new byte[size]; // a large BLOB: not kept alive by the decoder after its row
         }
         if (extra == 0) {
-            byte[] out = new byte[size];
             System.arraycopy(b, p, out, 0, length);
-            return out;
-        }
-        byte[] out = new byte[size + extra];
-        int o = 0;
-        for (int i = 0; i < length; i++) {
-            int x = b[p + i] & 0xFF;
-            if (x < 0x80) {
-                out[o++] = (byte) x;
-            } else {
-                out[o++] = (byte) (0xC0 | x >> 6);
-                out[o++] = (byte) (0x80 | (x & 0x3F));
+        } else {
+            int o = 0;
+            for (int i = 0; i < length; i++) {
+                int x = b[p + i] & 0xFF;
+                if (x < 0x80) {
+                    out[o++] = (byte) x;
+                } else {
+                    out[o++] = (byte) (0xC0 | x >> 6);
+                    out[o++] = (byte) (0x80 | (x & 0x3F));
+                }
             }
         }
-        return out; // padding 0x00 bytes are already there
+        java.util.Arrays.fill(out, length + extra, size, (byte) 0); // BINARY(n)'s trailing 0x00 bytes
+        vArr = out;
+        vOff = 0;
+        vLen = size;
     }
 
     private void bytesValue(byte[] b, int p, int length, ColumnSpec s, JsonNode[] beforeJson, int index) {
@@ -295,8 +361,8 @@ final class ValueRenderer {
                     bytes(new String(b, p, length, s.charset).getBytes(StandardCharsets.UTF_8));
                 }
             }
-            case BINARY -> bytes(latin1(b, p, length, canal ? 0 : s.padTo));
-            case GEOMETRY -> bytes(latin1(b, p, length, 0));
+            case BINARY -> latin1(b, p, length, canal ? 0 : s.padTo);
+            case GEOMETRY -> latin1(b, p, length, 0);
             case JSON -> {
                 if (length == 0) {
                     text("");
@@ -370,8 +436,15 @@ final class ValueRenderer {
         return s.toString();
     }
 
+    /** Little-endian views of a byte array: one bounds-checked load instead of eight byte loads and shifts. */
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static long le64(byte[] b, int p) {
-        return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24
-                | (b[p + 4] & 0xFFL) << 32 | (b[p + 5] & 0xFFL) << 40 | (b[p + 6] & 0xFFL) << 48 | (b[p + 7] & 0xFFL) << 56;
+        return (long) LE64.get(b, p);
+    }
+
+    private static int le32(byte[] b, int p) {
+        return (int) LE32.get(b, p);
     }
 }
