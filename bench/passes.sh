@@ -76,7 +76,8 @@ for d in ${dests//,/ }; do
     grep -qx "$t" <<<"$before" && continue
     [[ "$(cat /proc/$pid/task/$t/comm 2>/dev/null)" == sluice-parser* ]] && parser="$(cpu_of /proc/$pid/task/$t/stat)"
   done
-  echo "PASS $d $(grep -o 'ok=[a-z]* rows=[0-9]* seconds=[0-9.]* rows_per_s=[0-9]* first_row_s=[0-9.]*' <<<"$res" || echo 'no RESULT') parser_cpu_s=$parser process_cpu_s=$(cpu_of /proc/$pid/stat)"
+  fields="$(grep -oE '(^| )(ok|rows|seconds|rows_per_s|first_row_s)=[^ ]*' <<<"$res" | tr -d ' ' | tr '\n' ' ')"
+  echo "PASS $d ${fields:-no RESULT line from the consumer }parser_cpu_s=$parser process_cpu_s=$(cpu_of /proc/$pid/stat)"
 done
 echo "THREADS (CPU s by group, whole run)"
 ./server-threads.sh "$pid" | sed 's/^/  /'
