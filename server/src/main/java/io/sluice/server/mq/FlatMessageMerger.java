@@ -128,10 +128,7 @@ final class FlatMessageMerger {
         System.arraycopy(a, first.from(), m, 0, n);
         for (int i = 1; i < o.parts.size(); i++) {
             FlatPart p = o.parts.get(i);
-            m[n++] = ',';
-            int len = p.dataClose() - p.dataOpen() - 1;
-            System.arraycopy(p.json(), p.dataOpen() + 1, m, n, len);
-            n += len;
+            n = appendElements(p.json(), p.dataOpen(), p.dataClose(), m, n);
         }
         // from the data array's ']' to the end of the old array's contents (or through "null")
         int to = first.oldIsArray() ? first.oldTo() - 1 : first.oldTo();
@@ -140,10 +137,7 @@ final class FlatMessageMerger {
         if (first.oldIsArray()) {
             for (int i = 1; i < o.parts.size(); i++) {
                 FlatPart p = o.parts.get(i);
-                m[n++] = ',';
-                int len = p.oldTo() - p.oldFrom() - 2;
-                System.arraycopy(p.json(), p.oldFrom() + 1, m, n, len);
-                n += len;
+                n = appendElements(p.json(), p.oldFrom(), p.oldTo() - 1, m, n);
             }
         }
         System.arraycopy(a, to, m, n, first.to() - to);
@@ -152,5 +146,13 @@ final class FlatMessageMerger {
             throw new IllegalStateException("merged FlatMessage of " + n + " bytes, " + m.length + " expected");
         }
         return new MqMessage(first.topic(), first.partition(), m);
+    }
+
+    /** A comma, then the elements of the array {@code src[open] .. src[close]} ({@code [} and {@code ]}). */
+    private static int appendElements(byte[] src, int open, int close, byte[] m, int n) {
+        m[n++] = ',';
+        int len = close - open - 1;
+        System.arraycopy(src, open + 1, m, n, len);
+        return n + len;
     }
 }
