@@ -46,6 +46,20 @@ public final class ColumnSpec {
     /** Ordinal among the table's JSON columns (their bit in a partial update's bitmap), -1 for others. */
     int jsonOrdinal = -1;
 
+    /** Bytes of the length in front of a length-prefixed value (strings, blobs, JSON, geometry). */
+    int lengthBytes() {
+        return frame == Frame.STRING || frame == Frame.VARCHAR ? (meta < 256 ? 1 : 2) : meta;
+    }
+
+    /** The length in front of a length-prefixed value that starts at {@code b[p]} (little-endian). */
+    int length(byte[] b, int p) {
+        long x = 0;
+        for (int i = lengthBytes() - 1; i >= 0; i--) {
+            x = (x << 8) | (b[p + i] & 0xFF);
+        }
+        return (int) x;
+    }
+
     private ColumnSpec() {
     }
 

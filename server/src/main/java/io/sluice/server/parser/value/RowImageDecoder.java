@@ -222,14 +222,7 @@ public final class RowImageDecoder {
             return p + size;
         }
         ColumnSpec s = specs[i];
-        if (s.frame == ColumnSpec.Frame.STRING || s.frame == ColumnSpec.Frame.VARCHAR) {
-            return s.meta < 256 ? p + 1 + (b[p] & 0xFF) : p + 2 + ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8);
-        }
-        long x = 0;
-        for (int k = s.meta - 1; k >= 0; k--) {
-            x = (x << 8) | (b[p + k] & 0xFF);
-        }
-        return p + s.meta + (int) x;
+        return p + s.lengthBytes() + s.length(b, p);
     }
 
     private static int fixedSize(ColumnSpec s) {

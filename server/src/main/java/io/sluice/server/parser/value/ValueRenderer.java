@@ -179,26 +179,8 @@ final class ValueRenderer {
                 text(canal || s.labels == null ? Long.toUnsignedString(x) : setLabels(x, s.labels));
             }
             default -> {
-                int length;
-                switch (s.frame) {
-                    case STRING, VARCHAR -> {
-                        if (s.meta < 256) {
-                            length = b[p] & 0xFF;
-                            p += 1;
-                        } else {
-                            length = (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8;
-                            p += 2;
-                        }
-                    }
-                    default -> {
-                        long x = 0;
-                        for (int i = s.meta - 1; i >= 0; i--) {
-                            x = (x << 8) | (b[p + i] & 0xFF);
-                        }
-                        p += s.meta;
-                        length = (int) x;
-                    }
-                }
+                int length = s.length(b, p);
+                p += s.lengthBytes();
                 bytesValue(b, p, length, s, beforeJson, index);
                 p += length;
             }
