@@ -8,6 +8,7 @@
 #   BENCH_N=1000000   workload size (N inserts + N/2 updates + N/10 deletes, 1000 rows per transaction)
 #   RUNS=3            rounds; every system once per round (round-robin), a fresh server process each time
 #   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
+#                     sluice-canal-client-product sluice-own-client-product
 #                     sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka
 #                     sluice-kafka-protobuf binlog-connector-decode
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
@@ -17,6 +18,9 @@
 #                     sluice-kafka-protobuf: Sluice in Kafka mode, canal's protobuf Packet{MESSAGES}, read by
 #                                           consume-kafka-protobuf.sh (same counting, duplicates, RESULT line)
 #                     (the MQ systems get a fresh Kafka broker per run, see ../shared/bench/README.md "MQ systems")
+#                     *-product:            the Sluice server with the JVM options bin/startup.sh gives production
+#                                           (bench/sluice-server.sh --product-flags: JIT thresholds, class-data
+#                                           archive, written once before the runs) on top of the bench's heap
 #                     *-file:               the Sluice server with file meta (meta.dat + ack journal, shipped
 #                                           flush period) instead of memory meta: what persisting acks costs
 #                     *-file-prev:          the same with the build in SLUICE_PREV_HOME (a checkout of the previous
@@ -91,6 +95,8 @@ awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
     print "      sluice-own-client) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" " jfr " ;;"
     print "      sluice-canal-client-512m) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
     print "      sluice-own-client-512m) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --xmx 512m " jfr " ;;"
+    print "      sluice-canal-client-product) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --product-flags " jfr " ;;"
+    print "      sluice-own-client-product) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --product-flags " jfr " ;;"
     print "      sluice-kafka) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat " jfr " ;;"
     print "      sluice-kafka-protobuf) BENCH_MQ_CONSUMER=\"$HERE/consume-kafka-protobuf.sh\" run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format protobuf " jfr " ;;"
     print "      sluice-canal-client-file) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
@@ -104,10 +110,27 @@ grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed
 mv "$B/run-all.sh.new" "$B/run-all.sh"
 chmod +x "$B/run-all.sh"
 
-export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-product sluice-own-client-product sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
 export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"
+if [[ " $SYSTEMS " == *-product\ * ]]; then
+  # the *-product systems run as a production server from its second start on: with the class-data archive that
+  # bin/startup.sh writes at the first stop. Written here, by a start and stop outside the measured runs (a lazy
+  # destination needs no master until a client subscribes).
+  export BENCH_SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-$WORK/sluice-cds}"
+  train_log="$(mktemp)"
+  # the same JVM flags as the measured runs (the archive's name is a hash of them): the shared lib.sh's default
+  START_FILE=none START_POS=4 BENCH_PORT="${BENCH_PORT:-3307}" \
+    BENCH_JVM_FLAGS="$(cd "$B" && source ./lib.sh >/dev/null 2>&1; echo "$BENCH_JVM_FLAGS")" \
+    "$B/sluice-server.sh" --product-flags --port "${SLUICE_PORT:-11111}" > "$train_log" 2>&1 &
+  train_pid=$!
+  for _ in $(seq 1 240); do grep -q SLUICE_READY "$train_log" && break; kill -0 "$train_pid" 2>/dev/null || break; sleep 0.25; done
+  kill -TERM "$train_pid" 2>/dev/null || true
+  wait "$train_pid" 2>/dev/null || true
+  echo "class-data archive for the *-product systems: $(ls "$BENCH_SLUICE_CDS_DIR" 2>/dev/null | tr '\n' ' ')" >&2
+  rm -f "$train_log"
+fi
 stop_db() { [[ "${KEEP_DB:-0}" == 1 ]] || "$B/mariadb.sh" stop >/dev/null 2>&1 || true; }
 trap stop_db EXIT
 (cd "$B" && ./run-all.sh)
