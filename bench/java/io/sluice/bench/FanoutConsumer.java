@@ -95,6 +95,37 @@ public final class FanoutConsumer {
                     : new StreamSettings(1000, getTimeoutMs, TimeUnit.MILLISECONDS, 1, Duration.ofMillis(50));
         }
 
+        /** Counts a batch's rows per table and event type, reading every row's id. */
+        private void count(EntryView view, Message message) {
+            for (ByteString raw : message.rawEntries()) {
+                EntryView e = view.wrap(raw);
+                if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.schemaNameEquals(schema)) {
+                    continue;
+                }
+                RowCursor rc = e.rowChange();
+                if (rc.isDdl()) {
+                    continue;
+                }
+                int n = rc.rowCount();
+                long[] c = perTable.computeIfAbsent(e.tableName(), k -> new long[4]);
+                CanalEntry.EventType type = rc.eventType();
+                switch (type) {
+                    case INSERT -> c[0] += n;
+                    case UPDATE -> c[1] += n;
+                    case DELETE -> c[2] += n;
+                    default -> c[3] += n;
+                }
+                rows += n;
+                while (rc.next()) {
+                    RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
+                    int id = row.find("id");
+                    if (id < 0 || row.isNull(id) || row.longValue(id) < 1) {
+                        badIds++;
+                    }
+                }
+            }
+        }
+
         @Override
         public void run() {
             ConnectorSettings settings = ConnectorSettings.of(name).withRollbackOnConnect(false).withLazyParse(true);
@@ -113,33 +144,7 @@ public final class FanoutConsumer {
                         long before = rows;
                         batches++;
                         entries += message.rawEntries().size();
-                        for (ByteString raw : message.rawEntries()) {
-                            EntryView e = view.wrap(raw);
-                            if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.schemaNameEquals(schema)) {
-                                continue;
-                            }
-                            RowCursor rc = e.rowChange();
-                            if (rc.isDdl()) {
-                                continue;
-                            }
-                            int n = rc.rowCount();
-                            long[] c = perTable.computeIfAbsent(e.tableName(), k -> new long[4]);
-                            CanalEntry.EventType type = rc.eventType();
-                            switch (type) {
-                                case INSERT -> c[0] += n;
-                                case UPDATE -> c[1] += n;
-                                case DELETE -> c[2] += n;
-                                default -> c[3] += n;
-                            }
-                            rows += n;
-                            while (rc.next()) {
-                                RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
-                                int id = row.find("id");
-                                if (id < 0 || row.isNull(id) || row.longValue(id) < 1) {
-                                    badIds++;
-                                }
-                            }
-                        }
+                        count(view, message);
                         stream.ack(message);
                         if (rows > before) {
                             lastRowAt = System.nanoTime();
