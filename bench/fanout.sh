@@ -10,15 +10,15 @@
 # and N/10/T deletes per table, statements interleaved round-robin over the tables (one table per transaction).
 # The consumer (FanoutConsumer, Sluice's client) opens one connection per destination, all on one clock, and
 # requires every destination to get exactly its table's rows. Its GETs wait server-side up to FANOUT_GET_TIMEOUT_MS
-# (100) for a full batch, as a consumer of a destination with a fiftieth of the master's changes would (-1: GETs
-# that return at once, the client pausing 1..50 ms after an empty one: 50 destinations then ask ~5x as often, mostly
-# for nothing). Destinations start at boot (lazy off: a routed destination joins the shared source when it starts),
+# (500, Kafka's fetch.max.wait.ms) for a full batch, as a consumer of a destination with a fiftieth of the master's
+# changes would (-1: GETs that return at once, the client pausing 1..50 ms after an empty one: 50 destinations then
+# ask ten times as often, mostly for nothing; 100: a third of the GETs return a part of a batch). Destinations start at boot (lazy off: a routed destination joins the shared source when it starts),
 # so the servers' stores fill before the consumer connects; compare server CPU-s and memory first, rates second.
 #
 #   bench/fanout.sh                               # N=1,000,000, the three cases, one run each
 #   FANOUT_N=20000 FANOUT_CASES="single route" bench/fanout.sh
 # Environment: FANOUT_N (1000000), FANOUT_TABLES (50), FANOUT_CASES ("single route dumps"), FANOUT_RUNS (1),
-#   FANOUT_XMX (1g: replaces the bench's -Xms/-Xmx for the server), FANOUT_GET_TIMEOUT_MS (100), BENCH_WORK,
+#   FANOUT_XMX (1g: replaces the bench's -Xms/-Xmx for the server), FANOUT_GET_TIMEOUT_MS (500), BENCH_WORK,
 #   BENCH_SHARED, BENCH_PORT (MariaDB), SLUICE_PORT, SKIP_BUILD, KEEP_DB.
 #   Results: $BENCH_WORK/fanout-results/<stamp>/summary.md (and runs.tsv).
 set -euo pipefail
@@ -36,7 +36,7 @@ mkdir -p "$BENCH_STATE_DIR"
 source "$B/lib.sh"
 N="${FANOUT_N:-1000000}" T="${FANOUT_TABLES:-50}" RUNS="${FANOUT_RUNS:-1}" XMX="${FANOUT_XMX:-1g}"
 CASES="${FANOUT_CASES:-single route dumps}"
-GET_TIMEOUT_MS="${FANOUT_GET_TIMEOUT_MS:-100}"
+GET_TIMEOUT_MS="${FANOUT_GET_TIMEOUT_MS:-500}"
 SLUICE_PORT="${SLUICE_PORT:-11111}"
 R=$((N / T)); BATCH=$((R < 1000 ? R : 1000))
 ((R > 0)) || { echo "FANOUT_N must be at least FANOUT_TABLES" >&2; exit 2; }
