@@ -12,8 +12,9 @@
 # requires every destination to get exactly its table's rows. Its GETs wait server-side up to FANOUT_GET_TIMEOUT_MS
 # (500, Kafka's fetch.max.wait.ms) for a full batch, as a consumer of a destination with a fiftieth of the master's
 # changes would (-1: GETs that return at once, the client pausing 1..50 ms after an empty one: 50 destinations then
-# ask ten times as often, mostly for nothing; 100: a third of the GETs return a part of a batch). Destinations start at boot (lazy off: a routed destination joins the shared source when it starts),
-# so the servers' stores fill before the consumer connects; compare server CPU-s and memory first, rates second.
+# ask ten times as often, mostly for nothing; 100: a third of the GETs return a part of a batch). Destinations start
+# at boot (lazy off: a routed destination joins the shared source when it starts), so the servers' stores fill before
+# the consumer connects; compare server CPU-s and memory first, rates second.
 #
 #   bench/fanout.sh                               # N=1,000,000, the three cases, one run each
 #   FANOUT_N=20000 FANOUT_CASES="single route" bench/fanout.sh
