@@ -9,15 +9,19 @@
 # the shared bench's bench.t; N/T inserts per table in multi-row INSERTs of min(1000, N/T) rows, then N/2/T updates
 # and N/10/T deletes per table, statements interleaved round-robin over the tables (one table per transaction).
 # The consumer (FanoutConsumer, Sluice's client) opens one connection per destination, all on one clock, and
-# requires every destination to get exactly its table's rows. Destinations start at boot (lazy off: a routed
-# destination joins the shared source when it starts), so the servers' stores fill before the consumer connects;
-# compare server CPU-s and memory first, rates second.
+# requires every destination to get exactly its table's rows. Its GETs wait server-side up to FANOUT_GET_TIMEOUT_MS
+# (500, Kafka's fetch.max.wait.ms) for a full batch, as a consumer of a destination with a fiftieth of the master's
+# changes would (-1: GETs that return at once, the client pausing 1..50 ms after an empty one: 50 destinations then
+# ask ten times as often, mostly for nothing; 100: a third of the GETs return a part of a batch). Destinations start
+# at boot (lazy off: a routed destination joins the shared source when it starts), so the servers' stores fill before
+# the consumer connects; compare server CPU-s and memory first, rates second.
 #
 #   bench/fanout.sh                               # N=1,000,000, the three cases, one run each
 #   FANOUT_N=20000 FANOUT_CASES="single route" bench/fanout.sh
 # Environment: FANOUT_N (1000000), FANOUT_TABLES (50), FANOUT_CASES ("single route dumps"), FANOUT_RUNS (1),
-#   FANOUT_XMX (1g: replaces the bench's -Xms/-Xmx for the server), BENCH_WORK, BENCH_SHARED, BENCH_PORT (MariaDB),
-#   SLUICE_PORT, SKIP_BUILD, KEEP_DB. Results: $BENCH_WORK/fanout-results/<stamp>/summary.md (and runs.tsv).
+#   FANOUT_XMX (1g: replaces the bench's -Xms/-Xmx for the server), FANOUT_GET_TIMEOUT_MS (500), BENCH_WORK,
+#   BENCH_SHARED, BENCH_PORT (MariaDB), SLUICE_PORT, SKIP_BUILD, KEEP_DB.
+#   Results: $BENCH_WORK/fanout-results/<stamp>/summary.md (and runs.tsv).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${BENCH_SHARED:-$(dirname "$REPO")/shared/bench}"
@@ -33,6 +37,7 @@ mkdir -p "$BENCH_STATE_DIR"
 source "$B/lib.sh"
 N="${FANOUT_N:-1000000}" T="${FANOUT_TABLES:-50}" RUNS="${FANOUT_RUNS:-1}" XMX="${FANOUT_XMX:-1g}"
 CASES="${FANOUT_CASES:-single route dumps}"
+GET_TIMEOUT_MS="${FANOUT_GET_TIMEOUT_MS:-500}"
 SLUICE_PORT="${SLUICE_PORT:-11111}"
 R=$((N / T)); BATCH=$((R < 1000 ? R : 1000))
 ((R > 0)) || { echo "FANOUT_N must be at least FANOUT_TABLES" >&2; exit 2; }
@@ -170,7 +175,7 @@ PROPS
     # shellcheck disable=SC2086
     /usr/bin/time -v -o "$base.client.time" "$JAVA" $BENCH_JVM_FLAGS -cp "$consumer_cp" io.sluice.bench.FanoutConsumer \
       --port "$SLUICE_PORT" --destinations "$names" --tables-per-destination "$per_dest" \
-      --expect-insert "$R" --expect-update "$((R / 2))" --expect-delete "$((R / 10))" --label "$kase" > "$base.client.log" 2>&1 || true
+      --expect-insert "$R" --expect-update "$((R / 2))" --expect-delete "$((R / 10))" --label "$kase" --get-timeout-ms "$GET_TIMEOUT_MS" > "$base.client.log" 2>&1 || true
     res="$(grep '^RESULT ' "$base.client.log" | tail -1 || true)"
   else
     echo "  $kase: server did not come up; see $base.server.log" >&2
@@ -204,7 +209,7 @@ done
   echo "# Fan-out bench, $(date -u +%Y-%m-%d)"
   echo
   echo "- N=$N over $T tables ($R inserts, $((R / 2)) updates, $((R / 10)) deletes per table; $((T * (R + R / 2 + R / 10))) row changes); range $F_START_FILE:$F_START_POS .. $F_END_FILE:$F_END_POS"
-  echo "- server: \`-Xmx$XMX\`, MEMSIZE store per destination, memory meta, destinations started at boot; consumer: Sluice's client, one connection per destination"
+  echo "- server: \`-Xmx$XMX\`, MEMSIZE store per destination, memory meta, destinations started at boot; consumer: Sluice's client, one connection per destination, GETs waiting up to $GET_TIMEOUT_MS ms for a full batch"
   echo "- host load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| case | ok | destinations | rows | s | total rows/s | slowest dest rows/s | median dest rows/s | server CPU s | server RSS MB | max heap after GC MB | client CPU s | MariaDB CPU s |"

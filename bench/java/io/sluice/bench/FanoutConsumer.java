@@ -11,6 +11,7 @@ import io.sluice.client.rows.RowCursor;
 import io.sluice.client.rows.RowImage;
 import io.sluice.protocol.entry.CanalEntry;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code DEST} line per destination and one {@code RESULT} line (total rows/s; slowest, median and fastest
  * destination's rows/s, each its rows over the time from t0 to its last row). Rows are read in place
  * ({@link EntryView}); every row's {@code id} must parse as a long of at least 1, or the destination fails.
+ * {@code --get-timeout-ms} (default -1: GETs return at once, the client pausing 1..50 ms after an empty one) has the
+ * server hold each GET until a full batch or the timeout; DEST lines count the batches received.
  */
 public final class FanoutConsumer {
 
@@ -41,13 +44,16 @@ public final class FanoutConsumer {
         final long ei, eu, ed;
         final long deadlineNanos;
         final long t0;
+        final long getTimeoutMs;
         final Map<String, long[]> perTable = new HashMap<>(); // insert, update, delete, other
-        long rows, lastRowAt = -1, firstRowAt = -1, badIds;
+        long rows, lastRowAt = -1, firstRowAt = -1, badIds, batches, entries;
         boolean timedOut;
         Throwable failure;
 
-        Dest(String name, int port, String schema, int tables, long ei, long eu, long ed, long t0, long deadlineNanos) {
+        Dest(String name, int port, String schema, int tables, long ei, long eu, long ed, long t0, long deadlineNanos,
+             long getTimeoutMs) {
             this.name = name;
+            this.getTimeoutMs = getTimeoutMs;
             this.port = port;
             this.schema = schema;
             this.tables = tables;
@@ -78,6 +84,48 @@ public final class FanoutConsumer {
             return lastRowAt > 0 ? rows / ((lastRowAt - t0) / 1e9) : 0;
         }
 
+        /**
+         * GETs of 1000 (KB on a MEMSIZE server); with a GET timeout the server holds a GET until a full batch is
+         * there or the timeout has passed (canal's getWithoutAck(batchSize, timeout, unit)), as a consumer of a
+         * destination that gets a fraction of a busy master's changes would, instead of asking again and again
+         * with short client-side pauses.
+         */
+        StreamSettings streamSettings() {
+            return getTimeoutMs < 0 ? StreamSettings.of(1000)
+                    : new StreamSettings(1000, getTimeoutMs, TimeUnit.MILLISECONDS, 1, Duration.ofMillis(50));
+        }
+
+        /** Counts a batch's rows per table and event type, reading every row's id. */
+        private void count(EntryView view, Message message) {
+            for (ByteString raw : message.rawEntries()) {
+                EntryView e = view.wrap(raw);
+                if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.schemaNameEquals(schema)) {
+                    continue;
+                }
+                RowCursor rc = e.rowChange();
+                if (rc.isDdl()) {
+                    continue;
+                }
+                int n = rc.rowCount();
+                long[] c = perTable.computeIfAbsent(e.tableName(), k -> new long[4]);
+                CanalEntry.EventType type = rc.eventType();
+                switch (type) {
+                    case INSERT -> c[0] += n;
+                    case UPDATE -> c[1] += n;
+                    case DELETE -> c[2] += n;
+                    default -> c[3] += n;
+                }
+                rows += n;
+                while (rc.next()) {
+                    RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
+                    int id = row.find("id");
+                    if (id < 0 || row.isNull(id) || row.longValue(id) < 1) {
+                        badIds++;
+                    }
+                }
+            }
+        }
+
         @Override
         public void run() {
             ConnectorSettings settings = ConnectorSettings.of(name).withRollbackOnConnect(false).withLazyParse(true);
@@ -85,7 +133,7 @@ public final class FanoutConsumer {
             try (SluiceConnector connector = new SluiceConnector(new InetSocketAddress("127.0.0.1", port), settings)) {
                 connector.connect();
                 connector.subscribe("");
-                try (BatchStream stream = connector.stream(StreamSettings.of(1000))) {
+                try (BatchStream stream = connector.stream(streamSettings())) {
                     while (rows < expected()) {
                         long left = deadlineNanos - System.nanoTime();
                         Message message = left > 0 ? stream.poll(left, TimeUnit.NANOSECONDS) : null;
@@ -94,33 +142,9 @@ public final class FanoutConsumer {
                             break;
                         }
                         long before = rows;
-                        for (ByteString raw : message.rawEntries()) {
-                            EntryView e = view.wrap(raw);
-                            if (e.entryType() != CanalEntry.EntryType.ROWDATA || !e.schemaNameEquals(schema)) {
-                                continue;
-                            }
-                            RowCursor rc = e.rowChange();
-                            if (rc.isDdl()) {
-                                continue;
-                            }
-                            int n = rc.rowCount();
-                            long[] c = perTable.computeIfAbsent(e.tableName(), k -> new long[4]);
-                            CanalEntry.EventType type = rc.eventType();
-                            switch (type) {
-                                case INSERT -> c[0] += n;
-                                case UPDATE -> c[1] += n;
-                                case DELETE -> c[2] += n;
-                                default -> c[3] += n;
-                            }
-                            rows += n;
-                            while (rc.next()) {
-                                RowImage row = type == CanalEntry.EventType.DELETE ? rc.before() : rc.after();
-                                int id = row.find("id");
-                                if (id < 0 || row.isNull(id) || row.longValue(id) < 1) {
-                                    badIds++;
-                                }
-                            }
-                        }
+                        batches++;
+                        entries += message.rawEntries().size();
+                        count(view, message);
                         stream.ack(message);
                         if (rows > before) {
                             lastRowAt = System.nanoTime();
@@ -146,12 +170,13 @@ public final class FanoutConsumer {
         long eu = Long.parseLong(a.get("expect-update"));
         long ed = Long.parseLong(a.get("expect-delete"));
         String label = a.getOrDefault("label", "fanout");
+        long getTimeoutMs = Long.parseLong(a.getOrDefault("get-timeout-ms", "-1"));
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(Long.parseLong(a.getOrDefault("deadline-s", "900")));
         List<Dest> dests = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (String name : names) {
-            Dest d = new Dest(name, port, schema, tablesPer, ei, eu, ed, t0, deadline);
+            Dest d = new Dest(name, port, schema, tablesPer, ei, eu, ed, t0, deadline, getTimeoutMs);
             dests.add(d);
             Thread t = new Thread(d, "consume-" + name);
             threads.add(t);
@@ -168,8 +193,8 @@ public final class FanoutConsumer {
             last = Math.max(last, d.lastRowAt);
             ok &= d.ok();
             rates.add(d.rate());
-            System.out.printf("DEST %s ok=%s rows=%d expected=%d rows_per_s=%.0f first_row_s=%.3f last_row_s=%.3f%s%n",
-                    d.name, d.ok(), d.rows, d.expected(), d.rate(), d.firstRowAt > 0 ? (d.firstRowAt - t0) / 1e9 : Double.NaN,
+            System.out.printf("DEST %s ok=%s rows=%d expected=%d batches=%d entries=%d rows_per_s=%.0f first_row_s=%.3f last_row_s=%.3f%s%n",
+                    d.name, d.ok(), d.rows, d.expected(), d.batches, d.entries, d.rate(), d.firstRowAt > 0 ? (d.firstRowAt - t0) / 1e9 : Double.NaN,
                     d.lastRowAt > 0 ? (d.lastRowAt - t0) / 1e9 : Double.NaN,
                     d.failure != null ? " failure=" + d.failure : d.timedOut ? " timed_out=true"
                             : d.badIds > 0 ? " bad_ids=" + d.badIds : "");

@@ -29,6 +29,15 @@ public interface Destination {
      */
     Batch getWithoutAck(ClientIdentity client, int fetchSize, long timeout, TimeUnit unit) throws InterruptedException;
 
+    /**
+     * {@link #getWithoutAck} with a timeout, when it can be answered without waiting: the batch that GET would return
+     * at once (a full one, or what there is when the store can take no more), or null when it would have to wait
+     * (or this destination cannot tell): the caller then makes the GET that may wait. Never waits.
+     */
+    default Batch getIfReady(ClientIdentity client, int fetchSize) throws InterruptedException {
+        return null;
+    }
+
     /** Acknowledges the oldest outstanding batch; any other id is canal's "not the firstly" error. */
     void ack(ClientIdentity client, long batchId);
 

@@ -317,16 +317,36 @@ public final class DestinationInstance implements Destination {
     @Override
     public Batch getWithoutAck(ClientIdentity client, int fetchSize, long timeout, TimeUnit unit)
             throws InterruptedException {
+        long timeoutNanos = timeout < 0 ? -1 : timeout == 0 ? 0 : Math.max(1, unit.toNanos(timeout));
+        return get(client, fetchSize, timeoutNanos, false);
+    }
+
+    @Override
+    public Batch getIfReady(ClientIdentity client, int fetchSize) throws InterruptedException {
+        return get(client, fetchSize, -1, true);
+    }
+
+    /** With {@code onlyIfReady}: null instead of waiting (for the GET lock or for a full batch). */
+    private Batch get(ClientIdentity client, int fetchSize, long timeoutNanos, boolean onlyIfReady)
+            throws InterruptedException {
         Running r = runningOrThrow();
         ClientSession s = session(r, client);
         s.touch();
-        long timeoutNanos = timeout < 0 ? -1 : timeout == 0 ? 0 : Math.max(1, unit.toNanos(timeout));
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        s.getLock.lockInterruptibly();
+        if (onlyIfReady) {
+            if (!s.getLock.tryLock()) {
+                return null; // another GET of this client (another connection) is in progress
+            }
+        } else {
+            s.getLock.lockInterruptibly();
+        }
         try {
             while (true) {
                 if (draining) {
-                    return idleWhileHandingOver(timeoutNanos);
+                    return onlyIfReady ? null : idleWhileHandingOver(timeoutNanos);
+                }
+                if (onlyIfReady && !s.reader.hasBatch(fetchSize)) {
+                    return null;
                 }
                 long generation = s.generation();
                 long wait = timeoutNanos > 0 ? Math.max(1, deadline - System.nanoTime()) : timeoutNanos;
@@ -360,6 +380,9 @@ public final class DestinationInstance implements Destination {
                 }
                 // nothing to send: the slice was consumed without being sent (filtered for this client, or
                 // already acked by it before a restart) or raced with a rollback; look again while allowed
+                if (onlyIfReady) {
+                    continue; // again while a batch is there at once; else null: the caller makes the waiting GET
+                }
                 if (timeoutNanos < 0 ? slice.isEmpty() : timeoutNanos > 0 && deadline - System.nanoTime() <= 0) {
                     return Batch.EMPTY;
                 }

@@ -2,6 +2,7 @@ package io.sluice.server.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -220,11 +221,35 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
         long timeout = get.hasTimeout() && get.getTimeout() >= 0 ? get.getTimeout() : -1;
         // checked when it runs, not when it arrives: a subscription queued before it must count
         Supplier<ByteBuf> work = () -> serve(() -> serveGet(getRequest(get, client, timeout)));
-        if (timeout < 0 && running == null && queued.isEmpty()) {
-            replies.complete(slot, work.get());
-        } else {
-            offload(slot, work);
+        if (running == null && queued.isEmpty()) {
+            if (timeout < 0) {
+                replies.complete(slot, work.get());
+                return;
+            }
+            // a GET that may wait goes to the executor, unless its batch is there already (a busy destination):
+            // then it is answered here, without two thread hand-offs per batch
+            ByteBuf ready = serve(() -> serveIfReady(getRequest(get, client, timeout)));
+            if (ready != NOT_READY) {
+                replies.complete(slot, ready);
+                return;
+            }
         }
+        offload(slot, work);
+    }
+
+    /** {@link #serveIfReady}'s answer when the GET would have to wait. */
+    private static final ByteBuf NOT_READY = Unpooled.buffer(0);
+
+    /** The GET's reply when its batch can be had without waiting, else {@link #NOT_READY}. */
+    private ByteBuf serveIfReady(GetRequest request) {
+        Batch batch;
+        try {
+            batch = request.destination().getIfReady(request.client(), request.fetchSize());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return batch == null ? NOT_READY : reply(request, batch);
     }
 
     private GetRequest getRequest(Get get, ClientIdentity client, long timeout) {
@@ -248,6 +273,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Packet> {
             Thread.currentThread().interrupt();
             return null;
         }
+        return reply(request, batch);
+    }
+
+    /** The reply carrying a batch this GET got. */
+    private ByteBuf reply(GetRequest request, Batch batch) {
         if (!batch.isEmpty() && destinations.find(request.client().destination()).orElse(null)
                 != request.destination()) {
             // the destination stopped being served here while this GET ran (under HA: lost its election, or its

@@ -17,26 +17,50 @@ public final class RouteTarget implements EntrySink {
 
     private final EntrySink sink;
     private final TableFilter tableFilter;
+    private final boolean skipsUnwantedRows;
     private final AtomicReference<ResumePoint> floor = new AtomicReference<>();
     private ResumePoint lastSeen;
 
     public RouteTarget(EntrySink sink, TableFilter tableFilter) {
         this.sink = sink;
         this.tableFilter = tableFilter;
+        // a StoreSink's stages start with the destination's table filter, and its table filter is what is asked here
+        this.skipsUnwantedRows = sink instanceof StoreSink store && store.tableFilter() == tableFilter;
     }
 
     public TableFilter tableFilter() {
         return tableFilter;
     }
 
+    /**
+     * Whether row changes of tables {@link #tableFilter()} rejects may be left out of what this destination is handed:
+     * its sink's first stage is the destination's table filter, which drops them without a trace (a lookup's source
+     * tables are in {@link #tableFilter()}, so the rows it reads are never left out).
+     */
+    public boolean skipsUnwantedRows() {
+        return skipsUnwantedRows;
+    }
+
     @Override
-    public synchronized void put(List<ParsedEntry> entries) throws InterruptedException {
+    public void put(List<ParsedEntry> entries) throws InterruptedException {
+        put(entries, entries);
+    }
+
+    /**
+     * Puts a hand-off of the shared source.
+     *
+     * @param entries  the whole hand-off: it decides the replay floor and {@link #lastSeen()}
+     * @param delivery what this destination's sink gets of it: {@code entries}, or (when {@link #skipsUnwantedRows()})
+     *                 {@code entries} without row changes of tables it does not want
+     */
+    synchronized void put(List<ParsedEntry> entries, List<ParsedEntry> delivery) throws InterruptedException {
         if (entries.isEmpty()) {
             return;
         }
         int from = 0;
         ResumePoint below = floor.get();
         if (below != null) {
+            delivery = entries; // rare (after a restart of the shared source): the floor is decided on every entry
             while (from < entries.size() && SourcePositions.ORDER.compare(entries.get(from).resume(), below) <= 0) {
                 from++; // a replay after the shared source restarted further back
             }
@@ -44,8 +68,8 @@ public final class RouteTarget implements EntrySink {
                 floor.compareAndSet(below, null); // past it; a floor set meanwhile stays
             }
         }
-        if (from < entries.size()) {
-            sink.put(from == 0 ? entries : entries.subList(from, entries.size()));
+        if (from < delivery.size()) {
+            sink.put(from == 0 ? delivery : delivery.subList(from, delivery.size()));
         }
         lastSeen = entries.get(entries.size() - 1).resume();
     }

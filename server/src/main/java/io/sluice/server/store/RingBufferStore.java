@@ -350,6 +350,27 @@ public final class RingBufferStore {
             }
         }
 
+        /**
+         * Whether {@link #get} with a timeout would return at once with entries: they are there and make a full batch
+         * (or the store can take no more, its producer waits for space, or it is closed). Lets a caller serve such a
+         * GET where it is instead of handing it to a thread that may wait.
+         */
+        public boolean hasBatch(int fetchSize) {
+            int size = Math.max(1, fetchSize);
+            long limitBytes = (long) size * settings.memUnit();
+            lock.lock();
+            try {
+                if (!open) {
+                    return false;
+                }
+                catchUp();
+                long available = putSeq - getSeq;
+                return available > 0 && (closed || producerBlocked || isFull(available, size, limitBytes));
+            } finally {
+                lock.unlock();
+            }
+        }
+
         private boolean isFull(long available, int size, long limitBytes) {
             // also "full" when the store cannot take more until someone acks: waiting longer could not help
             if (putSeq - releasedSeq >= ring.length || putBytes - releasedBytes >= byteCapacity) {

@@ -126,6 +126,23 @@ class DestinationInstanceTest {
     }
 
     @Test
+    void aGetThatWouldWaitIsNotAnsweredAtOnceAndAFullBatchIs() throws Exception {
+        DestinationInstance i = startedInstance();
+        i.subscribe(C1001, "");
+        writeTransactions(1, "orders");
+        awaitStored(i, 3);
+        assertThat(i.getIfReady(C1001, 4)).as("3 of 4 entries: a GET with a timeout would wait").isNull();
+        writeTransactions(1, "orders");
+        awaitStored(i, 6);
+        Batch b = i.getIfReady(C1001, 4);
+        assertThat(b).isNotNull();
+        assertThat(b.id()).isEqualTo(1);
+        assertThat(resumes(b)).isEqualTo(binlogResumes(0, 4));
+        assertThat(i.getIfReady(C1001, 4)).as("2 left").isNull();
+        assertThat(resumes(i.getWithoutAck(C1001, 4, 50, TimeUnit.MILLISECONDS))).isEqualTo(binlogResumes(4, 6));
+    }
+
+    @Test
     void rollbackOfTheOldestBatchRedeliversEverythingAfterTheAck() throws Exception {
         DestinationInstance i = startedInstance();
         i.subscribe(C1001, "");

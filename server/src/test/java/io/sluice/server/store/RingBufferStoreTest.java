@@ -91,6 +91,20 @@ class RingBufferStoreTest {
     }
 
     @Test
+    void aBatchIsReadyAtOnceWhenFullOrWhenTheStoreCanTakeNoMore() throws InterruptedException {
+        RingBufferStore store = store(4, 100, BatchMode.MEMSIZE);
+        RingBufferStore.Reader r = store.openReader();
+        assertThat(r.hasBatch(2)).as("nothing there").isFalse();
+        store.put(entries(0, 2, 60));
+        assertThat(r.hasBatch(2)).as("120 of 200 bytes").isFalse();
+        assertThat(r.hasBatch(1)).as("120 of 100 bytes").isTrue();
+        store.put(entries(2, 4, 10));
+        assertThat(r.hasBatch(10)).as("140 of 1000 bytes, but the ring of 4 is full").isTrue();
+        assertThat(ids(r.get(10, TimeUnit.SECONDS.toNanos(10)))).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(r.hasBatch(1)).as("all handed out").isFalse();
+    }
+
+    @Test
     void getWithTimeoutReturnsWhatThereIsWhenTheBatchDoesNotFill() throws InterruptedException {
         RingBufferStore store = store(16, 1024, BatchMode.ITEMSIZE);
         RingBufferStore.Reader r = store.openReader();
