@@ -274,6 +274,11 @@ public final class ConfigKeys {
         key("rabbitmq.deliveryMode", "\"\"", "the exchange type. Empty (as canal ships it): an existing exchange is "
                 + "used whatever its type and a missing one is declared `direct` (durable); set: the exchange is "
                 + "declared with that type");
+        key("sluice.mq.batch.growth", "16", "while a destination is behind, each GET of its publisher that finds a "
+                + "full batch waiting doubles the next one's fetch size, up to this many times "
+                + "`canal.mq.canalBatchSize`; back to `canalBatchSize` after a GET that waits its "
+                + "`canal.mq.canalGetTimeout` out, so a destination that keeps up publishes canal's batches. Fewer, "
+                + "fuller messages when catching up (with `sluice.mq.flat.merge.rows`); `1`: canal's fixed batch size");
         key("sluice.mq.flat.merge.rows", "true", "FlatMessage: consecutive row entries of one batch, transaction "
                 + "and table with the same event type, execute time and columns are published as one message with "
                 + "all their rows (per partition, below `sluice.mq.max.message.bytes`), as canal publishes one "

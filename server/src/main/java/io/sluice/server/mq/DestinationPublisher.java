@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * fetched, built and sent (up to {@link MqProducer#maxUnconfirmedSends()}; Kafka's idempotent producer keeps
  * their order). When the broker is down or refuses, every unacked batch is rolled back and published again,
  * from the first unconfirmed one, after a doubling backoff; later batches never overtake it. After a crash, the
- * destination resumes from the last ack: at-least-once, never loss.
+ * destination resumes from the last ack: at-least-once, never loss. A destination that is behind gets larger
+ * batches than {@code canal.mq.canalBatchSize} ({@link BacklogFetchSize}), so fewer, fuller messages.
  *
  * <p>With a {@link TransactionalProducer} (exactly-once mode) each batch is instead one transaction together with
  * the position it reaches, committed before the next batch is fetched (no pipelining: Kafka allows one open
@@ -140,6 +141,8 @@ public final class DestinationPublisher implements AutoCloseable {
             }
             int window = Math.max(1, producer.maxUnconfirmedSends());
             Deque<Unconfirmed> unconfirmed = new ArrayDeque<>();
+            BacklogFetchSize fetchSize = new BacklogFetchSize(settings.batchSize(), settings.batchGrowth(),
+                    settings.getTimeoutMillis());
             while (running) {
                 try {
                     ackConfirmed(unconfirmed, false);
@@ -149,8 +152,10 @@ public final class DestinationPublisher implements AutoCloseable {
                     backoff = retry(unconfirmed, null, e, backoff);
                     continue;
                 }
-                Batch batch = destination.getWithoutAck(client, settings.batchSize(), settings.getTimeoutMillis(),
+                long asked = System.nanoTime();
+                Batch batch = destination.getWithoutAck(client, fetchSize.current(), settings.getTimeoutMillis(),
                         TimeUnit.MILLISECONDS);
+                fetchSize.after(!batch.isEmpty(), System.nanoTime() - asked);
                 try {
                     if (batch.isEmpty()) {
                         // nothing more for now: confirm what is out so the acked position does not lag

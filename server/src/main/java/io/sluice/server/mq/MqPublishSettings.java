@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param flatMessage            {@code canal.mq.flatMessage}: FlatMessage JSON (true) or canal's protobuf Packet
  * @param batchSize              {@code canal.mq.canalBatchSize}: fetch size of the in-process GET
  * @param getTimeoutMillis       {@code canal.mq.canalGetTimeout}
+ * @param batchGrowth            {@code sluice.mq.batch.growth}: with a backlog the GET's fetch size grows up to this
+ *                               many times {@code batchSize} ({@link BacklogFetchSize}); 1 = canal's fixed size
  * @param databaseHash           {@code canal.mq.database.hash}: seed partition hashes with the schema name
  * @param filterTransactionEntry {@code canal.instance.filter.transaction.entry}: omit BEGIN/END (protobuf mode)
  * @param topic                  {@code canal.mq.topic}: the default topic
@@ -41,6 +43,7 @@ import java.util.TreeMap;
  *                               {@code sluice.mq.debezium.*}: the message format (canal's by default)
  */
 public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSize, long getTimeoutMillis,
+                                int batchGrowth,
                                 boolean databaseHash, boolean filterTransactionEntry, String topic,
                                 String dynamicTopic, int partition, int partitionsNum, String partitionHash,
                                 String dynamicTopicPartitionNum, Map<String, String> kafka,
@@ -112,6 +115,7 @@ public record MqPublishSettings(Broker broker, boolean flatMessage, int batchSiz
                 r.bool("canal.mq.flatMessage", true),
                 r.integer("canal.mq.canalBatchSize", 50, 1),
                 r.integer("canal.mq.canalGetTimeout", 100, 0),
+                r.integer("sluice.mq.batch.growth", 16, 1),
                 r.bool("canal.mq.database.hash", true),
                 r.bool("canal.instance.filter.transaction.entry", false),
                 topic, dynamicTopic,

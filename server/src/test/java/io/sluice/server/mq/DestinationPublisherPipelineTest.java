@@ -91,8 +91,14 @@ class DestinationPublisherPipelineTest {
         return d;
     }
 
+    /** Batches of exactly canalBatchSize: the in-memory destination always has a full batch waiting. */
     private static DestinationPublisher publisher(InMemoryDestination d, ScriptedProducer producer) {
+        return publisher(d, producer, "1");
+    }
+
+    private static DestinationPublisher publisher(InMemoryDestination d, ScriptedProducer producer, String growth) {
         Properties p = MqPublishSettingsTest.props("canal.mq.canalBatchSize", "3");
+        p.setProperty("sluice.mq.batch.growth", growth);
         p.setProperty("sluice.mq.retry.backoff.ms", "50");
         p.setProperty("sluice.mq.retry.backoff.max.ms", "100");
         return new DestinationPublisher(d, MqPublishSettings.fromProperties(p), producer).start();
@@ -145,6 +151,33 @@ class DestinationPublisherPipelineTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> d.ackedEntries() == d.size());
             assertThat(p.state()).isEqualTo(DestinationPublisher.State.RUNNING);
+        }
+    }
+
+    @Test
+    void aDestinationThatIsBehindIsPublishedInGrowingBatchesInOrder() throws Exception {
+        InMemoryDestination d = destinationWithRows(40); // 120 entries waiting: canalBatchSize 3 would be 40 batches
+        ScriptedProducer producer = new ScriptedProducer();
+        try (DestinationPublisher p = publisher(d, producer, "16")) {
+            int answered = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (d.ackedEntries() < d.size() && System.nanoTime() < deadline) {
+                while (answered < producer.count()) {
+                    producer.get(answered++).answer().complete(null);
+                }
+                Thread.sleep(5);
+            }
+            assertThat(d.ackedEntries()).isEqualTo(d.size());
+            // 3, 6, 12, 24, 48 entries, then the rest (27): six batches instead of forty
+            assertThat(producer.count()).isEqualTo(6);
+            assertThat(p.ackedBatches()).isEqualTo(6);
+            int previous = 0;
+            for (int i = 0; i < producer.count(); i++) {
+                String first = producer.get(i).firstPayload();
+                int id = Integer.parseInt(first.replaceAll("(?s).*\"id\":\"(\\d+)\".*", "$1"));
+                assertThat(id).as("first row of batch %d", i).isGreaterThan(previous);
+                previous = id;
+            }
         }
     }
 }
