@@ -10,7 +10,7 @@
 #   SYSTEMS           default: canal-itemsize canal-memsize sluice-canal-client sluice-own-client
 #                     sluice-canal-client-product sluice-own-client-product
 #                     sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka
-#                     sluice-kafka-protobuf binlog-connector-decode
+#                     sluice-kafka-product sluice-kafka-protobuf binlog-connector-decode
 #                     sluice-canal-client:  Sluice + the official canal client 1.1.8 as shipped (consume.sh)
 #                     sluice-own-client:    Sluice + Sluice's client (consume-sluice.sh, same RESULT line)
 #                     *-512m:               the Sluice server with -Xmx512m instead of the bench's -Xms2g -Xmx2g
@@ -20,7 +20,8 @@
 #                     (the MQ systems get a fresh Kafka broker per run, see ../shared/bench/README.md "MQ systems")
 #                     *-product:            the Sluice server with the JVM options bin/startup.sh gives production
 #                                           (bench/sluice-server.sh --product-flags: JIT thresholds, class-data
-#                                           archive, written once before the runs) on top of the bench's heap
+#                                           archive, written once before the runs) on top of the bench's heap;
+#                                           sluice-kafka-product: the same for sluice-kafka
 #                     *-file:               the Sluice server with file meta (meta.dat + ack journal, shipped
 #                                           flush period) instead of memory meta: what persisting acks costs
 #                     *-file-prev:          the same with the build in SLUICE_PREV_HOME (a checkout of the previous
@@ -98,6 +99,7 @@ awk -v jfr="\${SLUICE_JFR_DIR:+--jfr \$SLUICE_JFR_DIR/\$sys.\$run.jfr}" '
     print "      sluice-canal-client-product) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --product-flags " jfr " ;;"
     print "      sluice-own-client-product) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --product-flags " jfr " ;;"
     print "      sluice-kafka) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat " jfr " ;;"
+    print "      sluice-kafka-product) run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format flat --product-flags " jfr " ;;"
     print "      sluice-kafka-protobuf) BENCH_MQ_CONSUMER=\"$HERE/consume-kafka-protobuf.sh\" run_mq \"$sys\" \"$run\" \"^SLUICE_MQ_T0 \" \"$HERE/sluice-mq-server.sh\" --format protobuf " jfr " ;;"
     print "      sluice-canal-client-file) run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
     print "      sluice-own-client-file) BENCH_CONSUMER=\"$HERE/consume-sluice.sh\" run_server \"$sys\" \"$run\" \"${SLUICE_PORT:-$CANAL_PORT}\" bench SLUICE_READY \"\" \"$HERE/sluice-server.sh\" --port \"${SLUICE_PORT:-$CANAL_PORT}\" --meta file " jfr " ;;"
@@ -110,7 +112,7 @@ grep -q 'sluice-canal-client)' "$B/run-all.sh.new" || { echo "run-all.sh changed
 mv "$B/run-all.sh.new" "$B/run-all.sh"
 chmod +x "$B/run-all.sh"
 
-export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-product sluice-own-client-product sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka sluice-kafka-protobuf binlog-connector-decode}"
+export SYSTEMS="${SYSTEMS:-canal-itemsize canal-memsize sluice-canal-client sluice-own-client sluice-canal-client-product sluice-own-client-product sluice-canal-client-512m sluice-own-client-512m client-ceiling canal-kafka sluice-kafka sluice-kafka-product sluice-kafka-protobuf binlog-connector-decode}"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && mkdir -p "$SLUICE_JFR_DIR"
 [[ -n "${SLUICE_JFR_DIR:-}" ]] && export SLUICE_JFR_DIR
 export SLUICE_BATCH_MODE="${SLUICE_BATCH_MODE:-MEMSIZE}"

@@ -13,16 +13,20 @@
 # first publish).
 # Run by run-all.sh (patched by run.sh) with START_FILE START_POS BENCH_PORT BENCH_JVM_FLAGS BENCH_KAFKA
 # BENCH_MQ_TOPIC BENCH_MQ_T0_FILE exported.
-#   sluice-mq-server.sh [--format flat|protobuf] [--xmx 512m] [--jfr <file.jfr>]
+#   sluice-mq-server.sh [--format flat|protobuf] [--xmx 512m] [--jfr <file.jfr>] [--product-flags]
+# --product-flags (or BENCH_SLUICE_PRODUCT_FLAGS=1): as in sluice-server.sh, the JVM options bin/startup.sh gives
+# production on top of BENCH_JVM_FLAGS, and its class-data archive in $BENCH_SLUICE_CDS_DIR (default
+# /tmp/sluice-bench-cds-mq; the first such run writes it as the server stops; SLUICE_CDS=off: without it).
 set -euo pipefail
 : "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
 : "${BENCH_KAFKA:?}" "${BENCH_MQ_TOPIC:?}" "${BENCH_MQ_T0_FILE:?}"
-format=flat xmx="" jfr=""
+format=flat xmx="" jfr="" product="${BENCH_SLUICE_PRODUCT_FLAGS:-0}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --format) format="$2"; shift 2 ;;
     --xmx) xmx="$2"; shift 2 ;;
     --jfr) jfr="$2"; shift 2 ;;
+    --product-flags) product=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -80,11 +84,18 @@ flags="${BENCH_JVM_FLAGS:-}"
 if [[ -n "$xmx" ]]; then
   flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
 fi
+if [[ "$product" == 1 ]]; then
+  for o in $SLUICE_DEFAULT_VM_OPTS; do [[ " $flags " == *" $o "* ]] || flags="$flags $o"; done
+  flags="$flags $(SLUICE_LOGS="$run/logs" SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds-mq}" \
+    sluice_cds_opts "$cp" "$flags")"
+fi
 [[ -n "$jfr" ]] && flags="$flags -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+set -f # split on spaces, never globbed (-Xlog:cds*=off)
 # shellcheck disable=SC2086
 "$JAVA" $flags -Dsluice.conf="$run/conf" -Dsluice.logs="$run/logs" \
   -Dlogback.configurationFile="$run/logback.xml" -cp "$cp" io.sluice.server.SluiceServer &
 pid=$!
+set +f
 watch_t0() {
   local line ts i
   for i in $(seq 1 2400); do
