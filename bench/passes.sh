@@ -24,6 +24,7 @@ source ./lib.sh
 bench_load_marker
 ./mariadb.sh start >/dev/null
 source "$H/bin/env.sh"
+source "$REPO/bench/sluice-bench-lib.sh"
 cp="$(sluice_classpath server)"
 client_cp="$(ls "$H"/client/target/sluice-client-*.jar | grep -v -e '-tests.jar' | head -1):$H/client/target/lib/*"
 mkdir -p "$BENCH_WORK/sluice-consumer"
@@ -46,14 +47,7 @@ canal.instance.detecting.enable = false
 PROPS
 for d in ${dests//,/ }; do
   mkdir -p "$run/conf/$d"
-  cat > "$run/conf/$d/instance.properties" <<PROPS
-canal.instance.master.address = 127.0.0.1:$BENCH_PORT
-canal.instance.dbUsername = canal
-canal.instance.dbPassword = canal
-canal.instance.master.journal.name = $START_FILE
-canal.instance.master.position = $START_POS
-canal.instance.filter.regex = bench\\\\..*
-PROPS
+  sluice_bench_instance_properties > "$run/conf/$d/instance.properties"
 done
 tck="$(getconf CLK_TCK)"
 # shellcheck disable=SC2086

@@ -20,6 +20,7 @@
 set -euo pipefail
 : "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
 : "${BENCH_KAFKA:?}" "${BENCH_MQ_TOPIC:?}" "${BENCH_MQ_T0_FILE:?}"
+source "$SLUICE_HOME/bench/sluice-bench-lib.sh"
 format=flat xmx="" jfr="" product="${BENCH_SLUICE_PRODUCT_FLAGS:-0}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -58,16 +59,11 @@ kafka.linger.ms = 1
 kafka.max.request.size = 1048576
 ${SLUICE_MQ_EXTRA:-}
 PROPS
-cat > "$run/conf/bench/instance.properties" <<PROPS
-canal.instance.master.address = 127.0.0.1:$BENCH_PORT
-canal.instance.dbUsername = canal
-canal.instance.dbPassword = canal
-canal.instance.master.journal.name = $START_FILE
-canal.instance.master.position = $START_POS
-canal.instance.filter.regex = bench\\\\..*
-canal.mq.topic = $BENCH_MQ_TOPIC
-canal.mq.partition = 0
-PROPS
+{
+  sluice_bench_instance_properties
+  echo "canal.mq.topic = $BENCH_MQ_TOPIC"
+  echo "canal.mq.partition = 0"
+} > "$run/conf/bench/instance.properties"
 # the log's timestamps carry the offset, so the clock start is read back exactly
 cat > "$run/logback.xml" <<'XML'
 <configuration scan="false">
@@ -80,15 +76,7 @@ cat > "$run/logback.xml" <<'XML'
   <root level="INFO"><appender-ref ref="FILE"/></root>
 </configuration>
 XML
-flags="${BENCH_JVM_FLAGS:-}"
-if [[ -n "$xmx" ]]; then
-  flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
-fi
-if [[ "$product" == 1 ]]; then
-  for o in $SLUICE_DEFAULT_VM_OPTS; do [[ " $flags " == *" $o "* ]] || flags="$flags $o"; done
-  flags="$flags $(SLUICE_LOGS="$run/logs" SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds-mq}" \
-    sluice_cds_opts "$cp" "$flags")"
-fi
+flags="$(sluice_bench_server_flags "$xmx" "$product" "${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds-mq}" "$cp" "$run/logs")"
 [[ -n "$jfr" ]] && flags="$flags -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 set -f # split on spaces, never globbed (-Xlog:cds*=off)
 # shellcheck disable=SC2086

@@ -13,6 +13,7 @@
 # runs use it). Off by default: the bench runs every system with the same BENCH_JVM_FLAGS.
 set -euo pipefail
 : "${SLUICE_HOME:?SLUICE_HOME (the Sluice checkout) must be set}" "${START_FILE:?}" "${START_POS:?}" "${BENCH_PORT:?}"
+source "$SLUICE_HOME/bench/sluice-bench-lib.sh" # this checkout's, also when --home runs another build
 port=11111 xmx="" jfr="" meta=memory product="${BENCH_SLUICE_PRODUCT_FLAGS:-0}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -41,24 +42,8 @@ canal.instance.global.spring.xml = classpath:spring/$meta-instance.xml
 canal.instance.memory.batch.mode = ${SLUICE_BATCH_MODE:-MEMSIZE}
 canal.instance.detecting.enable = false
 PROPS
-cat > "$run/conf/bench/instance.properties" <<PROPS
-canal.instance.master.address = 127.0.0.1:$BENCH_PORT
-canal.instance.dbUsername = canal
-canal.instance.dbPassword = canal
-canal.instance.master.journal.name = $START_FILE
-canal.instance.master.position = $START_POS
-canal.instance.filter.regex = bench\\\\..*
-PROPS
-flags="${BENCH_JVM_FLAGS:-}"
-if [[ -n "$xmx" ]]; then
-  # the small-heap variant: same flags without the bench's -Xms/-Xmx, then -Xmx<xmx>
-  flags="$(tr ' ' '\n' <<<"$flags" | grep -v -e '^-Xms' -e '^-Xmx' | tr '\n' ' ') -Xmx$xmx"
-fi
-if [[ "$product" == 1 ]]; then
-  for o in $SLUICE_DEFAULT_VM_OPTS; do [[ " $flags " == *" $o "* ]] || flags="$flags $o"; done
-  flags="$flags $(SLUICE_LOGS="$run/logs" SLUICE_CDS_DIR="${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds}" \
-    sluice_cds_opts "$cp" "$flags")"
-fi
+sluice_bench_instance_properties > "$run/conf/bench/instance.properties"
+flags="$(sluice_bench_server_flags "$xmx" "$product" "${BENCH_SLUICE_CDS_DIR:-/tmp/sluice-bench-cds}" "$cp" "$run/logs")"
 [[ -n "$jfr" ]] && flags="$flags -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
 # not exec: the trap removes the temp conf after the server stops (run-all.sh TERMs every process under us)
 set -f # split on spaces, never globbed (-Xlog:cds*=off)
